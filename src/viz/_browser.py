@@ -1,0 +1,123 @@
+"""Headless Chromium for static images: the system browser, driven by Playwright.
+
+We never download a browser: Playwright is pointed at Debian's ``chromium``
+(or ``$IMMUNOVIZ_CHROMIUM``), and every request that is not ``file:`` or
+``data:`` is aborted, so pictures are made exactly as offline readers see pages.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+__all__ = ["LAUNCH_ARGS", "BrowserUnavailable", "chromium_path", "launch", "offline_context", "snapshots"]
+
+#: Flags that keep Chromium quiet on a machine with no network (no update, sync or
+#: background fetches) and usable as root in a container.
+LAUNCH_ARGS = [
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--font-render-hinting=none",
+    "--force-color-profile=srgb",
+]
+VIEWPORT = {"width": 1600, "height": 1000}
+
+
+class BrowserUnavailable(RuntimeError):
+    """No Chromium to drive; the message says how to install one."""
+
+
+def chromium_path() -> str | None:
+    """The Chromium to use: ``$IMMUNOVIZ_CHROMIUM``, else Debian's, else one on ``PATH``."""
+    env = os.environ.get("IMMUNOVIZ_CHROMIUM")
+    if env:
+        return env if Path(env).exists() else None
+    for candidate in ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(candidate) or (candidate if Path(candidate).exists() else None)
+        if found:
+            return found
+    return None
+
+
+INSTALL_HINT = (
+    "install Chromium (Debian/Ubuntu: sudo apt-get install -y chromium) or set IMMUNOVIZ_CHROMIUM "
+    "to a Chromium or Chrome executable"
+)
+
+
+@contextmanager
+def launch() -> Iterator:
+    """A headless Chromium browser (Playwright ``Browser``)."""
+    path = chromium_path()
+    if path is None:
+        raise BrowserUnavailable("Chromium not found; " + INSTALL_HINT)
+    from playwright.sync_api import Error, sync_playwright
+
+    with sync_playwright() as p:
+        try:
+            browser = p.chromium.launch(executable_path=path, headless=True, args=LAUNCH_ARGS)
+        except Error as exc:
+            raise BrowserUnavailable(f"Chromium at {path} would not start ({str(exc).splitlines()[0]}); "
+                                     + INSTALL_HINT) from None
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def offline_context(browser, *, blocked: list[str] | None = None, **kwargs):
+    """A browser context in which every request that is not ``file:`` or ``data:`` fails."""
+    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1, service_workers="block", **kwargs)
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(("file:", "data:", "blob:", "about:")):
+            r.continue_()
+        else:
+            if blocked is not None:
+                blocked.append(url)
+            r.abort()
+
+    context.route("**/*", route)
+    return context
+
+
+def _data_url_bytes(url: str) -> bytes:
+    head, _, body = url.partition(",")
+    return base64.b64decode(body) if head.endswith(";base64") else urllib.parse.unquote(body).encode("utf-8")
+
+
+def snapshots(site: Path, entries) -> Iterator[tuple[str, str, bytes]]:
+    """Yield ``(entry id, "png" | "svg", bytes)`` for every map and chart page of a site.
+
+    Maps are photographed as drawn on screen; charts are exported by plotly.js
+    itself (``Plotly.toImage``), in PNG and SVG.
+    """
+    with launch() as browser:
+        context = offline_context(browser)
+        page = context.new_page()
+        try:
+            for entry in entries:
+                page.goto((site / entry.href).resolve().as_uri())
+                page.wait_for_selector("body[data-ready='1']", state="attached", timeout=60_000)
+                if entry.kind == "map":
+                    yield entry.id, "png", page.locator("#map").screenshot(animations="disabled")
+                elif entry.kind == "chart":
+                    for fmt in ("png", "svg"):
+                        url = page.evaluate(
+                            "fmt => Plotly.toImage(document.querySelector('.chart'),"
+                            " {format: fmt, width: 1600, height: 1000})", fmt)
+                        yield entry.id, fmt, _data_url_bytes(url)
+        finally:
+            context.close()

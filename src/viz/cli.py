@@ -1,0 +1,141 @@
+"""The ``immunoviz`` command line.
+
+Exit codes: 0 success, 1 a problem with the user's data or files (one clear
+message, no traceback), 2 wrong usage (argparse), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from viz import __version__
+
+__all__ = ["main"]
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed without a traceback."""
+
+
+def _data_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", type=Path, default=Path("data"), metavar="DIR",
+                        help="folder with the CSV tables and datapackage.json (default: data)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="immunoviz",
+        description="Cancer-immunotherapy concept maps, timelines and charts from curated tables, "
+        "exported as offline HTML. Educational material, not medical advice.",
+    )
+    parser.add_argument("--version", action="version", version=f"immunoviz {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check the tables and list every problem",
+                       description="Check the tables against their schema and list every problem as "
+                       "file:row:column: message (hint). Exit code 1 when there is any.")
+    _data_arg(p)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("build", help="build the site of maps and charts",
+                       description="Validate the tables and write every map, chart and the index page "
+                       "into the output folder. The previous output stays untouched if anything fails.")
+    _data_arg(p)
+    p.add_argument("--out", type=Path, default=Path("site"), metavar="DIR",
+                   help="output folder (default: site)")
+    p.add_argument("--no-images", action="store_true",
+                   help="skip the PNG/SVG images (they need Chromium)")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("map", help="write one concept map as a single HTML file",
+                       description="Write one view of the tables as a self-contained HTML map.")
+    p.add_argument("view", metavar="VIEW", help="view id from views.csv (e.g. checkpoints)")
+    _data_arg(p)
+    p.add_argument("--out", type=Path, metavar="FILE", help="output file (default: VIEW.html)")
+    p.add_argument("--presenter", action="store_true", help="large fonts for projecting in a lecture hall")
+    p.set_defaults(func=cmd_map)
+
+    p = sub.add_parser("timeline", help="write the history timeline as a single HTML file",
+                       description="Write the dated history as a self-contained HTML timeline.")
+    _data_arg(p)
+    p.add_argument("--out", type=Path, default=Path("timeline.html"), metavar="FILE",
+                   help="output file (default: timeline.html)")
+    p.set_defaults(func=cmd_timeline)
+    return parser
+
+
+def _load(data_dir: Path):
+    from viz import data
+
+    return data.load(data_dir)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from viz import data
+
+    started = time.perf_counter()
+    problems = data.validate(args.data)
+    if problems:
+        raise data.DataError(problems, args.data)
+    ds = data.load(args.data)
+    counts = ", ".join(f"{n} {name}" for name, n in ds.counts().items())
+    print(f"{args.data}: valid ({counts}) in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from viz import export
+
+    started = time.perf_counter()
+    ds = _load(args.data)
+    index = export.write_site(ds, args.out, images=not args.no_images, log=print)
+    print(f"built {index.parent} in {time.perf_counter() - started:.1f} s")
+    print(f"open {index.resolve().as_uri()}")
+    return 0
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    from viz import export, graph, maps
+
+    ds = _load(args.data)
+    views = graph.view_ids(ds)
+    if args.view not in views:
+        raise UserError(f"no view '{args.view}'; the views are: {', '.join(views)}")
+    net = maps.view_map(ds, args.view, presenter=args.presenter)
+    out = export.write_map(net, args.out or Path(f"{args.view}.html"))
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from viz import charts, export
+
+    ds = _load(args.data)
+    out = export.write_chart(charts.timeline_figure(ds), args.out, dataset=ds)
+    print(f"wrote {out}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    from viz import data, export
+
+    args = _parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except data.DataError as exc:
+        print(exc.report(), file=sys.stderr)
+        return 1
+    except (UserError, export.ExportError) as exc:
+        print(f"immunoviz: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("immunoviz: interrupted; the previous output is untouched", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,680 @@
+"""Load and validate the immunoviz tables: the only module that reads them.
+
+The tables live in one folder (``data/`` in the project) beside a Frictionless
+``datapackage.json`` that describes them. :func:`validate` reports every problem
+at once as a :class:`Problem` (``file:row:column: message (hint: ...)``);
+:func:`load` returns a :class:`Dataset` of typed pandas DataFrames or raises
+:class:`DataError` carrying all problems.
+
+Validation runs in three passes:
+
+1. a structural scan that only Python can do safely (file present, UTF-8,
+   not empty, header, cell counts, cell size);
+2. the Frictionless schema (types, required cells, enums, patterns, keys,
+   foreign keys);
+3. the checks a schema cannot express (lists of ids, dates against their
+   precision, views, story steps, links).
+
+Rows are numbered as in a spreadsheet: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import json
+import re
+import sys
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pandas as pd
+
+from viz.paths import DATA_DIR
+
+__all__ = [
+    "LIST_SEPARATOR",
+    "MAX_CELL_CHARS",
+    "TABLES",
+    "DataError",
+    "Dataset",
+    "Problem",
+    "link_url",
+    "load",
+    "validate",
+]
+
+#: The tables of a dataset, in the order problems are reported.
+TABLES = (
+    "sources",
+    "categories",
+    "relation_types",
+    "concepts",
+    "relations",
+    "events",
+    "resistance",
+    "combinations",
+    "side_effects",
+    "biomarkers",
+    "views",
+    "view_concepts",
+    "steps",
+)
+#: Cells holding several ids or names, separated by ``;``.
+LIST_FIELDS = frozenset(
+    {"sources", "concepts", "aliases", "affects", "strategies", "guides", "therapies", "classes", "genes"}
+)
+#: Which table the ids of a list field (or a single-id field) must come from.
+ID_REFERENCES = {
+    "sources": "sources",
+    "concepts": "concepts",
+    "affects": "concepts",
+    "strategies": "concepts",
+    "guides": "concepts",
+    "therapies": "concepts",
+}
+LIST_SEPARATOR = ";"
+#: No cell may be longer than this; a longer one would make pages sluggish.
+MAX_CELL_CHARS = 5_000
+MAX_FILE_BYTES = 50 * 1024 * 1024
+#: The category a domain table's key concept must have.
+DOMAIN_CATEGORY = {
+    ("resistance", "concept"): "mechanism",
+    ("side_effects", "concept"): "adverse_event",
+    ("biomarkers", "concept"): "biomarker",
+    ("events", "modality"): "modality",
+}
+DATE_FORMS = {"year": r"\d{4}", "month": r"\d{4}-\d{2}", "day": r"\d{4}-\d{2}-\d{2}"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the data, located as precisely as possible."""
+
+    file: str
+    row: int | None = None
+    column: str | None = None
+    message: str = ""
+    hint: str = ""
+
+    @property
+    def location(self) -> str:
+        parts = [self.file]
+        if self.row is not None:
+            parts.append(str(self.row))
+            if self.column:
+                parts.append(self.column)
+        elif self.column:
+            parts.append(f"1:{self.column}")
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}"
+        return f"{text} (hint: {self.hint})" if self.hint else text
+
+
+class DataError(Exception):
+    """The data cannot be used; :attr:`problems` lists every reason."""
+
+    def __init__(self, problems: Iterable[Problem], data_dir: Path | str = ""):
+        self.problems = list(problems)
+        self.data_dir = Path(data_dir)
+        n = len(self.problems)
+        super().__init__(f"{n} problem{'s' if n != 1 else ''} in {self.data_dir}")
+
+    def report(self) -> str:
+        """All problems, one per line, then a summary line."""
+        lines = [str(p) for p in self.problems]
+        lines.append(f"{self.args[0]}; nothing was written.")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The validated tables as typed DataFrames, plus the package metadata."""
+
+    root: Path
+    name: str
+    title: str
+    version: str
+    tables: dict[str, pd.DataFrame] = field(repr=False)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | set(self.tables))
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table, in :data:`TABLES` order."""
+        return {name: len(self.tables[name]) for name in TABLES}
+
+    def source_links(self, ids: Iterable[str]) -> list[dict[str, str]]:
+        """``[{"id", "citation", "url"}]`` for the given source ids, in order."""
+        src = self.tables["sources"]
+        return [
+            {"id": i, "citation": src.at[i, "citation"], "url": src.at[i, "url"]} for i in ids if i in src.index
+        ]
+
+
+# ---------------------------------------------------------------------------
+# public functions
+
+
+def validate(data_dir: Path | str = DATA_DIR) -> list[Problem]:
+    """Return every problem in the dataset at ``data_dir`` (empty when valid).
+
+    Examples
+    --------
+    >>> from viz import data
+    >>> data.validate()
+    []
+    """
+    return _Reader(Path(data_dir)).run()[1]
+
+
+def load(data_dir: Path | str = DATA_DIR) -> Dataset:
+    """Validate the dataset at ``data_dir`` and return it as a :class:`Dataset`.
+
+    Raises
+    ------
+    DataError
+        With every problem found, when the data is not valid.
+
+    Examples
+    --------
+    >>> from viz import data
+    >>> ds = data.load()
+    >>> ds.concepts.loc["pd1", "label"]
+    'PD-1'
+    """
+    reader = _Reader(Path(data_dir))
+    texts, problems = reader.run()
+    if problems:
+        raise DataError(problems, data_dir)
+    return _build_dataset(Path(data_dir), reader.descriptor, texts)
+
+
+def link_url(link: str) -> str:
+    """Turn a source link (``pmid:…``, ``doi:…`` or ``https://…``) into a URL."""
+    if link.startswith("pmid:"):
+        return f"https://pubmed.ncbi.nlm.nih.gov/{link[5:]}/"
+    if link.startswith("doi:"):
+        return "https://doi.org/" + quote(link[4:], safe="/:;()._-<>[]")
+    return link
+
+
+def split_list(cell: object) -> tuple[str, ...]:
+    """Split a ``a; b; c`` cell into ``("a", "b", "c")`` (empty cell: ``()``)."""
+    if not isinstance(cell, str) or not cell.strip():
+        return ()
+    return tuple(part.strip() for part in cell.split(LIST_SEPARATOR) if part.strip())
+
+
+# ---------------------------------------------------------------------------
+# reading and validation
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+class _Reader:
+    """Runs the three validation passes and keeps the decoded rows."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.problems: list[Problem] = []
+        self.descriptor: dict = {}
+        self.schemas: dict[str, dict] = {}
+        self.broken: set[str] = set()
+
+    def file(self, name: str) -> str:
+        return _display(self.root / f"{name}.csv")
+
+    def add(self, name: str, row: int | None, column: str | None, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(self.file(name) if name in TABLES else name, row, column, message, hint))
+
+    # -- pass 0: the folder and its descriptor
+    def read_descriptor(self) -> bool:
+        where = _display(self.root)
+        if not self.root.is_dir():
+            self.problems.append(
+                Problem(where, message="no such data folder", hint="pass --data DIR with the folder that holds the CSV tables")
+            )
+            return False
+        path = self.root / "datapackage.json"
+        if not path.is_file():
+            self.problems.append(
+                Problem(
+                    _display(path),
+                    message="datapackage.json is missing; it is the schema of the tables",
+                    hint="copy data/datapackage.json from immunoviz into this folder",
+                )
+            )
+            return False
+        try:
+            self.descriptor = json.loads(path.read_text(encoding="utf-8-sig"))
+            resources = {r["name"]: r for r in self.descriptor["resources"]}
+            self.schemas = {name: resources[name]["schema"] for name in TABLES}
+        except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+            what = f"no resource {exc}" if isinstance(exc, KeyError) else str(exc).split("\n")[0]
+            self.problems.append(
+                Problem(
+                    _display(path),
+                    message=f"cannot read the schema: {what}",
+                    hint="restore it from immunoviz's data/datapackage.json; it must describe all of: "
+                    + ", ".join(TABLES),
+                )
+            )
+            return False
+        return True
+
+    # -- pass 1: structure
+    def scan(self, name: str) -> list[list[str]] | None:
+        fields = [f["name"] for f in self.schemas[name]["fields"]]
+        header_hint = "the header row is: " + ",".join(fields)
+        path = self.root / f"{name}.csv"
+        if not path.is_file():
+            self.add(name, None, None, "file is missing", f"create it; {header_hint}")
+            return None
+        raw = path.read_bytes()
+        if len(raw) > MAX_FILE_BYTES:
+            self.add(name, None, None, f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                     "split the topic into several datasets")
+            return None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            self.add(name, line, None, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+                     "save as 'CSV UTF-8' in Excel or choose 'Unicode (UTF-8)' in LibreOffice")
+            return None
+        text = text.removeprefix("\ufeff")  # a byte-order mark, as Excel writes it, is harmless
+        if not text.strip():
+            self.add(name, None, None, "file is empty", header_hint)
+            return None
+        csv.field_size_limit(sys.maxsize)
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as exc:  # pragma: no cover - the csv module accepts nearly anything
+            self.add(name, None, None, f"not a CSV file: {exc}", header_hint)
+            return None
+        header = [h.strip() for h in rows[0]]
+        ok = True
+        for col in fields:
+            if col not in header:
+                required = any(
+                    f["name"] == col and f.get("constraints", {}).get("required") for f in self.schemas[name]["fields"]
+                )
+                self.add(name, 1, col, f"missing {'required ' if required else ''}column '{col}'", header_hint)
+                ok = False
+        for col in header:
+            if col not in fields:
+                close = difflib.get_close_matches(col, fields, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else header_hint
+                self.add(name, 1, col or "(blank)", f"unknown column '{col}'", hint)
+                ok = False
+        for col in {h for h in header if header.count(h) > 1}:
+            self.add(name, 1, col, f"column '{col}' appears {header.count(col)} times", "keep one of them")
+            ok = False
+        body: list[list[str]] = []
+        for number, row in enumerate(rows[1:], start=2):
+            if not any(cell.strip() for cell in row):
+                continue  # blank lines, such as the trailing ",,," rows spreadsheets leave
+            if len(row) != len(header):
+                self.add(name, number, None, f"row has {len(row)} cells but the header has {len(header)}",
+                         "put a cell that contains a comma in double quotes")
+                ok = False
+                continue
+            for col, cell in zip(header, row, strict=True):
+                if len(cell) > MAX_CELL_CHARS:
+                    self.add(name, number, col, f"cell is {len(cell):,} characters long; the limit is {MAX_CELL_CHARS:,}",
+                             "keep cells short; link to a source for the long text")
+                    ok = False
+            body.append([number, *row])
+        if not ok:
+            self.broken.add(name)
+            return None
+        index = [header.index(col) for col in fields]
+        return [[r[0], *(r[i + 1] for i in index)] for r in body]
+
+    # -- pass 2: Frictionless
+    def frictionless(self, texts: dict[str, list[list]]) -> None:
+        import frictionless
+
+        usable = [n for n in TABLES if n in texts]
+        if not usable:
+            return
+        with tempfile.TemporaryDirectory(prefix="immunoviz-validate-") as tmp:
+            resources = []
+            row_numbers: dict[str, list[int]] = {}
+            for name in usable:
+                fields = [f["name"] for f in self.schemas[name]["fields"]]
+                with open(Path(tmp) / f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
+                    writer = csv.writer(fh, lineterminator="\n")
+                    writer.writerow(fields)
+                    writer.writerows(r[1:] for r in texts[name])
+                row_numbers[name] = [r[0] for r in texts[name]]
+                schema = json.loads(json.dumps(self.schemas[name]))
+                schema["foreignKeys"] = [
+                    fk for fk in schema.get("foreignKeys", []) if fk["reference"]["resource"] in texts
+                ]
+                resources.append(
+                    {"name": name, "path": f"{name}.csv", "format": "csv", "encoding": "utf-8", "schema": schema}
+                )
+            package = frictionless.Package({"resources": resources}, basepath=tmp)
+            report = package.validate()
+        for task in report.tasks:
+            for error in task.errors:
+                self.add_frictionless(task.name, error, row_numbers.get(task.name, []))
+
+    def add_frictionless(self, name: str, error, numbers: list[int]) -> None:
+        """Translate one Frictionless error into a :class:`Problem` with a hint."""
+        row = getattr(error, "row_number", None)
+        if row is not None and 2 <= row < len(numbers) + 2:
+            row = numbers[row - 2]  # back to the row number in the author's file
+        column = getattr(error, "field_name", None)
+        cell = getattr(error, "cell", None)
+        spec = next((f for f in self.schemas[name]["fields"] if f["name"] == column), {})
+        kind = error.type
+        if kind == "type-error":
+            wanted = {"boolean": "true or false", "integer": "a whole number such as 3",
+                      "number": "a number such as 1.5"}.get(spec.get("type", ""), spec.get("type", "a value"))
+            self.add(name, row, column, f"'{_clip(cell)}' is not {wanted}", spec.get("description", ""))
+        elif kind == "constraint-error":
+            constraint = (re.search(r'constraint "(\w+)"', error.note or "") or [None, "?"])[1]
+            self.add(name, row, column, *_constraint_message(constraint, cell, spec))
+        elif kind in ("primary-key", "unique-error"):
+            first = re.search(r"position (\d+)", error.note or "")
+            where = f" (first in row {numbers[int(first[1]) - 2]})" if first and int(first[1]) - 2 < len(numbers) else ""
+            keys = self.schemas[name]["primaryKey"]
+            self.add(name, row, column or "+".join(keys), f"duplicate {'+'.join(keys)}{where}",
+                     "each row needs its own key; rename or merge the rows")
+        elif kind == "foreign-key":
+            columns = list(getattr(error, "field_names", []) or [])
+            cells = list(getattr(error, "field_cells", []) or [])
+            ref = next((fk["reference"]["resource"] for fk in self.schemas[name].get("foreignKeys", [])
+                        if fk["fields"] == columns), "?")
+            value = cells[0] if cells else ""
+            self.add(name, row, "+".join(columns), f"'{_clip(value)}' is not an id in {ref}.csv",
+                     self.suggest(ref, value))
+        else:
+            self.add(name, row, column, error.message.split(":", 1)[-1].strip() if error.message else kind,
+                     error.description or "")
+
+    def suggest(self, table: str, value: str) -> str:
+        ids = self.ids.get(table, [])
+        close = difflib.get_close_matches(value, ids, n=3)
+        if close:
+            return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+        return f"add a row with that id to {table}.csv, or fix the spelling"
+
+    # -- pass 3: what a schema cannot say
+    def semantic(self, texts: dict[str, list[list]]) -> None:
+        frames = {name: _string_frame(self.schemas[name], rows) for name, rows in texts.items()}
+        self.ids = {name: frame[self.schemas[name]["primaryKey"][0]].tolist() for name, frame in frames.items()}
+        ids = {name: set(v) for name, v in self.ids.items()}
+        for name, frame in frames.items():
+            for column in frame.columns:
+                target = ID_REFERENCES.get(column)
+                if column == "_row" or target is None or target not in ids:
+                    continue
+                for number, cell in zip(frame["_row"], frame[column], strict=True):
+                    for ref in split_list(cell):
+                        if ref not in ids[target]:
+                            self.add(name, number, column, f"'{_clip(ref)}' is not an id in {target}.csv",
+                                     self.suggest(target, ref))
+        if "concepts" in frames:
+            category = dict(zip(frames["concepts"]["id"], frames["concepts"]["category"], strict=True))
+            for (name, column), wanted in DOMAIN_CATEGORY.items():
+                if name not in frames:
+                    continue
+                for number, value in zip(frames[name]["_row"], frames[name][column], strict=True):
+                    if value and value in category and category[value] != wanted:
+                        self.add(name, number, column, f"'{value}' is a {category[value]}, not a {wanted}",
+                                 f"use a concept whose category is {wanted}")
+        if "events" in frames:
+            self.check_dates(frames["events"])
+        if "relations" in frames:
+            self.check_relations(frames["relations"], frames.get("relation_types"))
+        if "side_effects" in frames:
+            for _, r in frames["side_effects"].iterrows():
+                lo, hi = _number(r["onset_min_weeks"]), _number(r["onset_max_weeks"])
+                if lo is not None and hi is not None and lo > hi:
+                    self.add("side_effects", r["_row"], "onset_max_weeks",
+                             f"onset ends ({hi:g} weeks) before it starts ({lo:g} weeks)", "swap the two numbers")
+        if "sources" in frames:
+            for number, link in zip(frames["sources"]["_row"], frames["sources"]["link"], strict=True):
+                if link.startswith("http") and not urlsplit(link).hostname:
+                    self.add("sources", number, "link", f"'{_clip(link)}' has no host name",
+                             "write a full address such as https://www.fda.gov/...")
+        if {"views", "view_concepts", "steps", "concepts", "relations"} <= frames.keys():
+            self.check_views(frames)
+
+    def check_dates(self, events: pd.DataFrame) -> None:
+        for _, r in events.iterrows():
+            date, precision = r["date"], r["precision"]
+            if precision in DATE_FORMS and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", date):
+                if not re.fullmatch(DATE_FORMS[precision], date):
+                    form = {"year": "1891", "month": "1992-11", "day": "2014-09-04"}[precision]
+                    self.add("events", r["_row"], "date",
+                             f"'{date}' does not match its precision '{precision}'",
+                             f"a {precision}-precision date is written like {form}; "
+                             "write only as much of the date as the source confirms")
+                    continue
+                try:
+                    _period_bounds(date)
+                except ValueError:
+                    self.add("events", r["_row"], "date", f"'{date}' is not a real date",
+                             "months run 01-12 and days 01-31 (no 31 April or 30 February)")
+
+    def check_relations(self, relations: pd.DataFrame, types: pd.DataFrame | None) -> None:
+        undirected = set() if types is None else set(types.loc[types["directed"].str.lower() == "false", "id"])
+        seen: dict[tuple, int] = {}
+        for _, r in relations.iterrows():
+            if r["from"] == r["to"]:
+                self.add("relations", r["_row"], "to", f"'{r['to']}' is linked to itself",
+                         "a relation joins two different concepts")
+            if r["relation"] in undirected:
+                key = (r["relation"], *sorted((r["from"], r["to"])))
+                if key in seen:
+                    self.add("relations", r["_row"], "from",
+                             f"'{r['relation']}' has no direction and repeats row {seen[key]} the other way round",
+                             "keep one of the two rows")
+                seen.setdefault(key, r["_row"])
+
+    def check_views(self, f: dict[str, pd.DataFrame]) -> None:
+        import networkx as nx
+
+        views, members, steps = f["views"], f["view_concepts"], f["steps"]
+        edges = list(zip(f["relations"]["from"], f["relations"]["to"], strict=True))
+        in_some_view = set(members["concept"])
+        for number, cid in zip(f["concepts"]["_row"], f["concepts"]["id"], strict=True):
+            if cid not in in_some_view:
+                self.add("concepts", number, "id", f"'{cid}' is not in any view",
+                         "add it to a map in view_concepts.csv so readers can find it")
+        for _, v in views.iterrows():
+            vid = v["id"]
+            rows = members[members["view"] == vid]
+            caps = steps[steps["view"] == vid]
+            numbers = sorted(int(s) for s in caps["step"] if s.isdigit())
+            if v["selection"] == "listed" and rows.empty:
+                self.add("views", v["_row"], "selection", f"view '{vid}' lists no concepts",
+                         "add its concepts to view_concepts.csv, or set selection to 'all'")
+                continue
+            if numbers and numbers != list(range(1, len(numbers) + 1)):
+                self.add("steps", int(caps["_row"].iloc[0]), "step",
+                         f"steps of view '{vid}' are {numbers}, not 1 to {len(numbers)}",
+                         "number the steps 1, 2, 3 ... without gaps")
+            for number, step in zip(rows["_row"], rows["step"], strict=True):
+                if step.isdigit() and int(step) not in numbers:
+                    self.add("view_concepts", number, "step", f"view '{vid}' has no caption for step {step}",
+                             "add the step to steps.csv")
+            if v["layout"] in ("layered", "circular"):
+                for number, rank in zip(rows["_row"], rows["rank"], strict=True):
+                    if v["layout"] == "layered" and not rank:
+                        self.add("view_concepts", number, "rank", f"view '{vid}' is layered but this concept has no rank",
+                                 "give every concept of a layered view its column (0, 1, 2 ...)")
+            if v["connected"].lower() == "true" and v["selection"] == "listed":
+                nodes = set(rows["concept"])
+                g = nx.Graph()
+                g.add_nodes_from(nodes)
+                g.add_edges_from((a, b) for a, b in edges if a in nodes and b in nodes)
+                parts = sorted(nx.connected_components(g), key=len, reverse=True)
+                for part in parts[1:]:
+                    lonely = ", ".join(sorted(part)[:5])
+                    self.add("views", v["_row"], "connected",
+                             f"view '{vid}' falls apart: {lonely} not linked to the rest",
+                             "add a relation that links them, or set connected to false")
+
+    def run(self) -> tuple[dict[str, list[list]], list[Problem]]:
+        texts: dict[str, list[list]] = {}
+        self.ids: dict[str, list[str]] = {}
+        if self.read_descriptor():
+            for name in TABLES:
+                rows = self.scan(name)
+                if rows is not None:
+                    texts[name] = rows
+            self.semantic_ready = False
+            frames_ok = {n: t for n, t in texts.items()}
+            # ids first, so that foreign-key hints can suggest close matches
+            for name, rows in frames_ok.items():
+                key = self.schemas[name]["primaryKey"][0]
+                pos = [f["name"] for f in self.schemas[name]["fields"]].index(key) + 1
+                self.ids[name] = [r[pos] for r in rows]
+            self.frictionless(texts)
+            self.semantic(texts)
+        order = {self.file(n): i for i, n in enumerate(TABLES)}
+        unique = list(dict.fromkeys(self.problems))
+        unique.sort(key=lambda p: (order.get(p.file, -1), p.row or 0, p.column or ""))
+        return texts, unique
+
+
+def _constraint_message(constraint: str, cell: object, spec: dict) -> tuple[str, str]:
+    desc = spec.get("description", "")
+    cons = spec.get("constraints", {})
+    value = _clip(cell)
+    if constraint == "required":
+        return "this cell is required", desc
+    if constraint == "enum":
+        allowed = [str(x) for x in cons.get("enum", [])]
+        close = difflib.get_close_matches(str(cell), allowed, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        return f"'{value}' is not one of: {', '.join(allowed)}", hint + desc
+    if constraint == "maxLength":
+        return (f"text is {len(str(cell)):,} characters long; the limit is {cons.get('maxLength')}",
+                "shorten it" + ("; put longer text in 'detail'" if spec.get("name") == "summary" else ""))
+    if constraint == "pattern":
+        if spec.get("name") == "link":
+            return (f"'{value}' is not an allowed link",
+                    "only http://, https://, doi:10.… and pmid:… links are allowed")
+        if "ids are separated" in desc or spec.get("name") in LIST_FIELDS:
+            return f"'{value}' is not a list of ids", "ids are lower case letters, digits, '_' or '-', separated by ';'"
+        if spec.get("name") == "date":
+            return f"'{value}' is not a date", "write 1891, 1992-11 or 2014-09-04 (year, month or day precision)"
+        return f"'{value}' does not have the expected form", desc or f"it must match {cons.get('pattern')}"
+    if constraint in ("minimum", "maximum"):
+        return f"{value} is out of range ({cons.get('minimum', '-')} to {cons.get('maximum', '-')})", desc
+    return f"'{value}' breaks the '{constraint}' rule", desc
+
+
+def _clip(value: object, n: int = 60) -> str:
+    text = "" if value is None else str(value)
+    text = text.replace("\n", " ")
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def _string_frame(schema: dict, rows: list[list]) -> pd.DataFrame:
+    columns = ["_row"] + [f["name"] for f in schema["fields"]]
+    frame = pd.DataFrame(rows, columns=columns, dtype=object)
+    for col in columns[1:]:
+        frame[col] = frame[col].astype(str).str.strip()
+    return frame
+
+
+def _period_bounds(date: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of the period a date of year, month or day precision names."""
+    parts = [int(p) for p in date.split("-")]
+    freq = {1: "Y", 2: "M", 3: "D"}[len(parts)]
+    period = pd.Period(year=parts[0], month=parts[1] if len(parts) > 1 else 1,
+                       day=parts[2] if len(parts) > 2 else 1, freq=freq)
+    if len(parts) == 3:
+        # pd.Period silently rolls 2014-02-30 over; insist on a real day
+        pd.Timestamp(year=parts[0], month=parts[1], day=parts[2])
+    elif len(parts) == 2 and not 1 <= parts[1] <= 12:
+        raise ValueError(date)
+    return period.start_time.normalize(), period.end_time.normalize()
+
+
+# ---------------------------------------------------------------------------
+# typed frames
+
+
+def _build_dataset(root: Path, descriptor: dict, texts: dict[str, list[list]]) -> Dataset:
+    schemas = {r["name"]: r["schema"] for r in descriptor["resources"]}
+    tables = {name: _typed_frame(name, schemas[name], texts[name]) for name in TABLES}
+    categories = tables["categories"].sort_values("order")
+    concepts = tables["concepts"]
+    concepts["category"] = pd.Categorical(concepts["category"], categories=list(categories.index))
+    relations = tables["relations"]
+    relations["relation"] = pd.Categorical(relations["relation"], categories=list(tables["relation_types"].index))
+    sources = tables["sources"]
+    sources["url"] = sources["link"].map(link_url)
+    events = tables["events"]
+    bounds = [_period_bounds(d) for d in events["date"]]
+    events["start"] = pd.to_datetime([b[0] for b in bounds]).astype("datetime64[s]")
+    events["end"] = pd.to_datetime([b[1] for b in bounds]).astype("datetime64[s]")
+    events["year"] = events["start"].dt.year.astype("int64")
+    tables["events"] = events.sort_values(["start", "end", "id"], kind="stable")
+    tables["view_concepts"] = tables["view_concepts"].sort_values(["view", "step", "concept"], kind="stable")
+    tables["steps"] = tables["steps"].sort_values(["view", "step"], kind="stable")
+    tables["views"] = tables["views"].sort_values(["order"], kind="stable")
+    return Dataset(
+        root=root,
+        name=str(descriptor.get("name", "")),
+        title=str(descriptor.get("title", "")),
+        version=str(descriptor.get("version", "")),
+        tables=tables,
+    )
+
+
+def _typed_frame(name: str, schema: dict, rows: list[list]) -> pd.DataFrame:
+    frame = _string_frame(schema, rows).drop(columns="_row")
+    for spec in schema["fields"]:
+        col, kind = spec["name"], spec.get("type", "string")
+        enum = spec.get("constraints", {}).get("enum")
+        values = frame[col]
+        if col in LIST_FIELDS:
+            frame[col] = values.map(split_list)
+        elif kind == "integer":
+            frame[col] = pd.array([int(v) if v else None for v in values], dtype="Int64")
+        elif kind == "number":
+            frame[col] = pd.array([float(v) if v else None for v in values], dtype="Float64")
+        elif kind == "boolean":
+            frame[col] = values.str.lower().isin(["true", "1", "yes"]).astype(bool)
+        elif enum:
+            frame[col] = pd.Categorical(values, categories=enum)
+        else:
+            frame[col] = values.where(values != "", None).astype("string")
+    keys = schema["primaryKey"]
+    if len(keys) == 1:
+        frame = frame.set_index(keys[0], drop=False).rename_axis(None)
+    return frame

@@ -1,0 +1,295 @@
+"""Tables -> networkx graphs, views of them, and their layouts. Pure functions.
+
+- :func:`concept_graph` the whole dataset as a ``networkx.MultiDiGraph``;
+- :func:`view_graph` the part of it one map shows, with the story steps;
+- ``*_layout`` functions return ``{node: (x, y)}`` in screen units (y grows
+  downwards, as on a canvas), seeded and deterministic.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import defaultdict
+from collections.abc import Hashable, Mapping
+
+import networkx as nx
+import pandas as pd
+
+__all__ = [
+    "circular_layout",
+    "concept_graph",
+    "first_years",
+    "force_layout",
+    "layered_layout",
+    "view_graph",
+    "view_ids",
+    "view_layout",
+]
+
+Positions = dict[Hashable, tuple[float, float]]
+
+#: Distance in screen units between neighbouring nodes; labels need room.
+SPACING = 140.0
+
+
+def concept_graph(ds) -> nx.MultiDiGraph:
+    """Return every concept as a node and every relation as an edge.
+
+    Node attributes: ``label``, ``category``, ``summary``, ``detail``,
+    ``aliases``, ``sources`` and ``first_year`` (the year of the earliest event
+    that concerns it, or ``None``). Edge keys are relation type ids; edge
+    attributes: ``relation``, ``note``, ``sources``.
+
+    Examples
+    --------
+    >>> from viz import data, graph
+    >>> g = graph.concept_graph(data.load())
+    >>> g.nodes["pd1"]["label"]
+    'PD-1'
+    """
+    years = first_years(ds)
+    g = nx.MultiDiGraph(version=ds.version)
+    for row in ds.concepts.sort_values("id").itertuples(index=False):
+        g.add_node(
+            row.id,
+            label=row.label,
+            category=str(row.category),
+            summary=row.summary,
+            detail=None if pd.isna(row.detail) else row.detail,
+            aliases=tuple(row.aliases),
+            sources=tuple(row.sources),
+            first_year=years.get(row.id),
+        )
+    rels = ds.relations.sort_values(["from", "relation", "to"])
+    for a, rel, b, note, sources in zip(rels["from"], rels["relation"].astype(str), rels["to"], rels["note"],
+                                        rels["sources"], strict=True):
+        g.add_edge(a, b, key=rel, relation=rel, note=note, sources=tuple(sources))
+    return g
+
+
+def first_years(ds) -> dict[str, int]:
+    """Year of the earliest dated event that names each concept (as a concept or modality)."""
+    years: dict[str, int] = {}
+    for row in ds.events.itertuples(index=False):
+        named = set(row.concepts)
+        if isinstance(row.modality, str):
+            named.add(row.modality)
+        for cid in named:
+            years[cid] = min(years.get(cid, row.year), row.year)
+    return years
+
+
+def view_ids(ds) -> list[str]:
+    """The view ids in site order."""
+    return list(ds.views["id"])
+
+
+def view_graph(ds, view: str, *, graph: nx.MultiDiGraph | None = None) -> nx.MultiDiGraph:
+    """Return the part of the concept graph that one view shows.
+
+    The graph attributes hold the view's ``title``, ``intro``, ``layout``,
+    ``topic``, ``replay`` flag and ``steps`` (a list of captions, step 1
+    first). Each node gets its ``step`` (when it appears in the story) and
+    ``rank`` (its column or ring position, or ``None``).
+    """
+    if view not in set(ds.views["id"]):
+        raise KeyError(f"no view {view!r}; the views are {', '.join(view_ids(ds))}")
+    spec = ds.views.loc[view]
+    full = graph if graph is not None else concept_graph(ds)
+    members = ds.view_concepts[ds.view_concepts["view"] == view]
+    steps = ds.steps[ds.steps["view"] == view].sort_values("step")
+    if spec["selection"] == "all":
+        nodes = sorted(full.nodes)
+        step_of = _category_steps(ds, full) if steps.empty else dict.fromkeys(nodes, 1)
+        rank_of: dict[str, int | None] = dict.fromkeys(nodes)
+    else:
+        nodes = sorted(members["concept"])
+        step_of = dict(zip(members["concept"], (int(s) for s in members["step"]), strict=True))
+        rank_of = {c: (None if pd.isna(r) else int(r)) for c, r in zip(members["concept"], members["rank"], strict=True)}
+    g = nx.MultiDiGraph(full.subgraph(nodes))
+    for n in g.nodes:
+        g.nodes[n]["step"] = step_of.get(n, 1)
+        g.nodes[n]["rank"] = rank_of.get(n)
+    captions = list(steps["caption"])
+    if spec["selection"] == "all" and not captions:
+        cats = ds.categories.sort_values("order")
+        present = [c for c in cats.index if any(g.nodes[n]["category"] == c for n in g)]
+        captions = [f"{cats.at[c, 'label']}: {cats.at[c, 'description']}" for c in present]
+    g.graph.update(
+        id=view,
+        title=spec["title"],
+        intro=spec["intro"],
+        topic=spec["topic"],
+        layout=str(spec["layout"]),
+        replay=bool(spec["replay"]),
+        steps=captions,
+        version=ds.version,
+    )
+    return g
+
+
+def _category_steps(ds, g: nx.MultiDiGraph) -> dict[str, int]:
+    """For a view of everything without its own story: one step per category."""
+    order = list(ds.categories.sort_values("order").index)
+    present = [c for c in order if any(g.nodes[n]["category"] == c for n in g)]
+    return {n: present.index(g.nodes[n]["category"]) + 1 for n in g}
+
+
+def view_layout(g: nx.Graph, *, seed: int = 7) -> Positions:
+    """Positions for a view, by the layout its data asks for."""
+    kind = g.graph.get("layout", "force")
+    if kind == "layered":
+        return layered_layout(g)
+    if kind == "circular":
+        return circular_layout(g, seed=seed)
+    return force_layout(g, seed=seed)
+
+
+def force_layout(g: nx.Graph, *, seed: int = 7, spacing: float = SPACING) -> Positions:
+    """A seeded force-directed layout (igraph's Fruchterman-Reingold, fast in C).
+
+    The same graph and seed always give the same positions.
+    """
+    import igraph as ig
+
+    nodes = sorted(g.nodes, key=str)
+    if not nodes:
+        return {}
+    if len(nodes) == 1:
+        return {nodes[0]: (0.0, 0.0)}
+    index = {n: i for i, n in enumerate(nodes)}
+    edges = sorted({tuple(sorted((index[a], index[b]))) for a, b in g.edges() if a != b})
+    h = ig.Graph(n=len(nodes), edges=edges)
+    ig.set_random_number_generator(random.Random(seed))
+    try:
+        coords = h.layout_fruchterman_reingold(niter=1000 if len(nodes) < 1000 else 500).coords
+    finally:
+        ig.set_random_number_generator(random)
+    pos = _rescale(dict(zip(nodes, coords, strict=True)), spacing)
+    return remove_overlaps(pos, {n: label_box(g.nodes[n].get("label", str(n))) for n in nodes})
+
+
+def layered_layout(g: nx.Graph, *, rank: str = "rank", column_gap: float = 2.3 * SPACING,
+                   row_gap: float = 0.62 * SPACING) -> Positions:
+    """Columns by each node's ``rank`` attribute, left to right.
+
+    Within a column, nodes are ordered to keep linked nodes level with each
+    other (a few barycentre sweeps), ties broken by category and label, so the
+    result is deterministic. Nodes without a rank go to column 0.
+    """
+    columns: dict[int, list] = defaultdict(list)
+    for n, r in g.nodes(data=rank):
+        columns[int(r) if r is not None else 0].append(n)
+    order = {c: sorted(ns, key=lambda n: (g.nodes[n].get("category", ""), g.nodes[n].get("label", str(n))))
+             for c, ns in columns.items()}
+    und = nx.Graph(g)
+    keys = sorted(order)
+    for _ in range(4):
+        for direction in (keys[1:], keys[-2::-1]):
+            for c in direction:
+                placed = {n: i for k in keys if k != c for i, n in enumerate(order[k])}
+                def centre(n, c=c, placed=placed):
+                    near = [placed[m] for m in und.neighbors(n) if m in placed]
+                    return sum(near) / len(near) if near else order[c].index(n)
+                order[c] = sorted(order[c], key=lambda n, centre=centre: (centre(n), str(n)))
+    pos: Positions = {}
+    for c in keys:
+        col = order[c]
+        top = -(len(col) - 1) * row_gap / 2
+        for i, n in enumerate(col):
+            pos[n] = (round(c * column_gap, 1), round(top + i * row_gap, 1))
+    return pos
+
+
+def circular_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7,
+                    spacing: float = SPACING) -> Positions:
+    """Ranked nodes on a ring in rank order, clockwise from the top; the rest outside.
+
+    Each unranked node sits on an outer ring at the mean angle of the ranked
+    nodes it is linked to, so a therapy lands beside the step where it acts.
+    """
+    ranked = sorted((n for n, r in g.nodes(data=rank) if r is not None), key=lambda n: (g.nodes[n][rank], str(n)))
+    others = sorted((n for n, r in g.nodes(data=rank) if r is None), key=str)
+    if not ranked:
+        return force_layout(g, seed=seed, spacing=spacing)
+    radius = max(1.6 * spacing, len(ranked) * spacing / (2 * math.pi))
+    angle = {n: -math.pi / 2 + 2 * math.pi * i / len(ranked) for i, n in enumerate(ranked)}
+    pos: Positions = {n: (radius * math.cos(a), radius * math.sin(a)) for n, a in angle.items()}
+    und = nx.Graph(g)
+    wanted: dict = {}
+    for i, n in enumerate(others):
+        near = [angle[m] for m in und.neighbors(n) if m in angle]
+        if near:
+            wanted[n] = math.atan2(sum(map(math.sin, near)), sum(map(math.cos, near)))
+        else:  # linked only to other outer nodes: spread them evenly for now
+            wanted[n] = -math.pi / 2 + 2 * math.pi * (i + 0.5) / max(len(others), 1)
+    outer = sorted(others, key=lambda n: (wanted[n] % (2 * math.pi), str(n)))
+    rings = max(1, math.ceil(len(outer) * spacing / (2 * math.pi * (radius + 1.4 * spacing))))
+    for i, n in enumerate(outer):
+        r = radius + spacing * (1.4 + 0.9 * (i % rings))
+        pos[n] = (r * math.cos(wanted[n]), r * math.sin(wanted[n]))
+    boxes = {n: label_box(g.nodes[n].get("label", str(n))) for n in g.nodes}
+    return remove_overlaps(pos, boxes, fixed=set(ranked))
+
+
+def label_box(label: str, *, font: float = 15.0, max_width: float = 220.0) -> tuple[float, float]:
+    """Approximate width and height, in screen units, of a node with its label below it.
+
+    Labels wrap at ``max_width`` (the map's ``widthConstraint``).
+    """
+    text = 0.52 * font * len(label)
+    lines = max(1, math.ceil(text / max_width))
+    return max(40.0, min(text, max_width) + 12.0), 30.0 + 1.3 * font * lines
+
+
+def remove_overlaps(pos: Positions, boxes: Mapping, *, pad: float = 12.0, fixed: set | frozenset = frozenset(),
+                    rounds: int = 300, max_nodes: int = 2500) -> Positions:
+    """Push apart nodes whose label boxes overlap, along the axis of least overlap.
+
+    Deterministic (simultaneous updates, ties broken by node order). Nodes in
+    ``fixed`` stay put. Graphs above ``max_nodes`` are returned unchanged: at that
+    size a reader zooms in anyway, and the pairwise pass would need too much memory.
+    """
+    import numpy as np
+
+    nodes = sorted(pos, key=str)
+    if len(nodes) < 2 or len(nodes) > max_nodes:
+        return {n: (round(pos[n][0], 1), round(pos[n][1], 1)) for n in pos}
+    xy = np.array([pos[n] for n in nodes], dtype=float)
+    wh = np.array([boxes[n] for n in nodes], dtype=float)
+    free = np.array([n not in fixed for n in nodes], dtype=float)
+    # of the push that separates i and j, i takes its share: half if both may move, all if j is fixed
+    weight = free[:, None] / np.maximum(free[:, None] + free[None, :], 1e-9)
+    need_x = (wh[:, 0][:, None] + wh[:, 0][None, :]) / 2 + pad
+    need_y = (wh[:, 1][:, None] + wh[:, 1][None, :]) / 2 + pad
+    order = np.arange(len(nodes))
+    tie = np.sign(order[None, :] - order[:, None]).astype(float)  # j after i: i moves left/up
+    for _ in range(rounds):
+        dx = xy[None, :, 0] - xy[:, None, 0]
+        dy = xy[None, :, 1] - xy[:, None, 1]
+        ox = need_x - np.abs(dx)
+        oy = need_y - np.abs(dy)
+        hit = (ox > 0) & (oy > 0)
+        np.fill_diagonal(hit, False)
+        if not hit.any():
+            break
+        sx = np.where(dx != 0, np.sign(dx), tie)
+        sy = np.where(dy != 0, np.sign(dy), tie)
+        along_x = hit & (ox <= oy)
+        along_y = hit & (ox > oy)
+        move_x = -(np.where(along_x, ox * sx, 0.0) * weight).sum(axis=1)
+        move_y = -(np.where(along_y, oy * sy, 0.0) * weight).sum(axis=1)
+        xy += 0.8 * np.stack([move_x, move_y], axis=1)
+    return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in zip(nodes, xy, strict=True)}
+
+
+def _rescale(coords: Mapping, spacing: float) -> Positions:
+    """Scale raw layout coordinates so that linked nodes sit about ``spacing`` apart."""
+    xs = [c[0] for c in coords.values()]
+    ys = [c[1] for c in coords.values()]
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    extent = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    target = spacing * math.sqrt(len(coords)) * 1.1
+    k = target / extent
+    return {n: (round((x - cx) * k, 1), round((y - cy) * k, 1)) for n, (x, y) in coords.items()}

@@ -1,0 +1,186 @@
+"""Graph + positions -> a styled pyvis network. Pure: nothing here writes files.
+
+:func:`concept_map` is the drawing function; :func:`view_map` composes the
+pipeline for one view of a dataset (graph -> layout -> map). The returned
+:class:`ConceptMap` is a ``pyvis.network.Network`` whose ``nodes``, ``edges``
+and ``options`` hold everything vis-network needs, and whose ``page`` holds
+what our page template adds around it: title, introduction, legend, story
+steps, concept summaries and their sources. :func:`viz.export.write_map`
+turns it into one offline HTML file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import networkx as nx
+from pyvis.network import Network
+
+from viz import graph as _graph
+from viz.style import EDGE, FONT_STACK, INK, SHAPES_WITH_LABEL_INSIDE, Palette, palette
+
+__all__ = ["ConceptMap", "concept_map", "view_map"]
+
+#: Node label size in pixels: normal, and presenter mode for the back of a lecture hall.
+FONT_SIZE = {False: 15, True: 26}
+NODE_SIZE = {False: 14, True: 20}
+
+
+class ConceptMap(Network):
+    """A pyvis network with the page content immunoviz adds around it."""
+
+    def __init__(self, *, directed: bool = True):
+        super().__init__(height="100%", width="100%", directed=directed, cdn_resources="remote")
+        self.page: dict = {}
+        self.vis_options: dict = {}
+
+    def __repr__(self) -> str:
+        return f"<ConceptMap {self.page.get('id', '?')!r}: {len(self.nodes)} concepts, {len(self.edges)} relations>"
+
+    def _repr_html_(self) -> str:  # shown inline by Jupyter, JupyterLab and VS Code
+        from viz.notebook import map_iframe
+
+        return map_iframe(self)
+
+
+def concept_map(
+    g: nx.MultiDiGraph,
+    pos: Mapping,
+    *,
+    pal: Palette,
+    sources: Mapping[str, Mapping[str, str]] | None = None,
+    presenter: bool = False,
+    title: str | None = None,
+    intro: str | None = None,
+) -> ConceptMap:
+    """Draw a concept graph at the given positions as a styled pyvis network.
+
+    Parameters
+    ----------
+    g
+        A graph from :func:`viz.graph.view_graph` (or any graph whose nodes carry
+        ``label``, ``category`` and ``summary``).
+    pos
+        ``{node: (x, y)}`` from a ``*_layout`` function; physics stays off, so
+        these are where the nodes are drawn.
+    pal
+        Colours, shapes and line styles (:func:`viz.style.palette`).
+    sources
+        ``{source id: {"citation", "url"}}`` for the side panel's links.
+    presenter
+        Larger labels for projection.
+
+    Returns
+    -------
+    ConceptMap
+    """
+    net = ConceptMap(directed=True)
+    font_size, node_size = FONT_SIZE[presenter], NODE_SIZE[presenter]
+    used_categories: list[str] = []
+    for n in sorted(g.nodes, key=str):
+        attrs = g.nodes[n]
+        cat = pal.categories[attrs["category"]]
+        if cat.id not in used_categories:
+            used_categories.append(cat.id)
+        x, y = pos[n]
+        net.add_node(
+            str(n),
+            label=attrs.get("label", str(n)),
+            shape=cat.shape,
+            group=cat.id,  # colour and label colour come from the group (vis-network's groups option)
+            x=float(x),
+            y=float(y),
+            step=int(attrs.get("step", 1)),
+            year=attrs.get("first_year"),
+        )
+    used_relations: list[str] = []
+    for a, b, key, attrs in sorted(g.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[2]), str(e[1]))):
+        rel = pal.relations[attrs.get("relation", key)]
+        if rel.id not in used_relations:
+            used_relations.append(rel.id)
+        arrows = {"to": {"enabled": rel.arrow != "none", "type": "bar" if rel.arrow == "bar" else "arrow"}}
+        net.add_edge(str(a), str(b), rel=rel.id, arrows=arrows, dashes=rel.dashes, color=EDGE,
+                     title=f"{g.nodes[a].get('label', a)} {rel.label} {g.nodes[b].get('label', b)}")
+    cats = [pal.categories[c] for c in sorted(used_categories, key=lambda c: pal.categories[c].order)]
+    net.vis_options = _vis_options(font_size, node_size)
+    net.vis_options["groups"] = {
+        c.id: {
+            "shape": c.shape,
+            "color": {"background": c.colour, "border": INK,
+                      "highlight": {"background": c.colour, "border": INK},
+                      "hover": {"background": c.colour, "border": INK}},
+            # a label inside its shape needs no white halo; one on the canvas does
+            "font": {"color": c.font_colour, "strokeWidth": 0 if c.shape in SHAPES_WITH_LABEL_INSIDE else 4},
+        }
+        for c in cats
+    }
+    rels = [pal.relations[r] for r in pal.relations if r in used_relations]
+    concepts = {}
+    cited: set[str] = set()
+    for n in sorted(g.nodes, key=str):
+        a = g.nodes[n]
+        concepts[str(n)] = {
+            "summary": a.get("summary", ""),
+            "detail": a.get("detail") or "",
+            "aliases": list(a.get("aliases", ())),
+            "sources": list(a.get("sources", ())),
+        }
+        cited.update(a.get("sources", ()))
+    notes = {}
+    for a, b, key, attrs in g.edges(keys=True, data=True):
+        notes[f"{a}|{key}|{b}"] = {"note": attrs.get("note", ""), "sources": list(attrs.get("sources", ()))}
+        cited.update(attrs.get("sources", ()))
+    net.page = {
+        "id": g.graph.get("id", "map"),
+        "title": title or g.graph.get("title", "Concept map"),
+        "intro": intro if intro is not None else g.graph.get("intro", ""),
+        "topic": g.graph.get("topic", ""),
+        "steps": list(g.graph.get("steps", [])),
+        "replay": bool(g.graph.get("replay", False)),
+        "version": g.graph.get("version", ""),
+        "presenter": presenter,
+        "categories": [{"id": c.id, "label": c.label, "colour": c.colour, "shape": c.shape,
+                        "description": c.description, "font": c.font_colour} for c in cats],
+        "relations": [{"id": r.id, "label": r.label, "line": r.line, "arrow": r.arrow,
+                       "description": r.description} for r in rels],
+        "concepts": concepts,
+        "notes": notes,
+        "sources": {s: dict(sources[s]) for s in sorted(cited) if sources and s in sources},
+    }
+    return net
+
+
+def _vis_options(font_size: int, node_size: int) -> dict:
+    """vis-network options: no physics (positions come from Python), fast drawing."""
+    return {
+        "autoResize": True,
+        "layout": {"improvedLayout": False, "randomSeed": 7},
+        "physics": {
+            "enabled": False,
+            "solver": "forceAtlas2Based",
+            "stabilization": {"enabled": True, "iterations": 200, "fit": False},
+        },
+        "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False,
+                        "keyboard": False, "multiselect": False, "hideEdgesOnDrag": False},
+        "nodes": {"size": node_size, "borderWidth": 1.5, "borderWidthSelected": 3,
+                  "font": {"size": font_size, "face": FONT_STACK, "strokeWidth": 4, "strokeColor": "#ffffff"},
+                  "margin": 8, "widthConstraint": {"maximum": 220}},
+        "edges": {"smooth": False, "width": 1.4, "selectionWidth": 2.5,
+                  "arrowStrikethrough": False, "color": {"inherit": False}},
+    }
+
+
+def view_map(ds, view: str, *, presenter: bool = False, seed: int = 7) -> ConceptMap:
+    """Build the map of one view of a dataset: graph -> layout -> styled network.
+
+    Examples
+    --------
+    >>> from viz import data, maps
+    >>> net = maps.view_map(data.load(), "checkpoints")
+    >>> len(net.nodes) > 0
+    True
+    """
+    g = _graph.view_graph(ds, view)
+    pos = _graph.view_layout(g, seed=seed)
+    sources = {i: {"citation": r.citation, "url": r.url} for i, r in ds.sources.iterrows()}
+    return concept_map(g, pos, pal=palette(ds), sources=sources, presenter=presenter)

@@ -1,0 +1,412 @@
+/* immunoviz concept map page.
+ *
+ * Reads the map from <script type="application/json" id="immunoviz-data">, draws it
+ * with vis-network and adds search, category filters, neighbourhood highlight, a side
+ * panel with sources, story steps, history replay and a self-test.
+ * Text from the tables is only ever inserted with textContent (never innerHTML), and
+ * only http(s) links become hrefs. Nothing is stored or sent anywhere.
+ */
+(function () {
+  "use strict";
+
+  var data = JSON.parse(document.getElementById("immunoviz-data").textContent);
+  var $ = function (id) { return document.getElementById(id); };
+
+  // ---- expand the compact payload into vis-network items
+  var nodes = data.nodes.map(function (row) {
+    var n = { id: row[0], label: row[1], group: row[2], x: row[3], y: row[4], step: row[5], year: row[6] };
+    if (row[7]) Object.keys(row[7]).forEach(function (k) { n[k] = row[7][k]; });
+    n.title = tooltip(n);
+    return n;
+  });
+  var byId = {};
+  nodes.forEach(function (n) { byId[n.id] = n; });
+  var edges = data.edges.map(function (row, i) {
+    var e = { id: "e" + i, from: nodes[row[0]].id, to: nodes[row[1]].id, rel: row[2] };
+    var style = data.edgeTypes[row[2]] || {};
+    Object.keys(style).forEach(function (k) { e[k] = style[k]; });
+    if (row[3]) Object.keys(row[3]).forEach(function (k) { e[k] = row[3][k]; });
+    e.title = byId[e.from].label + " " + relLabel(e.rel) + " " + byId[e.to].label;
+    return e;
+  });
+  var original = {};  // colours to restore after dimming: the node's own, else its category's
+  nodes.forEach(function (n) {
+    var g = data.nodeGroups[n.group] || {};
+    original[n.id] = { color: n.color || g.color, font: n.font || g.font };
+  });
+
+  function relLabel(id) {
+    for (var i = 0; i < data.relations.length; i++) if (data.relations[i].id === id) return data.relations[i].label;
+    return id;
+  }
+  function categoryLabel(id) {
+    for (var i = 0; i < data.categories.length; i++) if (data.categories[i].id === id) return data.categories[i].label;
+    return id;
+  }
+  function tooltip(n) {  // plain text: vis-network shows strings with innerText
+    var c = data.concepts[n.id];
+    return n.label + " (" + categoryLabel(n.group) + ")" + (c && c.summary ? "\n" + c.summary : "");
+  }
+
+  var nodeSet = new vis.DataSet(nodes);
+  var edgeSet = new vis.DataSet(edges);
+  var container = $("map");
+  var options = data.options;
+  options.groups = data.nodeGroups;  // category styles: vis-network's own mechanism
+  var network = new vis.Network(container, { nodes: nodeSet, edges: edgeSet }, options);
+
+  var state = {
+    hidden: {},             // category id -> true when unticked
+    step: data.steps.length || 0,
+    year: null,
+    selected: null,
+    quiz: false,
+    score: { right: 0, asked: 0 },
+  };
+  var steps = data.steps.length;
+
+  // ---- visibility: categories, story step, replay year
+  function visible(n) {
+    if (state.hidden[n.group]) return false;
+    if (steps && n.step > state.step) return false;
+    if (state.year !== null && n.year !== null && n.year !== undefined && n.year > state.year) return false;
+    return true;
+  }
+  function refresh() {
+    var shown = {};
+    nodeSet.update(nodes.map(function (n) {
+      var v = visible(n);
+      shown[n.id] = v;
+      return { id: n.id, hidden: !v };
+    }));
+    edgeSet.update(edges.map(function (e) { return { id: e.id, hidden: !(shown[e.from] && shown[e.to]) }; }));
+    if (state.selected && !shown[state.selected]) clearSelection();
+    document.body.dataset.visible = String(Object.keys(shown).filter(function (k) { return shown[k]; }).length);
+  }
+
+  // ---- highlight a neighbourhood
+  var DIM = { background: "#eceef1", border: "#c5c8ce", highlight: { background: "#eceef1", border: "#c5c8ce" },
+              hover: { background: "#eceef1", border: "#c5c8ce" } };
+  function neighbours(id) {
+    var set = {};
+    set[id] = true;
+    network.getConnectedNodes(id).forEach(function (m) { set[m] = true; });
+    return set;
+  }
+  function highlight(id) {
+    var near = neighbours(id);
+    nodeSet.update(nodes.map(function (n) {
+      var o = original[n.id];
+      return near[n.id]
+        ? { id: n.id, color: o.color, font: o.font }
+        : { id: n.id, color: DIM, font: { color: "#8a8f98" } };
+    }));
+    edgeSet.update(edges.map(function (e) {
+      var on = e.from === id || e.to === id;
+      return { id: e.id, color: on ? "#1b1b1f" : "#dfe1e5", width: on ? 2.4 : 1.2 };
+    }));
+  }
+  function unhighlight() {
+    nodeSet.update(nodes.map(function (n) { return { id: n.id, color: original[n.id].color, font: original[n.id].font }; }));
+    edgeSet.update(edges.map(function (e) { return { id: e.id, color: "#5b5f66", width: 1.4 }; }));
+  }
+
+  // ---- side panel (built with DOM methods only)
+  function el(tag, text, cls) {
+    var x = document.createElement(tag);
+    if (text !== undefined && text !== null) x.textContent = text;
+    if (cls) x.className = cls;
+    return x;
+  }
+  function safeHref(url) { return /^https?:\/\/[^\s<>"']+$/.test(url || "") ? url : null; }
+  function sourceList(ids) {
+    var ol = el("ol", null, "sources");
+    (ids || []).forEach(function (sid) {
+      var s = data.sources[sid];
+      if (!s) return;
+      var li = el("li");
+      var href = safeHref(s.url);
+      if (href) {
+        var a = el("a", s.citation);
+        a.href = href; a.target = "_blank"; a.rel = "noopener noreferrer";
+        li.appendChild(a);
+      } else {
+        li.textContent = s.citation;
+      }
+      ol.appendChild(li);
+    });
+    return ol;
+  }
+  function showPanel(id, opts) {
+    var panel = $("panel");
+    var n = byId[id], c = data.concepts[id] || {};
+    panel.textContent = "";
+    var hidden = opts && opts.hideName;
+    panel.appendChild(el("p", categoryLabel(n.group), "badge badge-" + n.group));
+    panel.appendChild(el("h2", hidden ? "Which concept is this?" : n.label));
+    if (hidden) { quizForm(panel, id); return; }
+    if (c.aliases && c.aliases.length) panel.appendChild(el("p", "Also called: " + c.aliases.join(", "), "aliases"));
+    panel.appendChild(el("p", c.summary, "summary"));
+    if (c.detail) panel.appendChild(el("p", c.detail, "detail"));
+    var links = edges.filter(function (e) { return (e.from === id || e.to === id) && visible(byId[e.from]) && visible(byId[e.to]); });
+    if (links.length) {
+      panel.appendChild(el("h3", "Links"));
+      var ul = el("ul", null, "links");
+      links.forEach(function (e) {
+        var li = el("li");
+        var outgoing = e.from === id;
+        var other = outgoing ? e.to : e.from;
+        var b = el("button", byId[other].label, "linklike");
+        b.type = "button";
+        b.addEventListener("click", function () { select(other, true); });
+        if (outgoing) { li.appendChild(document.createTextNode(relLabel(e.rel) + " ")); li.appendChild(b); }
+        else { li.appendChild(b); li.appendChild(document.createTextNode(" " + relLabel(e.rel) + " this")); }
+        var note = data.notes[e.from + "|" + e.rel + "|" + e.to];
+        if (note && note.note) li.appendChild(el("span", " — " + note.note, "note"));
+        ul.appendChild(li);
+      });
+      panel.appendChild(ul);
+    }
+    panel.appendChild(el("h3", "Sources"));
+    panel.appendChild(sourceList(c.sources));
+  }
+  function clearSelection() {
+    state.selected = null;
+    network.unselectAll();
+    unhighlight();
+    var panel = $("panel");
+    panel.textContent = "";
+    panel.appendChild(el("p", state.quiz ? "Self-test: click any concept and name it." :
+      "Click a concept or search for one to see what it is, how it links to the rest, and where the evidence is.", "hint"));
+  }
+  function select(id, focus) {
+    if (!byId[id]) return;
+    if (!visible(byId[id])) {  // searching for a hidden concept shows it
+      state.hidden[byId[id].group] = false;
+      var box = document.querySelector('input[data-category="' + cssEscape(byId[id].group) + '"]');
+      if (box) box.checked = true;
+      if (steps && byId[id].step > state.step) setStep(steps);
+      if (state.year !== null && byId[id].year > state.year) setYear(null);
+      refresh();
+    }
+    state.selected = id;
+    network.selectNodes([id]);
+    highlight(id);
+    showPanel(id, { hideName: state.quiz });
+    if (focus) network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: { duration: 350 } });
+  }
+  function cssEscape(s) { return (window.CSS && CSS.escape) ? CSS.escape(s) : String(s).replace(/["\\]/g, "\\$&"); }
+
+  network.on("click", function (params) {
+    if (params.nodes.length) select(params.nodes[0], false);
+    else clearSelection();
+  });
+
+  // ---- search by label and aliases, with keyboard
+  var search = $("search"), results = $("search-results"), active = -1, matches = [];
+  function fold(s) { return String(s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
+  function findMatches(q) {
+    q = fold(q).trim();
+    if (!q) return [];
+    var scored = [];
+    nodes.forEach(function (n) {
+      var names = [n.label].concat((data.concepts[n.id] || {}).aliases || []);
+      var best = 99;
+      names.forEach(function (name, i) {
+        var f = fold(name), at = f.indexOf(q);
+        if (at === 0) best = Math.min(best, i ? 1 : 0);
+        else if (at > 0) best = Math.min(best, i ? 3 : 2);
+      });
+      if (best < 99) scored.push([best, n.label.toLowerCase(), n.id]);
+    });
+    scored.sort(function (a, b) { return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0); });
+    return scored.slice(0, 10).map(function (s) { return s[2]; });
+  }
+  function renderResults() {
+    results.textContent = "";
+    matches.forEach(function (id, i) {
+      var li = el("li", state.quiz ? "(hidden in self-test)" : byId[id].label);
+      li.id = "result-" + i;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", String(i === active));
+      li.addEventListener("mousedown", function (ev) { ev.preventDefault(); choose(i); });
+      results.appendChild(li);
+    });
+    results.hidden = matches.length === 0;
+    search.setAttribute("aria-expanded", String(matches.length > 0));
+    if (active >= 0) search.setAttribute("aria-activedescendant", "result-" + active);
+    else search.removeAttribute("aria-activedescendant");
+  }
+  function choose(i) {
+    if (i < 0 || i >= matches.length) return;
+    select(matches[i], true);
+    search.value = state.quiz ? "" : byId[matches[i]].label;
+    matches = []; active = -1; renderResults();
+  }
+  search.addEventListener("input", function () {
+    matches = state.quiz ? [] : findMatches(search.value); active = matches.length ? 0 : -1; renderResults();
+  });
+  search.addEventListener("keydown", function (ev) {
+    if (ev.key === "ArrowDown") { active = Math.min(active + 1, matches.length - 1); renderResults(); ev.preventDefault(); }
+    else if (ev.key === "ArrowUp") { active = Math.max(active - 1, 0); renderResults(); ev.preventDefault(); }
+    else if (ev.key === "Enter") { choose(active >= 0 ? active : 0); ev.preventDefault(); }
+    else if (ev.key === "Escape") { search.value = ""; matches = []; active = -1; renderResults(); clearSelection(); }
+  });
+  search.addEventListener("blur", function () { setTimeout(function () { matches = []; renderResults(); }, 150); });
+
+  // ---- legend filters
+  Array.prototype.forEach.call(document.querySelectorAll("input[data-category]"), function (box) {
+    box.addEventListener("change", function () { state.hidden[box.dataset.category] = !box.checked; refresh(); });
+  });
+
+  // ---- toolbar
+  $("fit").addEventListener("click", function () { network.fit({ animation: { duration: 300 } }); });
+  $("physics").addEventListener("change", function (ev) { network.setOptions({ physics: { enabled: ev.target.checked } }); });
+  function setPresenter(on) {
+    document.body.classList.toggle("presenter", on);
+    network.setOptions({ nodes: { font: { size: on ? 26 : 15 }, size: on ? 20 : 14 } });
+    $("presenter").checked = on;
+  }
+  $("presenter").addEventListener("change", function (ev) { setPresenter(ev.target.checked); });
+  Array.prototype.forEach.call(document.querySelectorAll(".show-on-map"), function (b) {
+    b.addEventListener("click", function () { select(b.dataset.node, true); $("map").scrollIntoView(); });
+  });
+
+  // ---- story steps
+  function setStep(k, fromHash) {
+    if (!steps) return;
+    state.step = Math.max(1, Math.min(steps, k));
+    $("step-counter").textContent = "Step " + state.step + " of " + steps + ":";
+    $("caption").textContent = data.steps[state.step - 1];
+    $("prev").disabled = state.step <= 1;
+    $("next").disabled = state.step >= steps;
+    document.body.dataset.step = String(state.step);
+    refresh();
+    if (!fromHash && window.history && history.replaceState) {
+      try { history.replaceState(null, "", "#step=" + state.step); } catch (e) { /* sandboxed frame */ }
+    }
+  }
+  function stepFromHash() {
+    var m = /(?:^#|&)step=(\d+)/.exec(location.hash || "");
+    return m ? parseInt(m[1], 10) : null;
+  }
+  if (steps) {
+    $("prev").addEventListener("click", function () { setStep(state.step - 1); });
+    $("next").addEventListener("click", function () { setStep(state.step + 1); });
+    window.addEventListener("hashchange", function () { var k = stepFromHash(); if (k) setStep(k, true); });
+  }
+  document.addEventListener("keydown", function (ev) {
+    var t = ev.target, tag = t && t.tagName;
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) return;
+    if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    if (ev.key === "/") { search.focus(); ev.preventDefault(); return; }
+    if (ev.key === "Escape") { clearSelection(); return; }
+    if (!steps || tag === "BUTTON" && (ev.key === " " || ev.key === "Enter")) return;
+    if (ev.key === "ArrowRight" || ev.key === " " || ev.key === "PageDown") { setStep(state.step + 1); ev.preventDefault(); }
+    else if (ev.key === "ArrowLeft" || ev.key === "PageUp") { setStep(state.step - 1); ev.preventDefault(); }
+    else if (ev.key === "Home") { setStep(1); ev.preventDefault(); }
+    else if (ev.key === "End") { setStep(steps); ev.preventDefault(); }
+  });
+
+  // ---- history replay
+  var years = nodes.map(function (n) { return n.year; }).filter(function (y) { return y !== null && y !== undefined; });
+  function setYear(y) {
+    var slider = $("year");
+    if (!slider) return;
+    state.year = y;
+    slider.value = String(y === null ? slider.max : y);
+    $("year-out").textContent = y === null ? "today" : String(y);
+    document.body.dataset.year = y === null ? "" : String(y);
+    refresh();
+  }
+  if (data.replay && $("year") && years.length) {
+    var slider = $("year"), timer = null;
+    slider.min = String(Math.min.apply(null, years));
+    slider.max = String(Math.max.apply(null, years));
+    slider.addEventListener("input", function () {
+      var y = parseInt(slider.value, 10);
+      setYear(y >= parseInt(slider.max, 10) ? null : y);
+    });
+    $("play").addEventListener("click", function () {
+      if (timer) { clearInterval(timer); timer = null; $("play").textContent = "Play history"; return; }
+      var y = parseInt(slider.min, 10);
+      $("play").textContent = "Pause";
+      setYear(y);
+      timer = setInterval(function () {
+        y += 1;
+        if (y >= parseInt(slider.max, 10)) { clearInterval(timer); timer = null; $("play").textContent = "Play history"; setYear(null); }
+        else setYear(y);
+      }, 350);
+    });
+    setYear(null);
+  } else if ($("replay")) {
+    $("replay").hidden = true;
+  }
+
+  // ---- self-test: labels hidden, name the concept, reveal the answer
+  function answerMatches(given, id) {
+    var g = fold(given).replace(/[^a-z0-9]/g, "");
+    if (!g) return false;
+    var names = [byId[id].label].concat((data.concepts[id] || {}).aliases || []);
+    return names.some(function (name) {
+      var f = fold(name).replace(/[^a-z0-9]/g, "");
+      var short = fold(name.replace(/\s*\(.*\)\s*/g, " ")).replace(/[^a-z0-9]/g, "");
+      return g === f || g === short;
+    });
+  }
+  function quizForm(panel, id) {
+    var form = el("form", null, "quiz-form");
+    var label = el("label", "Your answer");
+    var input = el("input");
+    input.type = "text"; input.id = "quiz-answer"; input.autocomplete = "off";
+    label.htmlFor = "quiz-answer";
+    var check = el("button", "Check"); check.type = "submit";
+    var reveal = el("button", "Reveal"); reveal.type = "button";
+    var out = el("p", "", "quiz-result"); out.setAttribute("aria-live", "polite"); out.id = "quiz-result";
+    form.appendChild(label); form.appendChild(input); form.appendChild(check); form.appendChild(reveal);
+    panel.appendChild(form); panel.appendChild(out);
+    var done = false;
+    function finish(correct) {
+      if (!done) { state.score.asked += 1; if (correct) state.score.right += 1; done = true; }
+      nodeSet.update({ id: id, label: byId[id].label });
+      showPanel(id, { hideName: false });
+      var p = $("panel");
+      var verdict = el("p", (correct ? "Right: " : "The answer: ") + byId[id].label, correct ? "quiz-right" : "quiz-wrong");
+      verdict.id = "quiz-result";
+      p.insertBefore(verdict, p.children[2] || null);
+      updateScore();
+    }
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      if (answerMatches(input.value, id)) finish(true);
+      else { out.textContent = "Not quite; try again or reveal the answer."; }
+    });
+    reveal.addEventListener("click", function () { finish(false); });
+    setTimeout(function () { input.focus(); }, 0);
+  }
+  function updateScore() {
+    $("quiz").textContent = state.quiz ? "End self-test (" + state.score.right + " of " + state.score.asked + " right)" : "Self-test";
+    document.body.dataset.score = state.score.right + "/" + state.score.asked;
+  }
+  $("quiz").addEventListener("click", function () {
+    state.quiz = !state.quiz;
+    $("quiz").setAttribute("aria-pressed", String(state.quiz));
+    document.body.classList.toggle("quiz", state.quiz);
+    nodeSet.update(nodes.map(function (n) { return { id: n.id, label: state.quiz ? "?" : n.label }; }));
+    if (!state.quiz) state.score = { right: 0, asked: 0 };
+    updateScore();
+    clearSelection();
+  });
+
+  // ---- start
+  if (data.presenter) setPresenter(true);
+  var start = stepFromHash();
+  if (steps) setStep(start || steps, !start);
+  else refresh();
+  network.once("afterDrawing", function () {
+    network.fit();
+    requestAnimationFrame(function () { document.body.dataset.ready = "1"; });
+  });
+  window.immunoviz = { network: network, nodes: nodeSet, edges: edgeSet, select: select, setStep: setStep,
+                       setYear: setYear, state: state };
+})();
