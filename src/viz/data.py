@@ -455,6 +455,14 @@ class _Reader:
                     self.add("side_effects", r["_row"], "onset_max_weeks",
                              f"onset ends ({hi:g} weeks) before it starts ({lo:g} weeks)", "swap the two numbers")
         if "sources" in frames:
+            first_row: dict[str, tuple[int, str]] = {}
+            for number, sid, link in zip(frames["sources"]["_row"], frames["sources"]["id"], frames["sources"]["link"],
+                                         strict=True):
+                if link in first_row:
+                    row0, id0 = first_row[link]
+                    self.add("sources", number, "link", f"same link as row {row0} ('{id0}')",
+                             f"one row per citation: cite '{id0}' instead of '{sid}'")
+                first_row.setdefault(link, (number, sid))
             for number, link in zip(frames["sources"]["_row"], frames["sources"]["link"], strict=True):
                 if link.startswith("http") and not urlsplit(link).hostname:
                     self.add("sources", number, "link", f"'{_clip(link)}' has no host name",

@@ -528,6 +528,7 @@ _GLYPHS = {
     "circle": '<circle r="9"{style}/>',
     "square": '<rect x="-7.5" y="-7.5" width="15" height="15"{style}/>',
     "box": '<rect x="-10.5" y="-7" width="21" height="14" rx="3"{style}/>',
+    "dashedBox": '<rect x="-10.5" y="-7" width="21" height="14" rx="3" stroke-dasharray="3 2"{style}/>',
     "ellipse": '<ellipse rx="10.5" ry="7"{style}/>',
     "diamond": '<polygon points="0,-10 10,0 0,10 -10,0"{style}/>',
     "triangle": '<polygon points="0,-9.5 9.5,7.5 -9.5,7.5"{style}/>',
@@ -602,6 +603,7 @@ def render_map_svg(net, *, margin: float = 60.0) -> str:
         f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{width:.1f}" height="{height:.1f}" fill="#ffffff"/>',
     ]
     radius = 16.0
+    shapes = {c["id"]: c["shape"] for c in net.page.get("categories", [])}
     for e in net.edges:
         a, b = nodes[e["from"]], nodes[e["to"]]
         dx, dy = b["x"] - a["x"], b["y"] - a["y"]
@@ -619,7 +621,7 @@ def render_map_svg(net, *, margin: float = 60.0) -> str:
         group = net.vis_options.get("groups", {}).get(n.get("group"), {})
         colour = (n.get("color") or group.get("color") or {"background": "#999999"})
         colour = colour["background"] if isinstance(colour, dict) else colour
-        glyph = _GLYPHS.get(n.get("shape", "dot"), _GLYPHS["dot"]).format(
+        glyph = _GLYPHS.get(shapes.get(n.get("group"), n.get("shape", "dot")), _GLYPHS["dot"]).format(
             style=f' fill="{escape(colour)}" stroke="#1b1b1f" stroke-width="1.5"')
         parts.append(f'<g transform="translate({n["x"]:.1f},{n["y"]:.1f}) scale(1.5)">{glyph}</g>')
         parts.append(f'<text x="{n["x"]:.1f}" y="{n["y"] + 34:.1f}" font-size="{font}" text-anchor="middle" '

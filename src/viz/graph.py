@@ -171,12 +171,15 @@ def force_layout(g: nx.Graph, *, seed: int = 7, spacing: float = SPACING) -> Pos
 
 
 def layered_layout(g: nx.Graph, *, rank: str = "rank", column_gap: float = 2.3 * SPACING,
-                   row_gap: float = 0.62 * SPACING) -> Positions:
+                   row_gap: float = 0.62 * SPACING, max_rows: int = 12) -> Positions:
     """Columns by each node's ``rank`` attribute, left to right.
 
     Within a column, nodes are ordered to keep linked nodes level with each
     other (a few barycentre sweeps), ties broken by category and label, so the
-    result is deterministic. Nodes without a rank go to column 0.
+    result is deterministic. Nodes without a rank go to column 0. A column
+    taller than ``max_rows`` is folded into side-by-side sub-columns (in
+    zig-zag order), so that the map keeps a screen-like shape and readable
+    labels when it is fitted to the window.
     """
     columns: dict[int, list] = defaultdict(list)
     for n, r in g.nodes(data=rank):
@@ -193,13 +196,41 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", column_gap: float = 2.3 *
                     near = [placed[m] for m in und.neighbors(n) if m in placed]
                     return sum(near) / len(near) if near else order[c].index(n)
                 order[c] = sorted(order[c], key=lambda n, centre=centre: (centre(n), str(n)))
-    pos: Positions = {}
-    for c in keys:
+    # coordinates: the fullest column is spread evenly; the others, sweeping outwards from it,
+    # sit level with the mean of their placed neighbours, in order and at least a row apart
+    y: dict = {}
+    widest = max(keys, key=lambda c: (len(order[c]), -c))
+    top = -(len(order[widest]) - 1) * row_gap / 2
+    y.update({n: top + i * row_gap for i, n in enumerate(order[widest])})
+    sweep = [c for c in keys if c > widest] + [c for c in sorted(keys, reverse=True) if c < widest]
+    for c in sweep:
         col = order[c]
-        top = -(len(col) - 1) * row_gap / 2
+        want = []
         for i, n in enumerate(col):
-            pos[n] = (round(c * column_gap, 1), round(top + i * row_gap, 1))
-    return pos
+            near = [y[m] for m in und.neighbors(n) if m in y]
+            want.append(sum(near) / len(near) if near else None)
+        fallback = [(i - (len(col) - 1) / 2) * row_gap for i in range(len(col))]
+        want = [w if w is not None else f for w, f in zip(want, fallback, strict=True)]
+        placed = []
+        for w in want:  # keep the order, keep a row apart
+            placed.append(w if not placed else max(w, placed[-1] + row_gap))
+        shift = sum(w - p for w, p in zip(want, placed, strict=True)) / len(col)
+        y.update({n: p + shift for n, p in zip(col, placed, strict=True)})
+    pos: Positions = {}
+    x = 0.0
+    sub_gap = 0.62 * column_gap
+    for c in keys:
+        col = sorted(order[c], key=lambda n: (y[n], str(n)))
+        folds = max(1, math.ceil(len(col) / max_rows))
+        if folds == 1:
+            pos.update({n: (x, y[n]) for n in col})
+        else:
+            rows = math.ceil(len(col) / folds)
+            top = -(rows - 1) * row_gap / 2
+            for i, n in enumerate(col):
+                pos[n] = (x + (i % folds) * sub_gap, top + (i // folds) * row_gap + (i % folds) * row_gap / folds)
+        x += (folds - 1) * sub_gap + column_gap
+    return {n: (round(px, 1), round(py, 1)) for n, (px, py) in pos.items()}
 
 
 def circular_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7,
@@ -213,10 +244,15 @@ def circular_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7,
     others = sorted((n for n, r in g.nodes(data=rank) if r is None), key=str)
     if not ranked:
         return force_layout(g, seed=seed, spacing=spacing)
-    radius = max(1.6 * spacing, len(ranked) * spacing / (2 * math.pi))
+    radius = max(2.5 * spacing, len(ranked) * 1.5 * spacing / (2 * math.pi))
     angle = {n: -math.pi / 2 + 2 * math.pi * i / len(ranked) for i, n in enumerate(ranked)}
     pos: Positions = {n: (radius * math.cos(a), radius * math.sin(a)) for n, a in angle.items()}
     und = nx.Graph(g)
+    # a node linked to most of the ring (such as the cycle itself) is its hub: put it in the middle
+    hubs = [n for n in others if sum(m in angle for m in und.neighbors(n)) >= 0.6 * len(ranked)]
+    for i, n in enumerate(hubs):
+        pos[n] = (0.0, (i - (len(hubs) - 1) / 2) * 0.6 * spacing)
+    others = [n for n in others if n not in hubs]
     wanted: dict = {}
     for i, n in enumerate(others):
         near = [angle[m] for m in und.neighbors(n) if m in angle]
@@ -230,7 +266,7 @@ def circular_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7,
         r = radius + spacing * (1.4 + 0.9 * (i % rings))
         pos[n] = (r * math.cos(wanted[n]), r * math.sin(wanted[n]))
     boxes = {n: label_box(g.nodes[n].get("label", str(n))) for n in g.nodes}
-    return remove_overlaps(pos, boxes, fixed=set(ranked))
+    return remove_overlaps(pos, boxes, fixed=set(ranked) | set(hubs))
 
 
 def label_box(label: str, *, font: float = 15.0, max_width: float = 220.0) -> tuple[float, float]:

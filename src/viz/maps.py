@@ -86,7 +86,7 @@ def concept_map(
         net.add_node(
             str(n),
             label=attrs.get("label", str(n)),
-            shape=cat.shape,
+            shape=cat.vis_shape()["shape"],
             group=cat.id,  # colour and label colour come from the group (vis-network's groups option)
             x=float(x),
             y=float(y),
@@ -105,7 +105,7 @@ def concept_map(
     net.vis_options = _vis_options(font_size, node_size)
     net.vis_options["groups"] = {
         c.id: {
-            "shape": c.shape,
+            **c.vis_shape(),
             "color": {"background": c.colour, "border": INK,
                       "highlight": {"background": c.colour, "border": INK},
                       "hover": {"background": c.colour, "border": INK}},

@@ -10,6 +10,7 @@ from pathlib import Path
 
 __all__ = [
     "DATA_DIR",
+    "EXPORTS_DIR",
     "NOTEBOOKS_DIR",
     "PACKAGE_DIR",
     "PROJ_ROOT",
@@ -25,6 +26,8 @@ PROJ_ROOT = PACKAGE_DIR.parents[1]
 DATA_DIR = PROJ_ROOT / "data"
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 SITE_DIR = PROJ_ROOT / "site"
+#: Where notebooks write their exported pages (not committed).
+EXPORTS_DIR = PROJ_ROOT / "exports"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 STATIC_DIR = PACKAGE_DIR / "static"
 

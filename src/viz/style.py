@@ -29,7 +29,7 @@ EDGE = "#5b5f66"
 BACKGROUND = "#ffffff"
 FONT_STACK = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 #: vis-network draws the label inside these shapes, so the fill must contrast with it.
-SHAPES_WITH_LABEL_INSIDE = frozenset({"box", "ellipse", "circle", "database", "text"})
+SHAPES_WITH_LABEL_INSIDE = frozenset({"box", "dashedBox", "ellipse", "circle", "database", "text"})
 
 
 def _luminance(hex_colour: str) -> float:
@@ -62,6 +62,15 @@ class CategoryStyle:
     def font_colour(self) -> str:
         """Label colour: on the fill for shapes that hold their label, else ink on the page."""
         return readable_text(self.colour) if self.shape in SHAPES_WITH_LABEL_INSIDE else INK
+
+
+    def vis_shape(self) -> dict:
+        """The vis-network options that draw this shape (ours adds ``dashedBox``)."""
+        if self.shape == "dashedBox":
+            return {"shape": "box", "shapeProperties": {"borderDashes": [5, 3]}}
+        if self.shape == "database":  # a cylinder as wide as its label is also that tall: wrap it
+            return {"shape": "database", "widthConstraint": {"maximum": 90}}
+        return {"shape": self.shape}
 
 
 @dataclass(frozen=True)

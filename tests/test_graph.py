@@ -1,0 +1,104 @@
+"""Graphs, views and layouts: pure, deterministic, and true to the tables."""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import pytest
+
+from viz import graph
+
+
+def test_concept_graph_holds_every_concept_and_relation(tiny_dataset):
+    g = graph.concept_graph(tiny_dataset)
+    assert set(g.nodes) == set(tiny_dataset.concepts["id"])
+    assert g.number_of_edges() == len(tiny_dataset.relations)
+    assert g.nodes["pd1"]["label"] == "PD-1"
+    assert g.nodes["pd1"]["first_year"] == 1992  # from the event that names it
+    assert g.nodes["melanoma"]["first_year"] == 2010
+    assert g.nodes["tumour_cell"]["first_year"] is None
+    assert g.edges["pdl1", "pd1", "binds"]["sources"] == ("pmid-11015443",)
+
+
+def test_view_graph_is_the_listed_concepts_with_steps(tiny_dataset):
+    v = graph.view_graph(tiny_dataset, "checkpoints")
+    listed = tiny_dataset.view_concepts.query("view == 'checkpoints'")
+    assert set(v.nodes) == set(listed["concept"])
+    assert v.nodes["ipilimumab"]["step"] == 4
+    assert v.graph["steps"][0] == "A killer T cell meets a tumour cell."
+    assert v.graph["title"].startswith("Checkpoints")
+    # every edge of the view is a relation between two of its concepts
+    for a, b, key in v.edges(keys=True):
+        assert a in v and b in v
+
+
+def test_everything_view_shows_all_concepts_one_category_per_step(tiny_dataset):
+    v = graph.view_graph(tiny_dataset, "everything")
+    assert set(v.nodes) == set(tiny_dataset.concepts["id"])
+    order = list(tiny_dataset.categories.sort_values("order").index)
+    present = [c for c in order if c in set(tiny_dataset.concepts["category"].astype(str))]
+    assert len(v.graph["steps"]) == len(present)
+    assert v.nodes["checkpoint_inhibitor"]["step"] == present.index("modality") + 1
+
+
+def test_unknown_view_names_the_views(tiny_dataset):
+    with pytest.raises(KeyError, match="checkpoints, everything"):
+        graph.view_graph(tiny_dataset, "nope")
+
+
+@pytest.mark.parametrize("layout", ["force", "layered", "circular"])
+def test_layouts_are_deterministic_and_finite(tiny_dataset, layout):
+    v = graph.view_graph(tiny_dataset, "checkpoints")
+    v.graph["layout"] = layout
+    for i, n in enumerate(sorted(v.nodes)):
+        v.nodes[n]["rank"] = i % 3
+    first, second = graph.view_layout(v), graph.view_layout(v)
+    assert first == second
+    assert set(first) == set(v.nodes)
+    assert all(math.isfinite(x) and math.isfinite(y) for x, y in first.values())
+    assert len(set(first.values())) == len(first), "two nodes at the same place"
+
+
+def test_force_layout_depends_on_seed_only():
+    g = nx.path_graph(12)
+    assert graph.force_layout(g, seed=1) == graph.force_layout(g, seed=1)
+    assert graph.force_layout(g, seed=1) != graph.force_layout(g, seed=2)
+
+
+def test_layered_layout_puts_ranks_in_columns_left_to_right():
+    g = nx.Graph()
+    for n, r in [("a", 0), ("b", 1), ("c", 1), ("d", 2)]:
+        g.add_node(n, rank=r, label=n)
+    g.add_edges_from([("a", "b"), ("a", "c"), ("b", "d")])
+    pos = graph.layered_layout(g)
+    assert pos["a"][0] < pos["b"][0] == pos["c"][0] < pos["d"][0]
+    assert pos["d"][1] == pos["b"][1], "d is drawn level with its neighbour b"
+
+
+def test_circular_layout_rings_ranked_nodes_in_order_clockwise_from_top():
+    g = nx.Graph()
+    for i in range(7):
+        g.add_node(f"s{i}", rank=i + 1, label=f"Step {i}")
+    g.add_node("therapy", rank=None, label="A therapy")
+    g.add_edge("therapy", "s2")
+    pos = graph.circular_layout(g)
+    angles = [math.atan2(pos[f"s{i}"][1], pos[f"s{i}"][0]) for i in range(7)]
+    assert pos["s0"][0] == pytest.approx(0, abs=0.2) and pos["s0"][1] < 0  # at the top (y grows down)
+    radius = math.hypot(*pos["s0"])
+    assert all(math.hypot(*pos[f"s{i}"]) == pytest.approx(radius, rel=1e-3) for i in range(7))
+    assert math.hypot(*pos["therapy"]) > radius, "unranked nodes sit outside the ring"
+    t = math.atan2(pos["therapy"][1], pos["therapy"][0])
+    assert abs(math.remainder(t - angles[2], 2 * math.pi)) < 0.6, "beside the step it links to"
+
+
+def test_overlapping_labels_are_pushed_apart():
+    pos = {"a": (0.0, 0.0), "b": (5.0, 0.0), "c": (10.0, 3.0)}
+    boxes = {n: graph.label_box("A fairly long label") for n in pos}
+    out = graph.remove_overlaps(pos, boxes)
+    (w, h) = boxes["a"]
+    for p in pos:
+        for q in pos:
+            if p < q:
+                dx, dy = abs(out[p][0] - out[q][0]), abs(out[p][1] - out[q][1])
+                assert dx >= w - 1 or dy >= h - 1, (p, q, out)

@@ -1,0 +1,128 @@
+"""Maps: styled from the data, escaped for every context, byte-identical for the same data."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from viz import export, maps, style
+
+
+def _payload(html: str) -> dict:
+    m = re.search(r'<script type="application/json" id="immunoviz-data">(.*?)</script>', html, re.S)
+    assert m, "the page embeds its data as JSON"
+    return json.loads(m.group(1))
+
+
+def test_nodes_carry_category_and_step(tiny_dataset):
+    net = maps.view_map(tiny_dataset, "checkpoints")
+    nodes = {n["id"]: n for n in net.nodes}
+    assert nodes["pd1"]["group"] == "molecule" and nodes["pd1"]["shape"] == "diamond"
+    assert nodes["ipilimumab"]["step"] == 4
+    assert len(net.edges) == 17
+
+
+def test_colours_and_shapes_come_from_the_category_table(tiny_dataset):
+    net = maps.view_map(tiny_dataset, "checkpoints")
+    groups = net.vis_options["groups"]
+    for cat in tiny_dataset.categories.itertuples():
+        if cat.id in groups:
+            assert groups[cat.id]["color"]["background"] == cat.colour.lower()
+            assert groups[cat.id]["shape"] == cat.shape
+    assert [c["id"] for c in net.page["categories"]] == [
+        c for c in tiny_dataset.categories.sort_values("order")["id"] if c in groups
+    ], "the legend lists the categories in use, in table order"
+
+
+def test_label_text_contrast_is_at_least_4_5(tiny_dataset):
+    pal = style.palette(tiny_dataset)
+    for cat in pal.categories.values():
+        if cat.shape in style.SHAPES_WITH_LABEL_INSIDE:
+            assert style.contrast_ratio(cat.font_colour, cat.colour) >= 4.5, cat
+        else:  # the label sits on the white canvas
+            assert style.contrast_ratio(cat.font_colour, "#ffffff") >= 4.5, cat
+
+
+def test_edges_are_styled_by_relation_type(tiny_dataset):
+    net = maps.view_map(tiny_dataset, "checkpoints")
+    blocks = next(e for e in net.edges if e["rel"] == "blocks")
+    assert blocks["arrows"]["to"] == {"enabled": True, "type": "bar"}
+    binds = next(e for e in net.edges if e["rel"] == "binds")
+    assert binds["arrows"]["to"]["enabled"] is False
+    causes = next(e for e in net.edges if e["rel"] == "causes")
+    assert causes["dashes"] == [8, 6]
+
+
+def test_physics_is_off_and_positions_fixed(tiny_dataset):
+    net = maps.view_map(tiny_dataset, "checkpoints")
+    assert net.vis_options["physics"]["enabled"] is False
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in net.nodes)
+
+
+def test_same_data_gives_byte_identical_pages(tiny_dataset):
+    a = export.render_map(maps.view_map(tiny_dataset, "checkpoints"))
+    b = export.render_map(maps.view_map(tiny_dataset, "checkpoints"))
+    assert a == b
+
+
+def test_standalone_page_inlines_vis_network_and_loads_nothing(tiny_dataset):
+    html = export.render_map(maps.view_map(tiny_dataset, "checkpoints"))
+    assert "vis.Network" in html and "<script src=" not in html and "<link " not in html
+    assert not re.search(r'src="(https?:)?//', html), "no remote script or image"
+    assert not re.search(r'<link[^>]+href="(https?:)?//', html), "no remote stylesheet"
+    assert "@import" not in html and "url(http" not in html
+    assert "Content-Security-Policy" in html and "connect-src 'none'" in __import__("html").unescape(html)
+    assert "not medical advice" in html and "Data version 0.1.0" in html
+
+
+def test_table_text_is_escaped_in_html_and_in_the_json(tiny_dataset):
+    net = maps.view_map(tiny_dataset, "checkpoints")
+    evil = '</script><script>alert(1)</script><img src=x onerror=alert(2)> & "quotes"'
+    net.nodes[0]["label"] = evil
+    net.page["concepts"][net.nodes[0]["id"]]["summary"] = evil
+    html = export.render_map(net)
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)" in html  # the text version shows it literally
+    payload = _payload(html)
+    assert payload["nodes"][0][1] == evil, "the JSON round-trips the exact text"
+
+
+def test_payload_is_compact_but_lossless(tiny_dataset):
+    net = maps.view_map(tiny_dataset, "checkpoints")
+    payload = export.map_payload(net)
+    assert [row[0] for row in payload["nodes"]] == [n["id"] for n in net.nodes]
+    index = {n["id"]: i for i, n in enumerate(net.nodes)}
+    assert [(r[0], r[1], r[2]) for r in payload["edges"]] == [(index[e["from"]], index[e["to"]], e["rel"])
+                                                             for e in net.edges]
+    assert set(payload["edgeTypes"]) == {e["rel"] for e in net.edges}
+
+
+def test_legend_glyphs_cover_every_shape_and_line():
+    for shape in ["dot", "square", "diamond", "triangle", "triangleDown", "star", "hexagon", "box", "ellipse",
+                  "circle", "database"]:
+        svg = str(export.glyph_svg(shape, "#0072b2"))
+        assert svg.startswith("<svg") and 'fill="#0072b2"' in svg
+    assert "stroke-dasharray" in str(export.line_svg("dashed", "bar"))
+    assert "polygon" in str(export.line_svg("solid", "arrow"))
+
+
+def test_static_svg_of_a_map(tiny_dataset):
+    svg = export.render_map_svg(maps.view_map(tiny_dataset, "checkpoints"))
+    assert svg.startswith("<svg") and svg.count("<text") == 15
+    assert "PD-1" in svg and 'marker-end="url(#bar)"' in svg
+
+
+def test_presenter_mode_enlarges_labels(tiny_dataset):
+    normal = maps.view_map(tiny_dataset, "checkpoints")
+    big = maps.view_map(tiny_dataset, "checkpoints", presenter=True)
+    assert big.vis_options["nodes"]["font"]["size"] > normal.vis_options["nodes"]["font"]["size"] >= 14
+    assert big.page["presenter"] is True
+
+
+def test_notebook_iframe_is_sandboxed_srcdoc(tiny_dataset):
+    from viz.notebook import map_iframe
+
+    html = map_iframe(maps.view_map(tiny_dataset, "checkpoints"))
+    assert html.startswith("<iframe") and 'srcdoc="' in html and 'sandbox="allow-scripts' in html
+    assert "allow-same-origin" not in html
+    assert "<script" not in html.split('srcdoc="', 1)[1].split('"', 1)[0], "the page inside is attribute-escaped"

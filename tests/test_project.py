@@ -1,0 +1,104 @@
+"""The project's own promises: one environment, stripped notebooks, a self-documenting Makefile."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from packaging.requirements import Requirement
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+#: conda-forge names that differ from PyPI names
+CONDA_NAMES = {"igraph": "python-igraph"}
+
+
+def _pyproject_requirements() -> dict[str, str]:
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    reqs = [Requirement(r) for r in meta["dependencies"] + meta["optional-dependencies"]["dev"]]
+    return {CONDA_NAMES.get(r.name.lower(), r.name.lower()): str(r.specifier) for r in reqs}
+
+
+def _environment_requirements() -> dict[str, str]:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    found = {}
+    for dep in env["dependencies"]:
+        if isinstance(dep, str):
+            name, spec = re.match(r"([A-Za-z0-9_.-]+)\s*(.*)", dep).groups()
+            if name not in ("python", "pip"):
+                found[name.lower()] = spec.replace(" ", "")
+    return found
+
+
+def test_environment_yml_matches_pyproject():
+    assert _environment_requirements() == _pyproject_requirements()
+
+
+def test_environment_yml_installs_the_project_with_dev_extras():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert "conda-forge" in env["channels"]
+    pip = next(d for d in env["dependencies"] if isinstance(d, dict))["pip"]
+    assert pip == ["-e .[dev]"]
+    assert env["dependencies"][-1] == {"pip": ["-e .[dev]"]}, "environment.yml ends with pip: - -e .[dev]"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_is_committed_stripped(path):
+    """Only outputs that nbval checks are kept (cells with keep_output metadata)."""
+    result = subprocess.run([Path(sys.executable).with_name("nbstripout"), "--verify", "--keep-id", str(path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, f"{path.name} has outputs; run: nbstripout --keep-id {path}"
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            checked = "# NBVAL_CHECK_OUTPUT" in cell.source
+            assert bool(cell.metadata.get("keep_output")) == checked, cell.source[:60]
+            assert cell.execution_count is None
+            if checked:
+                assert cell.outputs, f"checked cell without stored output in {path.name}: run tools/refresh_notebooks.py"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_follows_the_cookbook_skeleton(path):
+    nb = nbformat.read(path, as_version=4)
+    headings = [line for c in nb.cells if c.cell_type == "markdown" for line in c.source.splitlines()
+                if line.startswith("#")]
+    assert sum(h.startswith("# ") for h in headings) == 1, "one # title"
+    for section in ("## Overview", "## Prerequisites", "## Imports", "## Summary", "## What's next",
+                    "## Resources and references"):
+        assert section in headings, f"{path.name} lacks {section}"
+    text = "\n".join(c.source for c in nb.cells)
+    assert "not medical advice" in text
+    assert any("# NBVAL_CHECK_OUTPUT" in c.source for c in nb.cells if c.cell_type == "code")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_is_thin(path):
+    """Notebooks load, build, show and export; functions and classes belong in src/viz."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert not re.search(r"^\s*(def|class) ", cell.source, re.M), f"logic in {path.name}: move it to src/viz"
+            assert "open(" not in cell.source and "read_csv" not in cell.source, "viz.data is the only reader"
+
+
+def test_make_help_lists_every_target():
+    out = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    targets = re.findall(r"^([a-z-]+):.*## ", (ROOT / "Makefile").read_text(), re.M)
+    assert {"site", "test", "lab", "bench", "clean", "help"} <= set(targets)
+    for t in targets:
+        assert f"make {t}" in out
+
+
+def test_readme_gives_the_two_commands_and_the_disclaimer():
+    readme = (ROOT / "README.md").read_text()
+    quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    assert re.findall(r"^make (site|test)$", quick, re.M) == ["site", "test"]
+    assert "not medical advice" in readme
+    assert (ROOT / ".ci" / "run").read_text().count("make test") == 1
