@@ -49,8 +49,15 @@ def tiny_copy(tmp_path) -> Path:
 def edit_table():
     """Rewrite one cell, row or the whole text of a table in a dataset folder."""
 
-    def edit(folder: Path, table: str, *, find: str | None = None, replace: str = "", text: str | None = None,
-             raw: bytes | None = None) -> Path:
+    def edit(
+        folder: Path,
+        table: str,
+        *,
+        find: str | None = None,
+        replace: str = "",
+        text: str | None = None,
+        raw: bytes | None = None,
+    ) -> Path:
         path = folder / f"{table}.csv"
         if raw is not None:
             path.write_bytes(raw)

@@ -25,7 +25,7 @@ def test_year_precision_is_a_span_not_the_first_of_january(tiny_dataset):
     assert trial.x[i] != "2010-01-01" and trial.x[i].startswith("2010-07"), "drawn mid-year"
     assert trial.marker.symbol[i].endswith("-open")
     span = next(t for t in fig.data if t.mode == "lines" and t.legendgroup == "trial")
-    assert ["2010-01-01", "2010-12-31"] == list(span.x[:2])
+    assert list(span.x[:2]) == ["2010-01-01", "2010-12-31"]
     award = next(t for t in _marker_traces(fig) if t.name == "Award")
     assert list(award.x) == ["2018-10-01"] and not award.marker.symbol[0].endswith("-open")
 
@@ -34,8 +34,10 @@ def test_timeline_filters(tiny_dataset):
     only = charts.timeline_figure(tiny_dataset, kinds=["discovery"])
     assert {t.name for t in _marker_traces(only)} == {"Discovery"}
     ctla4 = charts.timeline_figure(tiny_dataset, modality="ctla4_inhibitor")
-    assert sorted(i for t in _marker_traces(ctla4) for i in t.customdata) == ["ctla4-blockade-mice",
-                                                                              "ipilimumab-survival"]
+    assert sorted(i for t in _marker_traces(ctla4) for i in t.customdata) == [
+        "ctla4-blockade-mice",
+        "ipilimumab-survival",
+    ]
     early = charts.timeline_figure(tiny_dataset, years=(1990, 2000))
     assert early.layout.meta["n_events"] == 2
 

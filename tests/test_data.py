@@ -35,7 +35,9 @@ def problems_text(folder) -> list[str]:
 
 
 def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "viz.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "viz.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -90,15 +92,19 @@ def _drop_column(text: str, column: str) -> str:
 def _add_column(text: str, column: str, value: str) -> str:
     rows = list(csv.reader(io.StringIO(text)))
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows([rows[0] + [column]] + [r + [value] for r in rows[1:]])
+    csv.writer(out, lineterminator="\n").writerows([rows[0] + [column]] + [[*r, value] for r in rows[1:]])
     return out.getvalue()
 
 
 def test_missing_file(tiny_copy):
     (tiny_copy / "events.csv").unlink()
-    assert any(p.endswith("events.csv: file is missing (hint: create it; the header row is: "
-                          "id,date,precision,kind,title,summary,venue,concepts,modality,milestone,sources)")
-               for p in problems_text(tiny_copy))
+    assert any(
+        p.endswith(
+            "events.csv: file is missing (hint: create it; the header row is: "
+            "id,date,precision,kind,title,summary,venue,concepts,modality,milestone,sources)"
+        )
+        for p in problems_text(tiny_copy)
+    )
 
 
 def test_missing_column(tiny_copy, edit_table):
@@ -117,8 +123,10 @@ def test_unknown_column_suggests_the_right_name(tiny_copy, edit_table):
 
 def test_empty_file(tiny_copy, edit_table):
     edit_table(tiny_copy, "relations", text="")
-    assert any(p.endswith("relations.csv: file is empty (hint: the header row is: from,relation,to,note,sources)")
-               for p in problems_text(tiny_copy))
+    assert any(
+        p.endswith("relations.csv: file is empty (hint: the header row is: from,relation,to,note,sources)")
+        for p in problems_text(tiny_copy)
+    )
 
 
 def test_byte_order_mark_and_crlf_are_accepted(tiny_copy, tiny_dataset):
@@ -141,7 +149,9 @@ def test_non_utf8_file(tiny_copy, edit_table):
 
 
 def test_duplicate_id(tiny_copy, edit_table):
-    line = (tiny_copy / "concepts.csv").read_text(encoding="utf-8").splitlines()[row_of(tiny_copy, "concepts", "pd1") - 1]
+    line = (
+        (tiny_copy / "concepts.csv").read_text(encoding="utf-8").splitlines()[row_of(tiny_copy, "concepts", "pd1") - 1]
+    )
     edit_table(tiny_copy, "concepts", find=line, replace=line + "\n" + line)
     first = row_of(tiny_copy, "concepts", "pd1")
     found = problems_text(tiny_copy)
@@ -152,16 +162,19 @@ def test_relation_to_unknown_concept(tiny_copy, edit_table):
     edit_table(tiny_copy, "relations", find="pd1_inhibitor,blocks,pd1,", replace="pd1_inhibitor,blocks,pd_1,")
     row = line_with(tiny_copy, "relations", "pd1_inhibitor,blocks,pd_1,")
     found = problems_text(tiny_copy)
-    assert any(f"relations.csv:{row}:to: 'pd_1' is not an id in concepts.csv (hint: did you mean 'pd1'" in p
-               for p in found), found
+    assert any(
+        f"relations.csv:{row}:to: 'pd_1' is not an id in concepts.csv (hint: did you mean 'pd1'" in p for p in found
+    ), found
 
 
 def test_unknown_category(tiny_copy, edit_table):
     edit_table(tiny_copy, "concepts", find="pd1,PD-1,molecule,", replace="pd1,PD-1,moleculs,")
     row = row_of(tiny_copy, "concepts", "pd1")
     found = problems_text(tiny_copy)
-    assert any(f"concepts.csv:{row}:category: 'moleculs' is not an id in categories.csv "
-               "(hint: did you mean 'molecule'?)" in p for p in found), found
+    assert any(
+        f"concepts.csv:{row}:category: 'moleculs' is not an id in categories.csv (hint: did you mean 'molecule'?)" in p
+        for p in found
+    ), found
 
 
 def test_impossible_date(tiny_copy, edit_table):
@@ -175,27 +188,45 @@ def test_year_precision_written_as_a_day(tiny_copy, edit_table):
     edit_table(tiny_copy, "events", find="ipilimumab-survival,2010,year", replace="ipilimumab-survival,2010-01-01,year")
     row = row_of(tiny_copy, "events", "ipilimumab-survival")
     found = problems_text(tiny_copy)
-    assert any(f"events.csv:{row}:date: '2010-01-01' does not match its precision 'year' "
-               "(hint: a year-precision date is written like 1891" in p for p in found), found
+    assert any(
+        f"events.csv:{row}:date: '2010-01-01' does not match its precision 'year' "
+        "(hint: a year-precision date is written like 1891" in p
+        for p in found
+    ), found
 
 
-@pytest.mark.parametrize("link", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>",
-                                  "ftp://example.org/x", "www.fda.gov/x", "http://"])
+@pytest.mark.parametrize(
+    "link",
+    [
+        "javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "ftp://example.org/x",
+        "www.fda.gov/x",
+        "http://",
+    ],
+)
 def test_only_http_doi_and_pmid_links(tiny_copy, edit_table, link):
     edit_table(tiny_copy, "sources", find="pmid:1396582", replace=f'"{link}"')
     row = row_of(tiny_copy, "sources", "pmid-1396582")
     found = problems_text(tiny_copy)
-    assert any(p.startswith(f"{tiny_copy / 'sources.csv'}:{row}:link: ") or f"sources.csv:{row}:link: " in p
-               for p in found), found
+    assert any(
+        p.startswith(f"{tiny_copy / 'sources.csv'}:{row}:link: ") or f"sources.csv:{row}:link: " in p for p in found
+    ), found
 
 
 def test_one_megabyte_cell_is_refused_quickly(tiny_copy, edit_table):
     big = "x" * 1_048_576
-    edit_table(tiny_copy, "concepts", find="A receptor on activated T cells; when its partner PD-L1 binds, the T cell slows down.", replace=big)
+    edit_table(
+        tiny_copy,
+        "concepts",
+        find="A receptor on activated T cells; when its partner PD-L1 binds, the T cell slows down.",
+        replace=big,
+    )
     row = row_of(tiny_copy, "concepts", "pd1")
     found = problems_text(tiny_copy)
-    assert any(f"concepts.csv:{row}:summary: cell is 1,048,576 characters long; the limit is 5,000" in p
-               for p in found), found
+    assert any(
+        f"concepts.csv:{row}:summary: cell is 1,048,576 characters long; the limit is 5,000" in p for p in found
+    ), found
     assert not any(big[:100] in p for p in found), "the message must not repeat the cell"
 
 
@@ -203,8 +234,11 @@ def test_unknown_source_is_named(tiny_copy, edit_table):
     edit_table(tiny_copy, "concepts", find="CD279; PDCD1,pmid-1396582", replace="CD279; PDCD1,pmid-1396528")
     row = row_of(tiny_copy, "concepts", "pd1")
     found = problems_text(tiny_copy)
-    assert any(f"concepts.csv:{row}:sources: 'pmid-1396528' is not an id in sources.csv "
-               "(hint: did you mean 'pmid-1396582'" in p for p in found), found
+    assert any(
+        f"concepts.csv:{row}:sources: 'pmid-1396528' is not an id in sources.csv "
+        "(hint: did you mean 'pmid-1396582'" in p
+        for p in found
+    ), found
 
 
 def test_concept_in_no_view(tiny_copy, edit_table):
@@ -226,8 +260,10 @@ def test_step_without_caption(tiny_copy, edit_table):
 
 def test_onset_range_backwards(tiny_copy, edit_table):
     edit_table(tiny_copy, "side_effects", find=",2,12,", replace=",12,2,")
-    assert any("side_effects.csv:2:onset_max_weeks: onset ends (2 weeks) before it starts (12 weeks)" in p
-               for p in problems_text(tiny_copy))
+    assert any(
+        "side_effects.csv:2:onset_max_weeks: onset ends (2 weeks) before it starts (12 weeks)" in p
+        for p in problems_text(tiny_copy)
+    )
 
 
 def test_domain_row_needs_the_right_category(tiny_copy, edit_table):
@@ -275,14 +311,21 @@ def test_validate_cli_on_valid_data(tiny_copy):
 
 CELL = st.one_of(
     st.text(max_size=30),
-    st.sampled_from(["", "pd1", "true", "2014-13-40", "1992-11", "pmid:1", "javascript:x", "a;b", '"', "\r\n", "\ufeff"]),
+    st.sampled_from(
+        ["", "pd1", "true", "2014-13-40", "1992-11", "pmid:1", "javascript:x", "a;b", '"', "\r\n", "\ufeff"]
+    ),
 )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(table=st.sampled_from(data.TABLES), header=st.lists(st.text(max_size=12), max_size=8),
-       rows=st.lists(st.lists(CELL, max_size=10), max_size=6), keep_header=st.booleans(),
-       raw=st.binary(max_size=200), use_raw=st.booleans())
+@given(
+    table=st.sampled_from(data.TABLES),
+    header=st.lists(st.text(max_size=12), max_size=8),
+    rows=st.lists(st.lists(CELL, max_size=10), max_size=6),
+    keep_header=st.booleans(),
+    raw=st.binary(max_size=200),
+    use_raw=st.booleans(),
+)
 def test_random_tables_give_data_errors_not_crashes(tiny_copy, table, header, rows, keep_header, raw, use_raw):
     path = tiny_copy / f"{table}.csv"
     original = path.read_bytes()

@@ -13,16 +13,25 @@ from viz import data, export
 
 
 def tree_hashes(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_site_layout(tiny_dataset, tmp_path):
     index = export.write_site(tiny_dataset, tmp_path / "site", images=False)
     site = index.parent
     assert index.name == "index.html"
-    for name in ("maps/checkpoints.html", "maps/everything.html", "charts/timeline.html",
-                 "assets/vis-network.min.js", "assets/plotly.min.js", "images/checkpoints.svg"):
+    for name in (
+        "maps/checkpoints.html",
+        "maps/everything.html",
+        "charts/timeline.html",
+        "assets/vis-network.min.js",
+        "assets/plotly.min.js",
+        "images/checkpoints.svg",
+    ):
         assert (site / name).is_file(), name
     page = (site / "maps/checkpoints.html").read_text(encoding="utf-8")
     assert '<script src="../assets/vis-network.min.js"></script>' in page

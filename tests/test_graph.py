@@ -29,7 +29,7 @@ def test_view_graph_is_the_listed_concepts_with_steps(tiny_dataset):
     assert v.graph["steps"][0] == "A killer T cell meets a tumour cell."
     assert v.graph["title"].startswith("Checkpoints")
     # every edge of the view is a relation between two of its concepts
-    for a, b, key in v.edges(keys=True):
+    for a, b, _key in v.edges(keys=True):
         assert a in v and b in v
 
 

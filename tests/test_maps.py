@@ -92,14 +92,26 @@ def test_payload_is_compact_but_lossless(tiny_dataset):
     payload = export.map_payload(net)
     assert [row[0] for row in payload["nodes"]] == [n["id"] for n in net.nodes]
     index = {n["id"]: i for i, n in enumerate(net.nodes)}
-    assert [(r[0], r[1], r[2]) for r in payload["edges"]] == [(index[e["from"]], index[e["to"]], e["rel"])
-                                                             for e in net.edges]
+    assert [(r[0], r[1], r[2]) for r in payload["edges"]] == [
+        (index[e["from"]], index[e["to"]], e["rel"]) for e in net.edges
+    ]
     assert set(payload["edgeTypes"]) == {e["rel"] for e in net.edges}
 
 
 def test_legend_glyphs_cover_every_shape_and_line():
-    for shape in ["dot", "square", "diamond", "triangle", "triangleDown", "star", "hexagon", "box", "ellipse",
-                  "circle", "database"]:
+    for shape in [
+        "dot",
+        "square",
+        "diamond",
+        "triangle",
+        "triangleDown",
+        "star",
+        "hexagon",
+        "box",
+        "ellipse",
+        "circle",
+        "database",
+    ]:
         svg = str(export.glyph_svg(shape, "#0072b2"))
         assert svg.startswith("<svg") and 'fill="#0072b2"' in svg
     assert "stroke-dasharray" in str(export.line_svg("dashed", "bar"))

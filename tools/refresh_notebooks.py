@@ -18,6 +18,8 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
+#: how notebooks are stripped before commit (tests/test_project.py checks with the same flags)
+STRIP_FLAGS = ["--keep-id", "--keep-count"]
 
 
 def refresh(path: Path) -> None:
@@ -31,7 +33,8 @@ def refresh(path: Path) -> None:
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     nbformat.write(nb, path)
     # the same stripping the git filter and tests/test_project.py apply
-    subprocess.run([Path(sys.executable).with_name("nbstripout"), "--keep-id", str(path)], check=True)
+    # nbval compares only cells that carry an execution count, so counts are kept (1..N from a clean run)
+    subprocess.run([Path(sys.executable).with_name("nbstripout"), *STRIP_FLAGS, str(path)], check=True)
     print(f"refreshed {path.relative_to(ROOT)}")
 
 

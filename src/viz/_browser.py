@@ -68,8 +68,9 @@ def launch() -> Iterator:
         try:
             browser = p.chromium.launch(executable_path=path, headless=True, args=LAUNCH_ARGS)
         except Error as exc:
-            raise BrowserUnavailable(f"Chromium at {path} would not start ({str(exc).splitlines()[0]}); "
-                                     + INSTALL_HINT) from None
+            raise BrowserUnavailable(
+                f"Chromium at {path} would not start ({str(exc).splitlines()[0]}); " + INSTALL_HINT
+            ) from None
         try:
             yield browser
         finally:
@@ -117,7 +118,9 @@ def snapshots(site: Path, entries) -> Iterator[tuple[str, str, bytes]]:
                     for fmt in ("png", "svg"):
                         url = page.evaluate(
                             "fmt => Plotly.toImage(document.querySelector('.chart'),"
-                            " {format: fmt, width: 1600, height: 1000})", fmt)
+                            " {format: fmt, width: 1600, height: 1000})",
+                            fmt,
+                        )
                         yield entry.id, fmt, _data_url_bytes(url)
         finally:
             context.close()

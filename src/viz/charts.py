@@ -55,8 +55,14 @@ class Chart:
     figure: go.Figure
 
 
-def timeline_figure(ds, *, kinds: list[str] | None = None, modality: str | None = None,
-                    years: tuple[int, int] | None = None, label_milestones: bool = True) -> go.Figure:
+def timeline_figure(
+    ds,
+    *,
+    kinds: list[str] | None = None,
+    modality: str | None = None,
+    years: tuple[int, int] | None = None,
+    label_milestones: bool = True,
+) -> go.Figure:
     """The dated history of immunotherapy.
 
     One lane per modality (events with none go to "Science and general");
@@ -90,7 +96,10 @@ def timeline_figure(ds, *, kinds: list[str] | None = None, modality: str | None 
     labels = ds.concepts["label"]
     general = "Science and general"
     ev["lane"] = [labels.get(m, general) if isinstance(m, str) else general for m in ev["modality"]]
-    lane_order = [general, *sorted({x for x in ev["lane"] if x != general}, key=lambda lane: ev.loc[ev["lane"] == lane, "start"].min())]
+    lane_order = [
+        general,
+        *sorted({x for x in ev["lane"] if x != general}, key=lambda lane: ev.loc[ev["lane"] == lane, "start"].min()),
+    ]
     sources = ds.sources
     fig = go.Figure()
     for kind, (colour, symbol) in KIND_STYLE.items():
@@ -103,10 +112,19 @@ def timeline_figure(ds, *, kinds: list[str] | None = None, modality: str | None 
                 spans_x += [row.start.strftime("%Y-%m-%d"), row.end.strftime("%Y-%m-%d"), None]
                 spans_y += [row.lane, row.lane, None]
         if spans_x:
-            fig.add_trace(go.Scatter(
-                x=spans_x, y=spans_y, mode="lines", line={"color": colour, "width": 7}, opacity=0.45,
-                legendgroup=kind, showlegend=False, hoverinfo="skip", name=f"{kind} (span)",
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=spans_x,
+                    y=spans_y,
+                    mode="lines",
+                    line={"color": colour, "width": 7},
+                    opacity=0.45,
+                    legendgroup=kind,
+                    showlegend=False,
+                    hoverinfo="skip",
+                    name=f"{kind} (span)",
+                )
+            )
         mids = [(row.start + (row.end - row.start) / 2).strftime("%Y-%m-%d") for row in sub.itertuples()]
         hover = []
         for row in sub.itertuples(index=False):
@@ -115,25 +133,50 @@ def timeline_figure(ds, *, kinds: list[str] | None = None, modality: str | None 
                 f"<b>{_t(row.title)}</b><br>{_when(row.date, row.precision)} ({PRECISION_WORDS[row.precision]})"
                 f" · {_t(row.venue)}<br>{_t(row.summary)}<br><i>{cites}</i>"
             )
-        fig.add_trace(go.Scatter(
-            x=mids, y=list(sub["lane"]), mode="markers", name=kind.capitalize(), legendgroup=kind,
-            marker={
-                "symbol": [symbol if p == "day" else f"{symbol}-open" for p in sub["precision"]],
-                "size": 13, "color": colour, "line": {"width": 2, "color": colour},
-            },
-            customdata=list(sub["id"]), hovertext=hover, hoverinfo="text",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=mids,
+                y=list(sub["lane"]),
+                mode="markers",
+                name=kind.capitalize(),
+                legendgroup=kind,
+                marker={
+                    "symbol": [symbol if p == "day" else f"{symbol}-open" for p in sub["precision"]],
+                    "size": 13,
+                    "color": colour,
+                    "line": {"width": 2, "color": colour},
+                },
+                customdata=list(sub["id"]),
+                hovertext=hover,
+                hoverinfo="text",
+            )
+        )
     if label_milestones:
         for i, row in enumerate(ev[ev["milestone"]].itertuples(index=False)):
             mid = (row.start + (row.end - row.start) / 2).strftime("%Y-%m-%d")
-            fig.add_annotation(x=mid, y=row.lane, text=_t(row.title), showarrow=True, arrowhead=0, arrowcolor=MUTED,
-                               ax=0, ay=-34 if i % 2 == 0 else 34, font={"size": 12, "color": INK},
-                               bgcolor="rgba(255,255,255,0.85)", bordercolor=MUTED, borderwidth=1)
+            fig.add_annotation(
+                x=mid,
+                y=row.lane,
+                text=_t(row.title),
+                showarrow=True,
+                arrowhead=0,
+                arrowcolor=MUTED,
+                ax=0,
+                ay=-34 if i % 2 == 0 else 34,
+                font={"size": 12, "color": INK},
+                bgcolor="rgba(255,255,255,0.85)",
+                bordercolor=MUTED,
+                borderwidth=1,
+            )
     first, last = (int(ev["year"].min()), int(ev["year"].max())) if len(ev) else (1890, 2030)
     n_open = int((ev["precision"] != "day").sum())
     summary = [
         f"{len(ev)} events from {first} to {last}.",
-        *[f"{(ev['kind'].astype(str) == k).sum()} {k} events." for k in KIND_STYLE if (ev["kind"].astype(str) == k).any()],
+        *[
+            f"{(ev['kind'].astype(str) == k).sum()} {k} events."
+            for k in KIND_STYLE
+            if (ev["kind"].astype(str) == k).any()
+        ],
         f"{n_open} events are known only to the month or year; they are drawn as bars with open markers.",
         *[f"{r.date}: {r.title}." for r in ev[ev["milestone"]].itertuples(index=False)],
     ]
@@ -142,15 +185,36 @@ def timeline_figure(ds, *, kinds: list[str] | None = None, modality: str | None 
         title={"text": "A history of cancer immunotherapy"},
         height=max(520, 70 * len(lane_order) + 200),
         hovermode="closest",
-        legend={"title": {"text": "Kind (click to filter)"}, "orientation": "h", "y": 1.02, "yanchor": "bottom",
-                "x": 1, "xanchor": "right"},
-        xaxis={"type": "date", "title": {"text": "Year"}, "range": [f"{first - 3}-01-01", f"{last + 2}-12-31"],
-               "rangeslider": {"visible": True, "thickness": 0.06}, "showgrid": True, "gridcolor": "#eceef1"},
-        yaxis={"title": {"text": ""}, "categoryorder": "array", "categoryarray": lane_order[::-1],
-               "automargin": True, "showgrid": True, "gridcolor": "#f3f4f6"},
-        meta={"summary": summary, "n_events": len(ev),
-              "description": "Every dated event in the tables: discoveries, trials, approvals and awards, "
-                             "with the precision each date is known to."},
+        legend={
+            "title": {"text": "Kind (click to filter)"},
+            "orientation": "h",
+            "y": 1.02,
+            "yanchor": "bottom",
+            "x": 1,
+            "xanchor": "right",
+        },
+        xaxis={
+            "type": "date",
+            "title": {"text": "Year"},
+            "range": [f"{first - 3}-01-01", f"{last + 2}-12-31"],
+            "rangeslider": {"visible": True, "thickness": 0.06},
+            "showgrid": True,
+            "gridcolor": "#eceef1",
+        },
+        yaxis={
+            "title": {"text": ""},
+            "categoryorder": "array",
+            "categoryarray": lane_order[::-1],
+            "automargin": True,
+            "showgrid": True,
+            "gridcolor": "#f3f4f6",
+        },
+        meta={
+            "summary": summary,
+            "n_events": len(ev),
+            "description": "Every dated event in the tables: discoveries, trials, approvals and awards, "
+            "with the precision each date is known to.",
+        },
     )
     return fig
 
@@ -158,7 +222,11 @@ def timeline_figure(ds, *, kinds: list[str] | None = None, modality: str | None 
 def site_charts(ds) -> list[Chart]:
     """Every chart of the site, in index order."""
     return [
-        Chart("timeline", "A history of cancer immunotherapy",
-              "From Coley's toxins to the latest approvals: every dated event, with its source.",
-              "History", timeline_figure(ds)),
+        Chart(
+            "timeline",
+            "A history of cancer immunotherapy",
+            "From Coley's toxins to the latest approvals: every dated event, with its source.",
+            "History",
+            timeline_figure(ds),
+        ),
     ]

@@ -21,8 +21,13 @@ class UserError(Exception):
 
 
 def _data_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", type=Path, default=Path("data"), metavar="DIR",
-                        help="folder with the CSV tables and datapackage.json (default: data)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=Path("data"),
+        metavar="DIR",
+        help="folder with the CSV tables and datapackage.json (default: data)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,35 +39,46 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"immunoviz {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("validate", help="check the tables and list every problem",
-                       description="Check the tables against their schema and list every problem as "
-                       "file:row:column: message (hint). Exit code 1 when there is any.")
+    p = sub.add_parser(
+        "validate",
+        help="check the tables and list every problem",
+        description="Check the tables against their schema and list every problem as "
+        "file:row:column: message (hint). Exit code 1 when there is any.",
+    )
     _data_arg(p)
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("build", help="build the site of maps and charts",
-                       description="Validate the tables and write every map, chart and the index page "
-                       "into the output folder. The previous output stays untouched if anything fails.")
+    p = sub.add_parser(
+        "build",
+        help="build the site of maps and charts",
+        description="Validate the tables and write every map, chart and the index page "
+        "into the output folder. The previous output stays untouched if anything fails.",
+    )
     _data_arg(p)
-    p.add_argument("--out", type=Path, default=Path("site"), metavar="DIR",
-                   help="output folder (default: site)")
-    p.add_argument("--no-images", action="store_true",
-                   help="skip the PNG/SVG images (they need Chromium)")
+    p.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site)")
+    p.add_argument("--no-images", action="store_true", help="skip the PNG/SVG images (they need Chromium)")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("map", help="write one concept map as a single HTML file",
-                       description="Write one view of the tables as a self-contained HTML map.")
+    p = sub.add_parser(
+        "map",
+        help="write one concept map as a single HTML file",
+        description="Write one view of the tables as a self-contained HTML map.",
+    )
     p.add_argument("view", metavar="VIEW", help="view id from views.csv (e.g. checkpoints)")
     _data_arg(p)
     p.add_argument("--out", type=Path, metavar="FILE", help="output file (default: VIEW.html)")
     p.add_argument("--presenter", action="store_true", help="large fonts for projecting in a lecture hall")
     p.set_defaults(func=cmd_map)
 
-    p = sub.add_parser("timeline", help="write the history timeline as a single HTML file",
-                       description="Write the dated history as a self-contained HTML timeline.")
+    p = sub.add_parser(
+        "timeline",
+        help="write the history timeline as a single HTML file",
+        description="Write the dated history as a self-contained HTML timeline.",
+    )
     _data_arg(p)
-    p.add_argument("--out", type=Path, default=Path("timeline.html"), metavar="FILE",
-                   help="output file (default: timeline.html)")
+    p.add_argument(
+        "--out", type=Path, default=Path("timeline.html"), metavar="FILE", help="output file (default: timeline.html)"
+    )
     p.set_defaults(func=cmd_timeline)
     return parser
 

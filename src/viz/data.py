@@ -159,9 +159,7 @@ class Dataset:
     def source_links(self, ids: Iterable[str]) -> list[dict[str, str]]:
         """``[{"id", "citation", "url"}]`` for the given source ids, in order."""
         src = self.tables["sources"]
-        return [
-            {"id": i, "citation": src.at[i, "citation"], "url": src.at[i, "url"]} for i in ids if i in src.index
-        ]
+        return [{"id": i, "citation": src.at[i, "citation"], "url": src.at[i, "url"]} for i in ids if i in src.index]
 
 
 # ---------------------------------------------------------------------------
@@ -250,7 +248,11 @@ class _Reader:
         where = _display(self.root)
         if not self.root.is_dir():
             self.problems.append(
-                Problem(where, message="no such data folder", hint="pass --data DIR with the folder that holds the CSV tables")
+                Problem(
+                    where,
+                    message="no such data folder",
+                    hint="pass --data DIR with the folder that holds the CSV tables",
+                )
             )
             return False
         path = self.root / "datapackage.json"
@@ -290,15 +292,25 @@ class _Reader:
             return None
         raw = path.read_bytes()
         if len(raw) > MAX_FILE_BYTES:
-            self.add(name, None, None, f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}",
-                     "split the topic into several datasets")
+            self.add(
+                name,
+                None,
+                None,
+                f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                "split the topic into several datasets",
+            )
             return None
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
-            self.add(name, line, None, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})",
-                     "save as 'CSV UTF-8' in Excel or choose 'Unicode (UTF-8)' in LibreOffice")
+            self.add(
+                name,
+                line,
+                None,
+                f"not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+                "save as 'CSV UTF-8' in Excel or choose 'Unicode (UTF-8)' in LibreOffice",
+            )
             return None
         text = text.removeprefix("\ufeff")  # a byte-order mark, as Excel writes it, is harmless
         if not text.strip():
@@ -333,14 +345,24 @@ class _Reader:
             if not any(cell.strip() for cell in row):
                 continue  # blank lines, such as the trailing ",,," rows spreadsheets leave
             if len(row) != len(header):
-                self.add(name, number, None, f"row has {len(row)} cells but the header has {len(header)}",
-                         "put a cell that contains a comma in double quotes")
+                self.add(
+                    name,
+                    number,
+                    None,
+                    f"row has {len(row)} cells but the header has {len(header)}",
+                    "put a cell that contains a comma in double quotes",
+                )
                 ok = False
                 continue
             for col, cell in zip(header, row, strict=True):
                 if len(cell) > MAX_CELL_CHARS:
-                    self.add(name, number, col, f"cell is {len(cell):,} characters long; the limit is {MAX_CELL_CHARS:,}",
-                             "keep cells short; link to a source for the long text")
+                    self.add(
+                        name,
+                        number,
+                        col,
+                        f"cell is {len(cell):,} characters long; the limit is {MAX_CELL_CHARS:,}",
+                        "keep cells short; link to a source for the long text",
+                    )
                     ok = False
             body.append([number, *row])
         if not ok:
@@ -389,29 +411,51 @@ class _Reader:
         spec = next((f for f in self.schemas[name]["fields"] if f["name"] == column), {})
         kind = error.type
         if kind == "type-error":
-            wanted = {"boolean": "true or false", "integer": "a whole number such as 3",
-                      "number": "a number such as 1.5"}.get(spec.get("type", ""), spec.get("type", "a value"))
+            wanted = {
+                "boolean": "true or false",
+                "integer": "a whole number such as 3",
+                "number": "a number such as 1.5",
+            }.get(spec.get("type", ""), spec.get("type", "a value"))
             self.add(name, row, column, f"'{_clip(cell)}' is not {wanted}", spec.get("description", ""))
         elif kind == "constraint-error":
             constraint = (re.search(r'constraint "(\w+)"', error.note or "") or [None, "?"])[1]
             self.add(name, row, column, *_constraint_message(constraint, cell, spec))
         elif kind in ("primary-key", "unique-error"):
             first = re.search(r"position (\d+)", error.note or "")
-            where = f" (first in row {numbers[int(first[1]) - 2]})" if first and int(first[1]) - 2 < len(numbers) else ""
+            where = (
+                f" (first in row {numbers[int(first[1]) - 2]})" if first and int(first[1]) - 2 < len(numbers) else ""
+            )
             keys = self.schemas[name]["primaryKey"]
-            self.add(name, row, column or "+".join(keys), f"duplicate {'+'.join(keys)}{where}",
-                     "each row needs its own key; rename or merge the rows")
+            self.add(
+                name,
+                row,
+                column or "+".join(keys),
+                f"duplicate {'+'.join(keys)}{where}",
+                "each row needs its own key; rename or merge the rows",
+            )
         elif kind == "foreign-key":
             columns = list(getattr(error, "field_names", []) or [])
             cells = list(getattr(error, "field_cells", []) or [])
-            ref = next((fk["reference"]["resource"] for fk in self.schemas[name].get("foreignKeys", [])
-                        if fk["fields"] == columns), "?")
+            ref = next(
+                (
+                    fk["reference"]["resource"]
+                    for fk in self.schemas[name].get("foreignKeys", [])
+                    if fk["fields"] == columns
+                ),
+                "?",
+            )
             value = cells[0] if cells else ""
-            self.add(name, row, "+".join(columns), f"'{_clip(value)}' is not an id in {ref}.csv",
-                     self.suggest(ref, value))
+            self.add(
+                name, row, "+".join(columns), f"'{_clip(value)}' is not an id in {ref}.csv", self.suggest(ref, value)
+            )
         else:
-            self.add(name, row, column, error.message.split(":", 1)[-1].strip() if error.message else kind,
-                     error.description or "")
+            self.add(
+                name,
+                row,
+                column,
+                error.message.split(":", 1)[-1].strip() if error.message else kind,
+                error.description or "",
+            )
 
     def suggest(self, table: str, value: str) -> str:
         ids = self.ids.get(table, [])
@@ -433,8 +477,13 @@ class _Reader:
                 for number, cell in zip(frame["_row"], frame[column], strict=True):
                     for ref in split_list(cell):
                         if ref not in ids[target]:
-                            self.add(name, number, column, f"'{_clip(ref)}' is not an id in {target}.csv",
-                                     self.suggest(target, ref))
+                            self.add(
+                                name,
+                                number,
+                                column,
+                                f"'{_clip(ref)}' is not an id in {target}.csv",
+                                self.suggest(target, ref),
+                            )
         if "concepts" in frames:
             category = dict(zip(frames["concepts"]["id"], frames["concepts"]["category"], strict=True))
             for (name, column), wanted in DOMAIN_CATEGORY.items():
@@ -442,8 +491,13 @@ class _Reader:
                     continue
                 for number, value in zip(frames[name]["_row"], frames[name][column], strict=True):
                     if value and value in category and category[value] != wanted:
-                        self.add(name, number, column, f"'{value}' is a {category[value]}, not a {wanted}",
-                                 f"use a concept whose category is {wanted}")
+                        self.add(
+                            name,
+                            number,
+                            column,
+                            f"'{value}' is a {category[value]}, not a {wanted}",
+                            f"use a concept whose category is {wanted}",
+                        )
         if "events" in frames:
             self.check_dates(frames["events"])
         if "relations" in frames:
@@ -452,21 +506,37 @@ class _Reader:
             for _, r in frames["side_effects"].iterrows():
                 lo, hi = _number(r["onset_min_weeks"]), _number(r["onset_max_weeks"])
                 if lo is not None and hi is not None and lo > hi:
-                    self.add("side_effects", r["_row"], "onset_max_weeks",
-                             f"onset ends ({hi:g} weeks) before it starts ({lo:g} weeks)", "swap the two numbers")
+                    self.add(
+                        "side_effects",
+                        r["_row"],
+                        "onset_max_weeks",
+                        f"onset ends ({hi:g} weeks) before it starts ({lo:g} weeks)",
+                        "swap the two numbers",
+                    )
         if "sources" in frames:
             first_row: dict[str, tuple[int, str]] = {}
-            for number, sid, link in zip(frames["sources"]["_row"], frames["sources"]["id"], frames["sources"]["link"],
-                                         strict=True):
+            for number, sid, link in zip(
+                frames["sources"]["_row"], frames["sources"]["id"], frames["sources"]["link"], strict=True
+            ):
                 if link in first_row:
                     row0, id0 = first_row[link]
-                    self.add("sources", number, "link", f"same link as row {row0} ('{id0}')",
-                             f"one row per citation: cite '{id0}' instead of '{sid}'")
+                    self.add(
+                        "sources",
+                        number,
+                        "link",
+                        f"same link as row {row0} ('{id0}')",
+                        f"one row per citation: cite '{id0}' instead of '{sid}'",
+                    )
                 first_row.setdefault(link, (number, sid))
             for number, link in zip(frames["sources"]["_row"], frames["sources"]["link"], strict=True):
                 if link.startswith("http") and not urlsplit(link).hostname:
-                    self.add("sources", number, "link", f"'{_clip(link)}' has no host name",
-                             "write a full address such as https://www.fda.gov/...")
+                    self.add(
+                        "sources",
+                        number,
+                        "link",
+                        f"'{_clip(link)}' has no host name",
+                        "write a full address such as https://www.fda.gov/...",
+                    )
         if {"views", "view_concepts", "steps", "concepts", "relations"} <= frames.keys():
             self.check_views(frames)
 
@@ -476,30 +546,48 @@ class _Reader:
             if precision in DATE_FORMS and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", date):
                 if not re.fullmatch(DATE_FORMS[precision], date):
                     form = {"year": "1891", "month": "1992-11", "day": "2014-09-04"}[precision]
-                    self.add("events", r["_row"], "date",
-                             f"'{date}' does not match its precision '{precision}'",
-                             f"a {precision}-precision date is written like {form}; "
-                             "write only as much of the date as the source confirms")
+                    self.add(
+                        "events",
+                        r["_row"],
+                        "date",
+                        f"'{date}' does not match its precision '{precision}'",
+                        f"a {precision}-precision date is written like {form}; "
+                        "write only as much of the date as the source confirms",
+                    )
                     continue
                 try:
                     _period_bounds(date)
                 except ValueError:
-                    self.add("events", r["_row"], "date", f"'{date}' is not a real date",
-                             "months run 01-12 and days 01-31 (no 31 April or 30 February)")
+                    self.add(
+                        "events",
+                        r["_row"],
+                        "date",
+                        f"'{date}' is not a real date",
+                        "months run 01-12 and days 01-31 (no 31 April or 30 February)",
+                    )
 
     def check_relations(self, relations: pd.DataFrame, types: pd.DataFrame | None) -> None:
         undirected = set() if types is None else set(types.loc[types["directed"].str.lower() == "false", "id"])
         seen: dict[tuple, int] = {}
         for _, r in relations.iterrows():
             if r["from"] == r["to"]:
-                self.add("relations", r["_row"], "to", f"'{r['to']}' is linked to itself",
-                         "a relation joins two different concepts")
+                self.add(
+                    "relations",
+                    r["_row"],
+                    "to",
+                    f"'{r['to']}' is linked to itself",
+                    "a relation joins two different concepts",
+                )
             if r["relation"] in undirected:
                 key = (r["relation"], *sorted((r["from"], r["to"])))
                 if key in seen:
-                    self.add("relations", r["_row"], "from",
-                             f"'{r['relation']}' has no direction and repeats row {seen[key]} the other way round",
-                             "keep one of the two rows")
+                    self.add(
+                        "relations",
+                        r["_row"],
+                        "from",
+                        f"'{r['relation']}' has no direction and repeats row {seen[key]} the other way round",
+                        "keep one of the two rows",
+                    )
                 seen.setdefault(key, r["_row"])
 
     def check_views(self, f: dict[str, pd.DataFrame]) -> None:
@@ -510,30 +598,54 @@ class _Reader:
         in_some_view = set(members["concept"])
         for number, cid in zip(f["concepts"]["_row"], f["concepts"]["id"], strict=True):
             if cid not in in_some_view:
-                self.add("concepts", number, "id", f"'{cid}' is not in any view",
-                         "add it to a map in view_concepts.csv so readers can find it")
+                self.add(
+                    "concepts",
+                    number,
+                    "id",
+                    f"'{cid}' is not in any view",
+                    "add it to a map in view_concepts.csv so readers can find it",
+                )
         for _, v in views.iterrows():
             vid = v["id"]
             rows = members[members["view"] == vid]
             caps = steps[steps["view"] == vid]
             numbers = sorted(int(s) for s in caps["step"] if s.isdigit())
             if v["selection"] == "listed" and rows.empty:
-                self.add("views", v["_row"], "selection", f"view '{vid}' lists no concepts",
-                         "add its concepts to view_concepts.csv, or set selection to 'all'")
+                self.add(
+                    "views",
+                    v["_row"],
+                    "selection",
+                    f"view '{vid}' lists no concepts",
+                    "add its concepts to view_concepts.csv, or set selection to 'all'",
+                )
                 continue
             if numbers and numbers != list(range(1, len(numbers) + 1)):
-                self.add("steps", int(caps["_row"].iloc[0]), "step",
-                         f"steps of view '{vid}' are {numbers}, not 1 to {len(numbers)}",
-                         "number the steps 1, 2, 3 ... without gaps")
+                self.add(
+                    "steps",
+                    int(caps["_row"].iloc[0]),
+                    "step",
+                    f"steps of view '{vid}' are {numbers}, not 1 to {len(numbers)}",
+                    "number the steps 1, 2, 3 ... without gaps",
+                )
             for number, step in zip(rows["_row"], rows["step"], strict=True):
                 if step.isdigit() and int(step) not in numbers:
-                    self.add("view_concepts", number, "step", f"view '{vid}' has no caption for step {step}",
-                             "add the step to steps.csv")
+                    self.add(
+                        "view_concepts",
+                        number,
+                        "step",
+                        f"view '{vid}' has no caption for step {step}",
+                        "add the step to steps.csv",
+                    )
             if v["layout"] in ("layered", "circular"):
                 for number, rank in zip(rows["_row"], rows["rank"], strict=True):
                     if v["layout"] == "layered" and not rank:
-                        self.add("view_concepts", number, "rank", f"view '{vid}' is layered but this concept has no rank",
-                                 "give every concept of a layered view its column (0, 1, 2 ...)")
+                        self.add(
+                            "view_concepts",
+                            number,
+                            "rank",
+                            f"view '{vid}' is layered but this concept has no rank",
+                            "give every concept of a layered view its column (0, 1, 2 ...)",
+                        )
             if v["connected"].lower() == "true" and v["selection"] == "listed":
                 nodes = set(rows["concept"])
                 g = nx.Graph()
@@ -542,9 +654,13 @@ class _Reader:
                 parts = sorted(nx.connected_components(g), key=len, reverse=True)
                 for part in parts[1:]:
                     lonely = ", ".join(sorted(part)[:5])
-                    self.add("views", v["_row"], "connected",
-                             f"view '{vid}' falls apart: {lonely} not linked to the rest",
-                             "add a relation that links them, or set connected to false")
+                    self.add(
+                        "views",
+                        v["_row"],
+                        "connected",
+                        f"view '{vid}' falls apart: {lonely} not linked to the rest",
+                        "add a relation that links them, or set connected to false",
+                    )
 
     def run(self) -> tuple[dict[str, list[list]], list[Problem]]:
         texts: dict[str, list[list]] = {}
@@ -581,12 +697,16 @@ def _constraint_message(constraint: str, cell: object, spec: dict) -> tuple[str,
         hint = f"did you mean '{close[0]}'? " if close else ""
         return f"'{value}' is not one of: {', '.join(allowed)}", hint + desc
     if constraint == "maxLength":
-        return (f"text is {len(str(cell)):,} characters long; the limit is {cons.get('maxLength')}",
-                "shorten it" + ("; put longer text in 'detail'" if spec.get("name") == "summary" else ""))
+        return (
+            f"text is {len(str(cell)):,} characters long; the limit is {cons.get('maxLength')}",
+            "shorten it" + ("; put longer text in 'detail'" if spec.get("name") == "summary" else ""),
+        )
     if constraint == "pattern":
         if spec.get("name") == "link":
-            return (f"'{value}' is not an allowed link",
-                    "only http://, https://, doi:10.… and pmid:… links are allowed")
+            return (
+                f"'{value}' is not an allowed link",
+                "only http://, https://, doi:10.… and pmid:… links are allowed",
+            )
         if "ids are separated" in desc or spec.get("name") in LIST_FIELDS:
             return f"'{value}' is not a list of ids", "ids are lower case letters, digits, '_' or '-', separated by ';'"
         if spec.get("name") == "date":
@@ -622,8 +742,9 @@ def _period_bounds(date: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last day of the period a date of year, month or day precision names."""
     parts = [int(p) for p in date.split("-")]
     freq = {1: "Y", 2: "M", 3: "D"}[len(parts)]
-    period = pd.Period(year=parts[0], month=parts[1] if len(parts) > 1 else 1,
-                       day=parts[2] if len(parts) > 2 else 1, freq=freq)
+    period = pd.Period(
+        year=parts[0], month=parts[1] if len(parts) > 1 else 1, day=parts[2] if len(parts) > 2 else 1, freq=freq
+    )
     if len(parts) == 3:
         # pd.Period silently rolls 2014-02-30 over; insist on a real day
         pd.Timestamp(year=parts[0], month=parts[1], day=parts[2])

@@ -171,9 +171,7 @@ def _env() -> jinja2.Environment:
 def _page(template: str, *, assets: Assets, scripts: list[Script], **context) -> str:
     styles = [assets.style("vis-network.css", vis_css)] if template == "map.html" else []
     styles.append(assets.style("immunoviz.css", lambda: _static("immunoviz.css")))
-    return _env().get_template(template).render(
-        scripts=scripts, styles=styles, csp=_csp(scripts), **context
-    )
+    return _env().get_template(template).render(scripts=scripts, styles=styles, csp=_csp(scripts), **context)
 
 
 # ---------------------------------------------------------------------------
@@ -268,8 +266,9 @@ def render_map(net, *, assets: Assets = INLINE, image: str | None = None, home: 
     )
 
 
-def write_map(net, path: Path | str, *, assets: Assets = INLINE, image: str | None = None,
-              home: str | None = None) -> Path:
+def write_map(
+    net, path: Path | str, *, assets: Assets = INLINE, image: str | None = None, home: str | None = None
+) -> Path:
     """Write a concept map as one HTML file (self-contained unless ``assets`` says otherwise)."""
     return _write_text(Path(path), render_map(net, assets=assets, image=image, home=home))
 
@@ -278,8 +277,16 @@ def write_map(net, path: Path | str, *, assets: Assets = INLINE, image: str | No
 # charts
 
 
-def render_chart(fig, *, title: str | None = None, description: str = "", chart_id: str = "chart",
-                 assets: Assets = INLINE, home: str | None = None, version: str = "") -> str:
+def render_chart(
+    fig,
+    *,
+    title: str | None = None,
+    description: str = "",
+    chart_id: str = "chart",
+    assets: Assets = INLINE,
+    home: str | None = None,
+    version: str = "",
+) -> str:
     """The HTML page of a plotly figure, with plotly.js inlined or shared."""
     scripts = [
         assets.script("plotly.min.js", plotly_js),
@@ -301,12 +308,20 @@ def render_chart(fig, *, title: str | None = None, description: str = "", chart_
     )
 
 
-def write_chart(fig, path: Path | str, *, dataset=None, assets: Assets = INLINE, chart_id: str | None = None,
-                home: str | None = None) -> Path:
+def write_chart(
+    fig,
+    path: Path | str,
+    *,
+    dataset=None,
+    assets: Assets = INLINE,
+    chart_id: str | None = None,
+    home: str | None = None,
+) -> Path:
     """Write a plotly figure as one HTML page (plotly.js inlined unless ``assets`` says otherwise)."""
     path = Path(path)
-    html = render_chart(fig, chart_id=chart_id or path.stem, assets=assets, home=home,
-                        version=getattr(dataset, "version", ""))
+    html = render_chart(
+        fig, chart_id=chart_id or path.stem, assets=assets, home=home, version=getattr(dataset, "version", "")
+    )
     return _write_text(path, html)
 
 
@@ -351,17 +366,38 @@ def write_site(ds, out: Path | str, *, images: bool = True, log: Callable[[str],
             net = maps.view_map(ds, view)
             maps_by_id[view] = net
             spec = ds.views.loc[view]
-            _write_text(tmp / "maps" / f"{view}.html",
-                        render_map(net, assets=shared, image=f"../images/{view}.svg", home="../index.html"))
-            entries.append(SiteEntry("map", view, spec["title"], spec["intro"], spec["topic"], f"maps/{view}.html",
-                                     labels=sorted(full.nodes[n]["label"] for n in {x["id"] for x in net.nodes})))
+            _write_text(
+                tmp / "maps" / f"{view}.html",
+                render_map(net, assets=shared, image=f"../images/{view}.svg", home="../index.html"),
+            )
+            entries.append(
+                SiteEntry(
+                    "map",
+                    view,
+                    spec["title"],
+                    spec["intro"],
+                    spec["topic"],
+                    f"maps/{view}.html",
+                    labels=sorted(full.nodes[n]["label"] for n in {x["id"] for x in net.nodes}),
+                )
+            )
             log(f"  map    maps/{view}.html ({len(net.nodes)} concepts, {len(net.edges)} relations)")
         for chart in charts.site_charts(ds):
-            _write_text(tmp / "charts" / f"{chart.id}.html",
-                        render_chart(chart.figure, title=chart.title, description=chart.description,
-                                     chart_id=chart.id, assets=shared, home="../index.html", version=ds.version))
-            entries.append(SiteEntry("chart", chart.id, chart.title, chart.description, chart.topic,
-                                     f"charts/{chart.id}.html"))
+            _write_text(
+                tmp / "charts" / f"{chart.id}.html",
+                render_chart(
+                    chart.figure,
+                    title=chart.title,
+                    description=chart.description,
+                    chart_id=chart.id,
+                    assets=shared,
+                    home="../index.html",
+                    version=ds.version,
+                ),
+            )
+            entries.append(
+                SiteEntry("chart", chart.id, chart.title, chart.description, chart.topic, f"charts/{chart.id}.html")
+            )
             log(f"  chart  charts/{chart.id}.html")
         for entry in entries:
             if entry.kind == "map":
@@ -395,8 +431,9 @@ def _photograph(site: Path, entries: list[SiteEntry], log: Callable[[str], None]
     except _browser.BrowserUnavailable as exc:
         log(f"  images skipped: {exc} (or build with --no-images)")
     except PlaywrightError as exc:
-        raise ExportError(f"Chromium could not draw the page after {current or 'the start'}: "
-                          f"{str(exc).splitlines()[0]}") from None
+        raise ExportError(
+            f"Chromium could not draw the page after {current or 'the start'}: {str(exc).splitlines()[0]}"
+        ) from None
 
 
 def _render_index(ds, entries: list[SiteEntry]) -> str:
@@ -513,8 +550,13 @@ def _points(pts) -> str:
 def _star(r_out: float = 10.0, r_in: float = 4.2):
     import math
 
-    return [((r_out if i % 2 == 0 else r_in) * math.cos(math.radians(-90 + 36 * i)),
-             (r_out if i % 2 == 0 else r_in) * math.sin(math.radians(-90 + 36 * i))) for i in range(10)]
+    return [
+        (
+            (r_out if i % 2 == 0 else r_in) * math.cos(math.radians(-90 + 36 * i)),
+            (r_out if i % 2 == 0 else r_in) * math.sin(math.radians(-90 + 36 * i)),
+        )
+        for i in range(10)
+    ]
 
 
 def _hexagon(r: float = 9.0):
@@ -545,8 +587,10 @@ def glyph_svg(shape: str, colour: str) -> jinja2.utils.markupsafe.Markup:
 
     style = f' fill="{escape(colour)}" stroke="#1b1b1f" stroke-width="1.5"'
     body = _GLYPHS.get(shape, _GLYPHS["dot"]).format(style=style)
-    return Markup(f'<svg class="glyph" width="24" height="24" viewBox="-12 -12 24 24" aria-hidden="true" '
-                  f'focusable="false">{body}</svg>')
+    return Markup(
+        f'<svg class="glyph" width="24" height="24" viewBox="-12 -12 24 24" aria-hidden="true" '
+        f'focusable="false">{body}</svg>'
+    )
 
 
 def line_svg(line: str, arrow: str) -> jinja2.utils.markupsafe.Markup:
@@ -554,13 +598,17 @@ def line_svg(line: str, arrow: str) -> jinja2.utils.markupsafe.Markup:
     from markupsafe import Markup
 
     dash = {"solid": "", "dashed": ' stroke-dasharray="6 4"', "dotted": ' stroke-dasharray="1.5 3.5"'}[line]
-    head = {"arrow": '<polygon points="42,6 33,1.5 33,10.5" fill="#5b5f66"/>',
-            "bar": '<line x1="41" y1="0" x2="41" y2="12" stroke="#5b5f66" stroke-width="2.5"/>',
-            "none": ""}[arrow]
+    head = {
+        "arrow": '<polygon points="42,6 33,1.5 33,10.5" fill="#5b5f66"/>',
+        "bar": '<line x1="41" y1="0" x2="41" y2="12" stroke="#5b5f66" stroke-width="2.5"/>',
+        "none": "",
+    }[arrow]
     end = 33 if arrow == "arrow" else 40
-    return Markup(f'<svg class="glyph-line" width="44" height="12" viewBox="0 0 44 12" aria-hidden="true" '
-                  f'focusable="false"><line x1="1" y1="6" x2="{end}" y2="6" stroke="#5b5f66" '
-                  f'stroke-width="2"{dash}/>{head}</svg>')
+    return Markup(
+        f'<svg class="glyph-line" width="44" height="12" viewBox="0 0 44 12" aria-hidden="true" '
+        f'focusable="false"><line x1="1" y1="6" x2="{end}" y2="6" stroke="#5b5f66" '
+        f'stroke-width="2"{dash}/>{head}</svg>'
+    )
 
 
 def safe_url(url: object) -> str:
@@ -615,17 +663,22 @@ def render_map_svg(net, *, margin: float = 60.0) -> str:
         dash = f' stroke-dasharray="{" ".join(str(v) for v in dashes)}"' if isinstance(dashes, list) else ""
         arrow = e.get("arrows", {}).get("to", {})
         marker = f' marker-end="url(#{arrow.get("type", "arrow")})"' if arrow.get("enabled") else ""
-        parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#5b5f66" '
-                     f'stroke-width="1.4"{dash}{marker}/>')
+        parts.append(
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#5b5f66" '
+            f'stroke-width="1.4"{dash}{marker}/>'
+        )
     for n in sorted(nodes.values(), key=lambda n: n["id"]):
         group = net.vis_options.get("groups", {}).get(n.get("group"), {})
-        colour = (n.get("color") or group.get("color") or {"background": "#999999"})
+        colour = n.get("color") or group.get("color") or {"background": "#999999"}
         colour = colour["background"] if isinstance(colour, dict) else colour
         glyph = _GLYPHS.get(shapes.get(n.get("group"), n.get("shape", "dot")), _GLYPHS["dot"]).format(
-            style=f' fill="{escape(colour)}" stroke="#1b1b1f" stroke-width="1.5"')
+            style=f' fill="{escape(colour)}" stroke="#1b1b1f" stroke-width="1.5"'
+        )
         parts.append(f'<g transform="translate({n["x"]:.1f},{n["y"]:.1f}) scale(1.5)">{glyph}</g>')
-        parts.append(f'<text x="{n["x"]:.1f}" y="{n["y"] + 34:.1f}" font-size="{font}" text-anchor="middle" '
-                     f'fill="#1b1b1f" stroke="#ffffff" stroke-width="4" paint-order="stroke">'
-                     f"{escape(n['label'])}</text>")
+        parts.append(
+            f'<text x="{n["x"]:.1f}" y="{n["y"] + 34:.1f}" font-size="{font}" text-anchor="middle" '
+            f'fill="#1b1b1f" stroke="#ffffff" stroke-width="4" paint-order="stroke">'
+            f"{escape(n['label'])}</text>"
+        )
     parts.append("</svg>\n")
     return "\n".join(parts)

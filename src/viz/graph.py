@@ -62,8 +62,9 @@ def concept_graph(ds) -> nx.MultiDiGraph:
             first_year=years.get(row.id),
         )
     rels = ds.relations.sort_values(["from", "relation", "to"])
-    for a, rel, b, note, sources in zip(rels["from"], rels["relation"].astype(str), rels["to"], rels["note"],
-                                        rels["sources"], strict=True):
+    for a, rel, b, note, sources in zip(
+        rels["from"], rels["relation"].astype(str), rels["to"], rels["note"], rels["sources"], strict=True
+    ):
         g.add_edge(a, b, key=rel, relation=rel, note=note, sources=tuple(sources))
     return g
 
@@ -106,7 +107,9 @@ def view_graph(ds, view: str, *, graph: nx.MultiDiGraph | None = None) -> nx.Mul
     else:
         nodes = sorted(members["concept"])
         step_of = dict(zip(members["concept"], (int(s) for s in members["step"]), strict=True))
-        rank_of = {c: (None if pd.isna(r) else int(r)) for c, r in zip(members["concept"], members["rank"], strict=True)}
+        rank_of = {
+            c: (None if pd.isna(r) else int(r)) for c, r in zip(members["concept"], members["rank"], strict=True)
+        }
     g = nx.MultiDiGraph(full.subgraph(nodes))
     for n in g.nodes:
         g.nodes[n]["step"] = step_of.get(n, 1)
@@ -170,8 +173,14 @@ def force_layout(g: nx.Graph, *, seed: int = 7, spacing: float = SPACING) -> Pos
     return remove_overlaps(pos, {n: label_box(g.nodes[n].get("label", str(n))) for n in nodes})
 
 
-def layered_layout(g: nx.Graph, *, rank: str = "rank", column_gap: float = 2.3 * SPACING,
-                   row_gap: float = 0.62 * SPACING, max_rows: int = 12) -> Positions:
+def layered_layout(
+    g: nx.Graph,
+    *,
+    rank: str = "rank",
+    column_gap: float = 2.3 * SPACING,
+    row_gap: float = 0.62 * SPACING,
+    max_rows: int = 12,
+) -> Positions:
     """Columns by each node's ``rank`` attribute, left to right.
 
     Within a column, nodes are ordered to keep linked nodes level with each
@@ -184,17 +193,21 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", column_gap: float = 2.3 *
     columns: dict[int, list] = defaultdict(list)
     for n, r in g.nodes(data=rank):
         columns[int(r) if r is not None else 0].append(n)
-    order = {c: sorted(ns, key=lambda n: (g.nodes[n].get("category", ""), g.nodes[n].get("label", str(n))))
-             for c, ns in columns.items()}
+    order = {
+        c: sorted(ns, key=lambda n: (g.nodes[n].get("category", ""), g.nodes[n].get("label", str(n))))
+        for c, ns in columns.items()
+    }
     und = nx.Graph(g)
     keys = sorted(order)
     for _ in range(4):
         for direction in (keys[1:], keys[-2::-1]):
             for c in direction:
                 placed = {n: i for k in keys if k != c for i, n in enumerate(order[k])}
+
                 def centre(n, c=c, placed=placed):
                     near = [placed[m] for m in und.neighbors(n) if m in placed]
                     return sum(near) / len(near) if near else order[c].index(n)
+
                 order[c] = sorted(order[c], key=lambda n, centre=centre: (centre(n), str(n)))
     # coordinates: the fullest column is spread evenly; the others, sweeping outwards from it,
     # sit level with the mean of their placed neighbours, in order and at least a row apart
@@ -206,7 +219,7 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", column_gap: float = 2.3 *
     for c in sweep:
         col = order[c]
         want = []
-        for i, n in enumerate(col):
+        for n in col:
             near = [y[m] for m in und.neighbors(n) if m in y]
             want.append(sum(near) / len(near) if near else None)
         fallback = [(i - (len(col) - 1) / 2) * row_gap for i in range(len(col))]
@@ -233,8 +246,7 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", column_gap: float = 2.3 *
     return {n: (round(px, 1), round(py, 1)) for n, (px, py) in pos.items()}
 
 
-def circular_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7,
-                    spacing: float = SPACING) -> Positions:
+def circular_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7, spacing: float = SPACING) -> Positions:
     """Ranked nodes on a ring in rank order, clockwise from the top; the rest outside.
 
     Each unranked node sits on an outer ring at the mean angle of the ranked
@@ -279,8 +291,15 @@ def label_box(label: str, *, font: float = 15.0, max_width: float = 220.0) -> tu
     return max(40.0, min(text, max_width) + 12.0), 30.0 + 1.3 * font * lines
 
 
-def remove_overlaps(pos: Positions, boxes: Mapping, *, pad: float = 12.0, fixed: set | frozenset = frozenset(),
-                    rounds: int = 300, max_nodes: int = 2500) -> Positions:
+def remove_overlaps(
+    pos: Positions,
+    boxes: Mapping,
+    *,
+    pad: float = 12.0,
+    fixed: set | frozenset = frozenset(),
+    rounds: int = 300,
+    max_nodes: int = 2500,
+) -> Positions:
     """Push apart nodes whose label boxes overlap, along the axis of least overlap.
 
     Deterministic (simultaneous updates, ties broken by node order). Nodes in

@@ -99,16 +99,26 @@ def concept_map(
         if rel.id not in used_relations:
             used_relations.append(rel.id)
         arrows = {"to": {"enabled": rel.arrow != "none", "type": "bar" if rel.arrow == "bar" else "arrow"}}
-        net.add_edge(str(a), str(b), rel=rel.id, arrows=arrows, dashes=rel.dashes, color=EDGE,
-                     title=f"{g.nodes[a].get('label', a)} {rel.label} {g.nodes[b].get('label', b)}")
+        net.add_edge(
+            str(a),
+            str(b),
+            rel=rel.id,
+            arrows=arrows,
+            dashes=rel.dashes,
+            color=EDGE,
+            title=f"{g.nodes[a].get('label', a)} {rel.label} {g.nodes[b].get('label', b)}",
+        )
     cats = [pal.categories[c] for c in sorted(used_categories, key=lambda c: pal.categories[c].order)]
     net.vis_options = _vis_options(font_size, node_size)
     net.vis_options["groups"] = {
         c.id: {
             **c.vis_shape(),
-            "color": {"background": c.colour, "border": INK,
-                      "highlight": {"background": c.colour, "border": INK},
-                      "hover": {"background": c.colour, "border": INK}},
+            "color": {
+                "background": c.colour,
+                "border": INK,
+                "highlight": {"background": c.colour, "border": INK},
+                "hover": {"background": c.colour, "border": INK},
+            },
             # a label inside its shape needs no white halo; one on the canvas does
             "font": {"color": c.font_colour, "strokeWidth": 0 if c.shape in SHAPES_WITH_LABEL_INSIDE else 4},
         }
@@ -139,10 +149,20 @@ def concept_map(
         "replay": bool(g.graph.get("replay", False)),
         "version": g.graph.get("version", ""),
         "presenter": presenter,
-        "categories": [{"id": c.id, "label": c.label, "colour": c.colour, "shape": c.shape,
-                        "description": c.description, "font": c.font_colour} for c in cats],
-        "relations": [{"id": r.id, "label": r.label, "line": r.line, "arrow": r.arrow,
-                       "description": r.description} for r in rels],
+        "categories": [
+            {
+                "id": c.id,
+                "label": c.label,
+                "colour": c.colour,
+                "shape": c.shape,
+                "description": c.description,
+                "font": c.font_colour,
+            }
+            for c in cats
+        ],
+        "relations": [
+            {"id": r.id, "label": r.label, "line": r.line, "arrow": r.arrow, "description": r.description} for r in rels
+        ],
         "concepts": concepts,
         "notes": notes,
         "sources": {s: dict(sources[s]) for s in sorted(cited) if sources and s in sources},
@@ -160,13 +180,29 @@ def _vis_options(font_size: int, node_size: int) -> dict:
             "solver": "forceAtlas2Based",
             "stabilization": {"enabled": True, "iterations": 200, "fit": False},
         },
-        "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False,
-                        "keyboard": False, "multiselect": False, "hideEdgesOnDrag": False},
-        "nodes": {"size": node_size, "borderWidth": 1.5, "borderWidthSelected": 3,
-                  "font": {"size": font_size, "face": FONT_STACK, "strokeWidth": 4, "strokeColor": "#ffffff"},
-                  "margin": 8, "widthConstraint": {"maximum": 220}},
-        "edges": {"smooth": False, "width": 1.4, "selectionWidth": 2.5,
-                  "arrowStrikethrough": False, "color": {"inherit": False}},
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 150,
+            "navigationButtons": False,
+            "keyboard": False,
+            "multiselect": False,
+            "hideEdgesOnDrag": False,
+        },
+        "nodes": {
+            "size": node_size,
+            "borderWidth": 1.5,
+            "borderWidthSelected": 3,
+            "font": {"size": font_size, "face": FONT_STACK, "strokeWidth": 4, "strokeColor": "#ffffff"},
+            "margin": 8,
+            "widthConstraint": {"maximum": 220},
+        },
+        "edges": {
+            "smooth": False,
+            "width": 1.4,
+            "selectionWidth": 2.5,
+            "arrowStrikethrough": False,
+            "color": {"inherit": False},
+        },
     }
 
 

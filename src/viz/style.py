@@ -63,7 +63,6 @@ class CategoryStyle:
         """Label colour: on the fill for shapes that hold their label, else ink on the page."""
         return readable_text(self.colour) if self.shape in SHAPES_WITH_LABEL_INSIDE else INK
 
-
     def vis_shape(self) -> dict:
         """The vis-network options that draw this shape (ours adds ``dashedBox``)."""
         if self.shape == "dashedBox":

@@ -1,0 +1,182 @@
+"""What users see, in headless Chromium, from file:// with the network cut off."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+VIEWS = [
+    "cycle",
+    "three_es",
+    "checkpoints",
+    "landscape",
+    "checkpoint_drugs",
+    "cell_therapies",
+    "antibodies_engagers",
+    "vaccines_viruses",
+    "resistance",
+    "combinations",
+    "side_effects",
+    "biomarkers",
+    "everything",
+]
+
+
+def site_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_every_view_is_in_the_site(site, dataset):
+    assert sorted(p.stem for p in (site / "maps").glob("*.html")) == sorted(dataset.views["id"])
+    assert set(VIEWS) <= set(dataset.views["id"])
+
+
+def test_every_page_opens_offline_without_errors(site, offline_page):
+    pages = site_pages(site)
+    assert len(pages) >= 15
+    for path in pages:
+        offline_page.open(path)
+        assert offline_page.page.locator("footer").inner_text().count("not medical advice") == 1, path
+        offline_page.assert_clean()
+
+
+def _click_node(page, node_id: str) -> None:
+    box = page.locator("#map").bounding_box()
+    xy = page.evaluate(
+        "id => { const n = immunoviz.network; const p = n.canvasToDOM(n.getPosition(id)); return [p.x, p.y]; }", node_id
+    )
+    page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_map_legend_search_and_neighbourhood(site, offline_page, dataset, view):
+    page = offline_page.open(site / "maps" / f"{view}.html")
+    # the legend shows every category in use, visibly
+    legend = page.locator(".legend")
+    assert legend.is_visible()
+    shown = {c for c in page.evaluate("immunoviz.nodes.get().map(n => n.group)")}
+    for cat in shown:
+        assert page.locator(f'.legend input[data-category="{cat}"]').is_visible()
+    # searching a label (not an id) selects that node
+    members = (
+        dataset.view_concepts.query("view == @view")["concept"] if view != "everything" else dataset.concepts["id"]
+    )
+    target = sorted(members)[len(members) // 2]
+    label = dataset.concepts.loc[target, "label"]
+    page.fill("#search", label)
+    page.keyboard.press("Enter")
+    assert page.evaluate("immunoviz.state.selected") == target
+    assert page.locator("#panel h2").inner_text() == label
+    # clicking a node highlights its neighbourhood and lists its sources as links
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(400)  # let the zoom animation of the search finish
+    _click_node(page, target)
+    assert page.evaluate("immunoviz.state.selected") == target
+    neighbours = set(page.evaluate("id => immunoviz.network.getConnectedNodes(id)", target))
+    dimmed = set(
+        page.evaluate("immunoviz.nodes.get().filter(n => n.color && n.color.background === '#eceef1').map(n => n.id)")
+    )
+    assert dimmed and target not in dimmed and not (neighbours & dimmed)
+    links = page.locator("#panel ol.sources a")
+    assert links.count() == len(dataset.concepts.loc[target, "sources"])
+    assert all(h.startswith(("https://", "http://")) for h in links.evaluate_all("els => els.map(a => a.href)"))
+    offline_page.assert_clean()
+
+
+def test_map_screenshot_shows_the_graph(site, offline_page, tmp_path):
+    page = offline_page.open(site / "maps" / "cycle.html")
+    shot = page.locator("#map").screenshot(path=str(tmp_path / "cycle.png"))
+    assert len(shot) > 20_000, "a blank canvas compresses to almost nothing"
+    colours = page.evaluate("""() => {
+        const c = document.querySelector('#map canvas'); const d = c.getContext('2d')
+            .getImageData(0, 0, c.width, c.height).data;
+        const seen = new Set(); for (let i = 0; i < d.length; i += 4 * 97) seen.add(d[i] + ',' + d[i+1] + ',' + d[i+2]);
+        return seen.size; }""")
+    assert colours > 20, "the canvas holds a drawing, not a blank rectangle"
+
+
+def test_presenter_setting_enlarges_labels(site, offline_page):
+    page = offline_page.open(site / "maps" / "checkpoints.html")
+    before = page.evaluate("immunoviz.network.body.nodes['pd1'].options.font.size")
+    page.check("#presenter")
+    after = page.evaluate("immunoviz.network.body.nodes['pd1'].options.font.size")
+    assert after >= 24 > before
+    assert "presenter" in page.evaluate("document.body.className")
+
+
+def test_category_filter_hides_nodes(site, offline_page):
+    page = offline_page.open(site / "maps" / "checkpoints.html")
+    page.uncheck('.legend input[data-category="molecule"]')
+    hidden = page.evaluate("immunoviz.nodes.get().filter(n => n.hidden).map(n => n.group)")
+    assert hidden and set(hidden) == {"molecule"}
+
+
+def test_text_version_is_reachable_by_keyboard(site, offline_page):
+    page = offline_page.open(site / "maps" / "checkpoints.html")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    items = page.locator("#text-version li strong")
+    assert items.count() == page.evaluate("immunoviz.nodes.length")
+    assert page.locator("#map").get_attribute("role") == "img"
+
+
+def test_index_links_all_resolve(site):
+    import re
+
+    for page in site_pages(site):
+        html = page.read_text(encoding="utf-8")
+        for ref in re.findall(r'(?:href|src)="([^"#:]+)(?:#[^"]*)?"', html):
+            assert (page.parent / ref).resolve().exists(), f"{page.relative_to(site)} links to missing {ref}"
+
+
+def test_ci_fails_instead_of_skipping_without_chromium(tmp_path):
+    """Under CI=true a missing browser is an error, not a silent skip."""
+    env = {**os.environ, "CI": "true", "IMMUNOVIZ_CHROMIUM": str(tmp_path / "no-chromium")}
+    env.pop("IMMUNOVIZ_REQUIRE_BROWSER", None)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+            f"{Path(__file__)}::test_presenter_setting_enlarges_labels",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).parents[1],
+        timeout=300,
+    )
+    assert result.returncode != 0
+    assert "Chromium not found" in result.stdout and "apt-get install" in result.stdout
+    env["CI"] = "false"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+            f"{Path(__file__)}::test_presenter_setting_enlarges_labels",
+            "-rs",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).parents[1],
+        timeout=300,
+    )
+    assert result.returncode == 0 and "skipped" in result.stdout
