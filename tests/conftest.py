@@ -78,10 +78,22 @@ def edit_table():
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    from viz import export
+    """The shipped data built into a site, with PNG and SVG images when Chromium is there."""
+    from viz import _browser
 
     out = tmp_path_factory.mktemp("site") / "site"
-    export.write_site(data.load(DATA_DIR), out, images=False)
+    build_site(out, images=_browser.chromium_path() is not None)
+    return out
+
+
+def build_site(out: Path, *, images: bool, data_dir: Path = DATA_DIR) -> Path:
+    """Build with the command line in a subprocess, as a user does (and outside the tests' own browser)."""
+    import subprocess
+    import sys
+
+    args = [sys.executable, "-m", "viz.cli", "build", "--data", str(data_dir), "--out", str(out)]
+    result = subprocess.run(args + ([] if images else ["--no-images"]), capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
     return out
 
 

@@ -180,3 +180,31 @@ def test_ci_fails_instead_of_skipping_without_chromium(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0 and "skipped" in result.stdout
+
+
+def test_png_and_svg_for_every_map_and_chart(site, chromium, dataset):
+    from viz import charts
+
+    ids = [f"map-{v}" for v in dataset.views["id"]] + [f"chart-{c.id}" for c in charts.site_charts(dataset)]
+    for i in ids:
+        png, svg = site / "images" / f"{i}.png", site / "images" / f"{i}.svg"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", i
+        assert int.from_bytes(png.read_bytes()[16:20], "big") >= 1000, "wide enough for a slide"
+        assert svg.read_text(encoding="utf-8").lstrip().startswith("<svg"), i
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert index.count('src="images/') == len(ids), "every card has its thumbnail"
+
+
+def test_two_builds_with_images_are_byte_identical(site, chromium, tmp_path):
+    import hashlib
+
+    from conftest import build_site
+
+    again = build_site(tmp_path / "again", images=True)
+
+    def hashes(root):
+        return {
+            str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()
+        }
+
+    assert hashes(again) == hashes(site)

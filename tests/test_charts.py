@@ -57,3 +57,106 @@ def test_date_range_spans_the_events(tiny_dataset):
     fig = charts.timeline_figure(tiny_dataset)
     lo, hi = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
     assert lo.year <= tiny_dataset.events["year"].min() and hi.year >= tiny_dataset.events["year"].max()
+
+
+# ---------------------------------------------------------------------------
+# the other figures, on the shipped data
+
+from viz import style  # noqa: E402
+
+
+def test_approvals_add_up(dataset):
+    fig = charts.approvals_figure(dataset)
+    bars = [t for t in fig.data if t.type == "bar"]
+    n = int((dataset.events["kind"] == "approval").sum())
+    assert sum(sum(t.y) for t in bars) == n
+    total = next(t for t in fig.data if t.name == "Running total")
+    assert total.y[-1] == n and list(total.y) == sorted(total.y)
+    assert len({t.marker.color for t in bars}) == len(bars), "one colour per family"
+
+
+def test_resistance_sankey_links_every_mechanism(dataset):
+    fig = charts.resistance_figure(dataset)
+    sankey = fig.data[0]
+    keys = list(sankey.customdata)
+    pal = style.palette(dataset)
+    for row in dataset.resistance.itertuples():
+        i = keys.index(row.concept)
+        assert sankey.node.color[i] == pal.colour("mechanism"), "mechanisms keep their map colour"
+        into = {keys[s] for s, t in zip(sankey.link.source, sankey.link.target, strict=True) if t == i}
+        assert {f"class:{c}" for c in row.classes} <= into
+        out = {keys[t] for s, t in zip(sankey.link.source, sankey.link.target, strict=True) if s == i}
+        assert set(row.affects) <= out
+    assert {"class:primary", "class:adaptive", "class:acquired"} <= set(keys)
+
+
+def test_combination_matrix_counts_every_combination(dataset):
+    fig = charts.combinations_figure(dataset)
+    heat = fig.data[0]
+    counted = sum(int(str(t).split()[0]) for row in heat.text for t in row if t)
+    assert counted == len(dataset.combinations)
+    assert set(heat.x) >= {"checkpoint", "chemotherapy", "radiotherapy", "targeted"}
+    ticks = sum(str(t).endswith("✓") for row in heat.text for t in row)
+    approved_cells = dataset.combinations[dataset.combinations["status"] == "approved"].groupby(
+        ["immunotherapy", "partner"], observed=True
+    )
+    assert ticks == approved_cells.ngroups
+
+
+def test_side_effect_onsets_are_ranges_and_syndromes_stand_apart(dataset):
+    fig = charts.side_effects_figure(dataset)
+    bars = {t.name: t for t in fig.data if t.type == "bar"}
+    assert set(bars) == {"Checkpoint inhibitor", "Cell therapy or T-cell engager"}
+    ids = [i for t in bars.values() for i in t.customdata]
+    assert sorted(ids) == sorted(dataset.side_effects["id"])
+    se = dataset.side_effects
+    for t in bars.values():
+        for i, base, width in zip(t.customdata, t.base, t.x, strict=True):
+            assert base == se.loc[i, "onset_min_weeks"] and base + width == se.loc[i, "onset_max_weeks"]
+    cell = set(bars["Cell therapy or T-cell engager"].customdata)
+    assert {i for i in se.index if se.loc[i, "concept"] in ("crs", "icans")} <= cell
+    organs = {str(o) for o in se["organ"]}
+    assert {
+        "skin",
+        "gut",
+        "lung",
+        "liver",
+        "kidney",
+        "endocrine",
+        "nerves",
+        "joints-muscles",
+        "blood",
+        "heart",
+    } <= organs
+    pal = style.palette(dataset)
+    assert bars["Checkpoint inhibitor"].marker.color == pal.colour("modality")
+
+
+def test_three_es_figure_has_three_phases(dataset):
+    fig = charts.three_es_figure(dataset)
+    titles = [a.text for a in fig.layout.annotations if a.text.startswith("<b>")]
+    assert titles == ["<b>Elimination</b>", "<b>Equilibrium</b>", "<b>Escape</b>"]
+    assert len(fig.layout.shapes) == 3
+    assert "schematic" in fig.data[0].name
+
+
+def test_biomarker_matrix(dataset):
+    fig = charts.biomarkers_figure(dataset)
+    pairs = {(y, x) for x, y in zip(fig.data[0].x, fig.data[0].y, strict=True)}
+    labels = dataset.concepts["label"]
+    expected = {(labels[r.concept], labels[t]) for r in dataset.biomarkers.itertuples() for t in r.guides}
+    assert pairs == expected
+    assert {"PD-L1 expression", "MSI-H / dMMR", "High tumour mutational burden"} <= {y for y, _ in pairs}
+
+
+def test_every_chart_has_a_text_summary(dataset):
+    for chart in charts.site_charts(dataset):
+        meta = chart.figure.layout.meta
+        assert meta["summary"] and all(isinstance(s, str) and s for s in meta["summary"]), chart.id
+        assert meta["description"]
+
+
+def test_every_chart_builds_from_a_small_dataset(tiny_dataset):
+    """Sparse tables (one row per domain table, empty optional cells) still give every figure."""
+    for chart in charts.site_charts(tiny_dataset):
+        assert chart.figure.data, chart.id

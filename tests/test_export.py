@@ -30,7 +30,7 @@ def test_site_layout(tiny_dataset, tmp_path):
         "charts/timeline.html",
         "assets/vis-network.min.js",
         "assets/plotly.min.js",
-        "images/checkpoints.svg",
+        "images/map-checkpoints.svg",
     ):
         assert (site / name).is_file(), name
     page = (site / "maps/checkpoints.html").read_text(encoding="utf-8")

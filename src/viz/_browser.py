@@ -94,13 +94,29 @@ def offline_context(browser, *, blocked: list[str] | None = None, **kwargs):
     return context
 
 
+def _stable_svg(svg: bytes, name: str) -> bytes:
+    """Replace the random uid plotly.js stamps into SVG ids with one derived from ``name``.
+
+    plotly.js names clip paths and defs after a random six-hex-digit layout uid, which
+    would make two builds of the same data differ.
+    """
+    import hashlib
+    import re
+
+    text = svg.decode("utf-8")
+    found = re.search(r'id="defs-([0-9a-f]{6})"', text)
+    if found:
+        text = text.replace(found.group(1), hashlib.sha256(name.encode()).hexdigest()[:6])
+    return text.encode("utf-8")
+
+
 def _data_url_bytes(url: str) -> bytes:
     head, _, body = url.partition(",")
     return base64.b64decode(body) if head.endswith(";base64") else urllib.parse.unquote(body).encode("utf-8")
 
 
-def snapshots(site: Path, entries) -> Iterator[tuple[str, str, bytes]]:
-    """Yield ``(entry id, "png" | "svg", bytes)`` for every map and chart page of a site.
+def snapshots(site: Path, entries) -> Iterator[tuple[object, str, bytes]]:
+    """Yield ``(entry, "png" | "svg", bytes)`` for every map and chart page of a site.
 
     Maps are photographed as drawn on screen; charts are exported by plotly.js
     itself (``Plotly.toImage``), in PNG and SVG.
@@ -113,7 +129,9 @@ def snapshots(site: Path, entries) -> Iterator[tuple[str, str, bytes]]:
                 page.goto((site / entry.href).resolve().as_uri())
                 page.wait_for_selector("body[data-ready='1']", state="attached", timeout=60_000)
                 if entry.kind == "map":
-                    yield entry.id, "png", page.locator("#map").screenshot(animations="disabled")
+                    page.evaluate("() => immunoviz.snapshot()")
+                    page.wait_for_timeout(100)
+                    yield entry, "png", page.screenshot(animations="disabled")
                 elif entry.kind == "chart":
                     for fmt in ("png", "svg"):
                         url = page.evaluate(
@@ -121,6 +139,7 @@ def snapshots(site: Path, entries) -> Iterator[tuple[str, str, bytes]]:
                             " {format: fmt, width: 1600, height: 1000})",
                             fmt,
                         )
-                        yield entry.id, fmt, _data_url_bytes(url)
+                        blob = _data_url_bytes(url)
+                        yield entry, fmt, _stable_svg(blob, entry.id) if fmt == "svg" else blob
         finally:
             context.close()

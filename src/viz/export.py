@@ -28,6 +28,7 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+import plotly.graph_objects as go
 import plotly.io as pio
 
 from viz import DISCLAIMER, __version__
@@ -292,7 +293,10 @@ def render_chart(
         assets.script("plotly.min.js", plotly_js),
         assets.script("immunoviz-chart.js", lambda: _static("chart.js")),
     ]
-    figure_json = pio.to_json(fig, validate=False, pretty=False, remove_uids=True)
+    fig = go.Figure(fig)  # a copy: fixed trace uids (plotly.js would draw random ones into SVG class names)
+    for i, trace in enumerate(fig.data):
+        trace.uid = f"{chart_id}-{i}"
+    figure_json = pio.to_json(fig, validate=False, pretty=False, remove_uids=False)
     meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
     return _page(
         "chart.html",
@@ -342,6 +346,11 @@ class SiteEntry:
     image: str | None = None
     labels: list[str] = field(default_factory=list)
 
+    @property
+    def stem(self) -> str:
+        """File name of its images: maps and charts may share an id (both have "resistance")."""
+        return f"{self.kind}-{self.id}"
+
 
 def write_site(ds, out: Path | str, *, images: bool = True, log: Callable[[str], None] = lambda s: None) -> Path:
     """Build every map and chart of a dataset into ``out`` and return ``out/index.html``.
@@ -368,7 +377,7 @@ def write_site(ds, out: Path | str, *, images: bool = True, log: Callable[[str],
             spec = ds.views.loc[view]
             _write_text(
                 tmp / "maps" / f"{view}.html",
-                render_map(net, assets=shared, image=f"../images/{view}.svg", home="../index.html"),
+                render_map(net, assets=shared, image=f"../images/map-{view}.svg", home="../index.html"),
             )
             entries.append(
                 SiteEntry(
@@ -401,8 +410,8 @@ def write_site(ds, out: Path | str, *, images: bool = True, log: Callable[[str],
             log(f"  chart  charts/{chart.id}.html")
         for entry in entries:
             if entry.kind == "map":
-                _write_text(tmp / "images" / f"{entry.id}.svg", render_map_svg(maps_by_id[entry.id]))
-                entry.image = f"images/{entry.id}.svg"
+                _write_text(tmp / "images" / f"{entry.stem}.svg", render_map_svg(maps_by_id[entry.id]))
+                entry.image = f"images/{entry.stem}.svg"
         if images:
             _photograph(tmp, entries, log)
         index = _render_index(ds, entries)
@@ -421,12 +430,11 @@ def _photograph(site: Path, entries: list[SiteEntry], log: Callable[[str], None]
         PlaywrightError = RuntimeError
     current = None
     try:
-        for entry_id, fmt, blob in _browser.snapshots(site, entries):
-            current = entry_id
-            _write_bytes(site / "images" / f"{entry_id}.{fmt}", blob)
+        for entry, fmt, blob in _browser.snapshots(site, entries):
+            current = entry.href
+            _write_bytes(site / "images" / f"{entry.stem}.{fmt}", blob)
             if fmt == "png":
-                entry = next(e for e in entries if e.id == entry_id)
-                entry.image = f"images/{entry_id}.png"
+                entry.image = f"images/{entry.stem}.png"
         log(f"  images images/*.png, images/*.svg ({len(entries)} pages)")
     except _browser.BrowserUnavailable as exc:
         log(f"  images skipped: {exc} (or build with --no-images)")

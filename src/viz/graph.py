@@ -21,7 +21,10 @@ __all__ = [
     "concept_graph",
     "first_years",
     "force_layout",
+    "label_box",
     "layered_layout",
+    "modality_families",
+    "remove_overlaps",
     "view_graph",
     "view_ids",
     "view_layout",
@@ -79,6 +82,27 @@ def first_years(ds) -> dict[str, int]:
         for cid in named:
             years[cid] = min(years.get(cid, row.year), row.year)
     return years
+
+
+def modality_families(ds, *, top: str = "immunotherapy") -> dict[str, str]:
+    """Map every modality to its family: the class just below active or passive immunotherapy.
+
+    Walks the ``is_a`` relations upwards, so the families come from the data: for
+    example ``pd1_inhibitor -> checkpoint_inhibitor`` and ``car_t -> adoptive_cell_therapy``.
+    A modality outside the hierarchy is its own family.
+    """
+    parent = {}
+    mods = set(ds.concepts.index[ds.concepts["category"] == "modality"])
+    for a, rel, b in zip(ds.relations["from"], ds.relations["relation"].astype(str), ds.relations["to"], strict=True):
+        if rel == "is_a" and a in mods and b in mods:
+            parent.setdefault(a, b)
+    families = {}
+    for m in sorted(mods):
+        chain = [m]
+        while chain[-1] in parent and parent[chain[-1]] not in chain:
+            chain.append(parent[chain[-1]])
+        families[m] = chain[-3] if chain[-1] == top and len(chain) >= 3 else m
+    return families
 
 
 def view_ids(ds) -> list[str]:

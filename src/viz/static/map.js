@@ -407,6 +407,13 @@
     network.fit();
     requestAnimationFrame(function () { document.body.dataset.ready = "1"; });
   });
-  window.immunoviz = { network: network, nodes: nodeSet, edges: edgeSet, select: select, setStep: setStep,
+  // a picture of the whole map filling the window, for the static PNG
+  function snapshot() {
+    document.body.classList.add("snapshot");
+    network.setSize("100%", "100%");
+    network.redraw();
+    network.fit();
+  }
+  window.immunoviz = { network: network, snapshot: snapshot, nodes: nodeSet, edges: edgeSet, select: select, setStep: setStep,
                        setYear: setYear, state: state };
 })();
