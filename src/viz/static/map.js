@@ -84,6 +84,28 @@
     document.body.dataset.visible = String(Object.keys(shown).filter(function (k) { return shown[k]; }).length);
   }
 
+  // zoom so that every visible concept is on screen (after a story step reveals more)
+  // and keep clear of the caption and year bars that sit over the bottom and top of the map
+  function fitVisible(animate) {
+    var ids = nodes.filter(visible).map(function (n) { return n.id; });
+    if (!ids.length) return;
+    var before = { position: network.getViewPosition(), scale: network.getScale() };
+    network.fit({ nodes: ids, animation: false });
+    var bottom = $("story") && !$("story").hidden ? $("story").offsetHeight + 8 : 0;
+    var top = $("replay") && !$("replay").hidden ? $("replay").offsetHeight + 8 : 0;
+    var height = container.clientHeight || 1;
+    var scale = network.getScale() * Math.max(0.5, (height - top - bottom) / height) * 0.96;
+    var centre = network.getViewPosition();
+    var target = { position: { x: centre.x, y: centre.y + (bottom - top) / 2 / scale }, scale: scale };
+    if (animate) {
+      network.moveTo(before);
+      network.moveTo({ position: target.position, scale: target.scale,
+                       animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+    } else {
+      network.moveTo(target);
+    }
+  }
+
   // ---- highlight a neighbourhood
   var DIM = { background: "#eceef1", border: "#c5c8ce", highlight: { background: "#eceef1", border: "#c5c8ce" },
               hover: { background: "#eceef1", border: "#c5c8ce" } };
@@ -260,7 +282,7 @@
   });
 
   // ---- toolbar
-  $("fit").addEventListener("click", function () { network.fit({ animation: { duration: 300 } }); });
+  $("fit").addEventListener("click", function () { fitVisible(true); });
   $("physics").addEventListener("change", function (ev) { network.setOptions({ physics: { enabled: ev.target.checked } }); });
   function setPresenter(on) {
     document.body.classList.toggle("presenter", on);
@@ -282,6 +304,7 @@
     $("next").disabled = state.step >= steps;
     document.body.dataset.step = String(state.step);
     refresh();
+    fitVisible(!fromHash);
     if (!fromHash && window.history && history.replaceState) {
       try { history.replaceState(null, "", "#step=" + state.step); } catch (e) { /* sandboxed frame */ }
     }
@@ -404,7 +427,14 @@
   if (steps) setStep(start || steps, !start);
   else refresh();
   network.once("afterDrawing", function () {
-    network.fit();
+    fitVisible(false);
+    // #find=Label (from the site index) selects that concept
+    var find = /(?:^#|&)find=([^&]*)/.exec(location.hash || "");
+    if (find) {
+      var wanted = fold(decodeURIComponent(find[1]));
+      var hit = nodes.filter(function (n) { return fold(n.label) === wanted; })[0];
+      if (hit) select(hit.id, true);
+    }
     requestAnimationFrame(function () { document.body.dataset.ready = "1"; });
   });
   // a picture of the whole map filling the window, for the static PNG
