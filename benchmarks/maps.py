@@ -1,0 +1,477 @@
+"""Concept maps against stock pyvis: build time, file size, offline requests, time to a stable drawing.
+
+Issue 5 asks that an immunoviz map open quickly on a lecture-hall laptop with no
+network. This script measures that on seeded synthetic graphs of 100 to 5000 nodes,
+each built twice from the same nodes, labels and one-sentence summaries:
+
+* **stock pyvis**, exactly as its README shows: ``Network(cdn_resources="in_line")``
+  with its default options (physics on), ``from_nx``, ``write_html``. The browser lays
+  the graph out: vis-network runs up to 1000 physics iterations before it draws
+  anything, then keeps simulating (the nodes drift) until the layout comes to rest.
+* **immunoviz**: positions computed in Python (:func:`viz.graph.force_layout`), drawn by
+  :func:`viz.maps.concept_map` with physics off, written by :func:`viz.export.write_map`
+  as one self-contained file.
+
+For each it records
+
+* the Python build time (``perf_counter``; best of 3, once for 5000 nodes); ours
+  includes the layout, which stock pyvis leaves to the browser;
+* the size of the HTML file, and what it is made of;
+* the requests the page attempts that are not ``file:`` or ``data:`` when opened from
+  ``file://`` in headless Chromium with the network cut off, as an offline reader
+  opens it (stock pyvis asks a CDN for Bootstrap; immunoviz should ask for nothing);
+* the time from navigation start (``performance.now()`` in the page) to the first
+  stable drawing. For stock pyvis that is its first drawing, which vis-network holds
+  back until ``stabilizationIterationsDone``; we also record when it comes to rest
+  (vis-network's ``stabilized`` event). Both are capped at :data:`TIMEOUT_S` and
+  recorded as ``"timeout"`` past it. For immunoviz it is ``body[data-ready="1"]``,
+  set after the first ``afterDrawing``: physics is off, so that drawing is final.
+  The issue's targets are checked against stock's first drawing, the measure
+  kinder to stock.
+
+It prints a table per size and the targets, and writes everything, with the machine it
+ran on, to ``benchmarks/results/maps.json``. ``make bench`` runs every size (about half
+an hour, most of it waiting for stock pyvis); ``--sizes 100,500`` is a quick look.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import networkx as nx
+import pyvis
+from pyvis.network import Network
+
+from viz import _browser, data, export, graph, maps, paths, style
+
+SIZES = (100, 500, 1000, 2000, 5000)
+#: Barabási-Albert attachment: each new node links to 2 earlier ones, so about 2 edges per node.
+EDGES_PER_NODE = 2
+SEED = 7
+#: Builds and page openings are repeated and the best run kept: on a shared machine the
+#: noise only ever adds time. Builds of BUILD_ONCE_FROM nodes or more run once, and so do
+#: openings of OPEN_ONCE_FROM nodes or more, where one stock pyvis page takes minutes.
+BEST_OF = 3
+BUILD_ONCE_FROM = 5000
+OPEN_ONCE_FROM = 2000
+#: How long, from navigation start, a page may take to draw (and stock pyvis to come to rest).
+TIMEOUT_S = 180
+RESULTS = Path(__file__).resolve().parent / "results" / "maps.json"
+
+# The targets of issue 5.
+TARGET_NODES = 1000  # at this size our first stable drawing comes ...
+TARGET_SPEEDUP = 20  # ... at least this many times sooner than stock pyvis's,
+TARGET_SIZE_RATIO = 0.5  # and our file is at most this fraction of stock's size
+BIG_NODES = 5000  # our map of this size is drawn no later than
+STOCK_REFERENCE_NODES = 500  # stock pyvis draws this size
+
+# Runs in every page before its own scripts and marks <html> as the drawing arrives.
+# Stock pyvis assigns its vis.Network to the page global `network`; a setter catches that
+# assignment and listens to it. vis-network draws nothing during its stabilisation
+# iterations, so its first `afterDrawing` follows `stabilizationIterationsDone` and sets
+# data-bench-drawn; `stabilized` (after a drawing) sets data-bench-rest. Our pages keep
+# their network private and announce their first, final drawing with
+# body[data-ready="1"], which a MutationObserver timestamps before setting both marks.
+PROBE_JS = """
+(() => {
+  const t = window.__bench = {iterationsDone: null, firstDraw: null, stabilized: null, ready: null};
+  const mark = (name) => document.documentElement.setAttribute("data-bench-" + name, "1");
+  let net;
+  Object.defineProperty(window, "network", {
+    configurable: true,
+    get() { return net; },
+    set(value) {
+      net = value;
+      if (!value || typeof value.on !== "function") return;
+      const rest = () => { if (t.firstDraw !== null && t.stabilized !== null) mark("rest"); };
+      value.once("stabilizationIterationsDone", () => { t.iterationsDone = performance.now(); });
+      value.on("afterDrawing", () => {
+        if (t.firstDraw === null) { t.firstDraw = performance.now(); mark("drawn"); rest(); }
+      });
+      value.once("stabilized", () => { t.stabilized = performance.now(); rest(); });
+    },
+  });
+  new MutationObserver(() => {
+    if (t.ready === null && document.body && document.body.dataset.ready === "1") {
+      t.ready = performance.now();
+      mark("drawn");
+      mark("rest");
+    }
+  }).observe(document, {subtree: true, attributes: true, attributeFilter: ["data-ready"]});
+})();
+"""
+
+
+# ---------------------------------------------------------------------------
+# the graphs
+
+
+def synthetic_graph(n: int, pal: style.Palette, seed: int = SEED) -> nx.MultiDiGraph:
+    """A seeded scale-free graph shaped like our concept graphs.
+
+    Every node has a label, a category of the shipped dataset and a one-sentence
+    summary; every edge a relation type of the dataset, which is also its key (as in
+    :func:`viz.graph.concept_graph`).
+    """
+    skeleton = nx.barabasi_albert_graph(n, EDGES_PER_NODE, seed=seed)
+    categories = list(pal.categories.values())
+    relations = list(pal.relations)
+    g = nx.MultiDiGraph(id=f"bench-{n}", title=f"Synthetic map of {n} concepts")
+    for i in skeleton.nodes:
+        cat = categories[i % len(categories)]
+        g.add_node(
+            f"c{i}",
+            label=f"Concept {i}",
+            category=cat.id,
+            summary=f"Concept {i} is a synthetic {cat.label.lower()} linked to {skeleton.degree(i)} others.",
+            sources=(),
+            step=1,
+        )
+    for k, (a, b) in enumerate(sorted(skeleton.edges)):
+        rel = relations[k % len(relations)]
+        g.add_edge(f"c{a}", f"c{b}", key=rel, relation=rel)
+    return g
+
+
+def stock_graph(g: nx.MultiDiGraph) -> nx.Graph:
+    """The same nodes and text for stock pyvis: the label, and the summary as its hover ``title``.
+
+    A fresh graph every time, because ``Network.from_nx`` writes into the graph it is given.
+    """
+    h = nx.Graph()
+    for n, attrs in g.nodes(data=True):
+        h.add_node(n, label=attrs["label"], title=attrs["summary"])
+    h.add_edges_from((a, b) for a, b, _ in g.edges(keys=True))
+    return h
+
+
+# ---------------------------------------------------------------------------
+# building
+
+
+def build_stock(g: nx.MultiDiGraph, path: Path) -> tuple[dict, Network]:
+    """Stock pyvis as its README shows it, in a scratch working directory (some modes write ``lib/`` there)."""
+    h = stock_graph(g)
+    with tempfile.TemporaryDirectory() as scratch, contextlib.chdir(scratch):
+        t0 = time.perf_counter()
+        net = Network(cdn_resources="in_line")
+        net.from_nx(h)
+        net.write_html(str(path))
+        total = time.perf_counter() - t0
+    return {"total": total}, net
+
+
+def build_ours(g: nx.MultiDiGraph, pal: style.Palette, path: Path) -> tuple[dict, maps.ConceptMap]:
+    """immunoviz: layout in Python, styled network, one self-contained file; with the time of each phase."""
+    t0 = time.perf_counter()
+    pos = graph.force_layout(g, seed=SEED)
+    t1 = time.perf_counter()
+    net = maps.concept_map(g, pos, pal=pal)
+    t2 = time.perf_counter()
+    export.write_map(net, path)
+    t3 = time.perf_counter()
+    return {"total": t3 - t0, "layout": t1 - t0, "map": t2 - t1, "write": t3 - t2}, net
+
+
+def best_build(repeats: int, build) -> tuple[dict, object]:
+    """Run ``build`` ``repeats`` times and keep the fastest run: ``(phase times in s, network)``."""
+    return min((build() for _ in range(repeats)), key=lambda run: run[0]["total"])
+
+
+# ---------------------------------------------------------------------------
+# what the files are made of
+
+
+def _nbytes(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def stock_parts(path: Path) -> dict[str, int]:
+    """Bytes of stock pyvis's inlined libraries, its node and edge data, and the rest of the page."""
+    lib = Path(pyvis.__file__).resolve().parent / "templates" / "lib"
+    js, css = paths.vis_network_assets()
+    html = path.read_text(encoding="utf-8")
+    parts = {
+        "vis-network.min.js": js.stat().st_size,
+        "vis-network.css (whole, with images)": css.stat().st_size,
+        "pyvis utils.js": (lib / "bindings" / "utils.js").stat().st_size,
+    }
+    for name in ("nodes", "edges"):
+        opening = f"{name} = new vis.DataSet("
+        start = html.index(opening) + len(opening)
+        parts[f"{name} JSON"] = _nbytes(html[start : html.index(");", start)])
+    parts["page and options"] = path.stat().st_size - sum(parts.values())
+    return parts
+
+
+def our_parts(net: maps.ConceptMap, path: Path) -> dict[str, int]:
+    """Bytes of the inlined vis-network, our own JS and CSS, the JSON payload and the HTML around them.
+
+    The HTML is mostly the text version of the map (every concept with its summary and
+    outgoing links), which screen readers and printed handouts use. Keys that start
+    with a space break the payload down and are not added again.
+    """
+    payload = export.map_payload(net)
+    parts = {
+        "vis-network.min.js": paths.vis_network_assets()[0].stat().st_size,
+        "vis-network.css (subset)": _nbytes(export.vis_css()),
+        "map.js": (paths.STATIC_DIR / "map.js").stat().st_size,
+        "immunoviz.css": (paths.STATIC_DIR / "immunoviz.css").stat().st_size,
+        "payload JSON": _nbytes(export.json_for_script(payload)),
+    }
+    for key in ("nodes", "edges", "concepts", "notes"):
+        parts[f"  payload {key}"] = _nbytes(export.json_for_script(payload[key]))
+    own = sum(v for k, v in parts.items() if not k.startswith(" "))
+    parts["HTML (text version, legend, page)"] = path.stat().st_size - own
+    return parts
+
+
+# ---------------------------------------------------------------------------
+# opening the files offline
+
+
+def _wait(page, mark: str, timeout_ms: float) -> bool:
+    """Wait for ``html[data-bench-<mark>]``; False on timeout.
+
+    ``wait_for_selector``, not ``wait_for_function``: our CSP forbids the eval the latter needs.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        # at least 1 ms: Playwright reads a timeout of 0 as "wait for ever"
+        page.wait_for_selector(f"html[data-bench-{mark}='1']", state="attached", timeout=max(timeout_ms, 1))
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
+def open_page(browser, path: Path, *, until_rest: bool) -> dict:
+    """Open ``path`` in a fresh offline context: the requests it attempted and its timings in ms.
+
+    ``drawn_ms`` is the first stable drawing; ``rest_ms`` (only if ``until_rest``) when
+    the drawing stopped moving, the same for our pages.
+    """
+    blocked: list[str] = []
+    context = _browser.offline_context(browser, blocked=blocked)
+    context.add_init_script(PROBE_JS)
+    page = context.new_page()
+    budget_ms = TIMEOUT_S * 1000
+    try:
+        page.goto(path.as_uri(), wait_until="commit")
+        if not _wait(page, "drawn", budget_ms):
+            # the page may still be busy in one long script: do not ask it anything
+            return {"blocked": blocked, "drawn_ms": "timeout", "rest_ms": "timeout", "iterations_done_ms": None}
+        t = page.evaluate("() => window.__bench")
+        ours = t["ready"] is not None
+        drawn = t["ready"] if ours else t["firstDraw"]
+        rest = drawn if ours else None
+        if until_rest and not ours:
+            if _wait(page, "rest", budget_ms - page.evaluate("() => performance.now()")):
+                t = page.evaluate("() => window.__bench")
+                rest = max(t["firstDraw"], t["stabilized"])
+            else:
+                rest = "timeout"
+    finally:
+        context.close()
+    return {
+        "blocked": blocked,
+        "drawn_ms": round(drawn, 1),
+        "rest_ms": rest if rest in (None, "timeout") else round(rest, 1),
+        "iterations_done_ms": None if t["iterationsDone"] is None else round(t["iterationsDone"], 1),
+    }
+
+
+def best_opening(browser, path: Path, repeats: int) -> dict:
+    """Open the page ``repeats`` times and keep the soonest drawing.
+
+    The first opening also waits for the drawing to come to rest (minutes for stock
+    pyvis, so only once); a drawing that timed out is not retried.
+    """
+    runs = [open_page(browser, path, until_rest=True)]
+    while len(runs) < repeats and runs[0]["drawn_ms"] != "timeout":
+        runs.append(open_page(browser, path, until_rest=False))
+    finished = [r for r in runs if r["drawn_ms"] != "timeout"]
+    best = min(finished, key=lambda r: r["drawn_ms"]) if finished else runs[0]
+    return {**best, "rest_ms": runs[0]["rest_ms"], "drawn_runs_ms": [r["drawn_ms"] for r in runs]}
+
+
+# ---------------------------------------------------------------------------
+# one size
+
+
+def speedup(stock_ms: float | str, our_ms: float | str) -> dict:
+    """How many times sooner ours is; a lower bound if stock timed out, unknown if ours did."""
+    if our_ms == "timeout":
+        return {"value": None, "at_least": False}
+    if stock_ms == "timeout":
+        return {"value": round(TIMEOUT_S * 1000 / our_ms, 1), "at_least": True}
+    return {"value": round(stock_ms / our_ms, 1), "at_least": False}
+
+
+def measure(n: int, pal: style.Palette, browser, work: Path) -> dict:
+    """Build both maps of ``n`` nodes, open both offline, and return every number."""
+    g = synthetic_graph(n, pal)
+    build_repeats = 1 if n >= BUILD_ONCE_FROM else BEST_OF
+    open_repeats = 1 if n >= OPEN_ONCE_FROM else BEST_OF
+    stock_path, our_path = work / f"stock-{n}.html", work / f"immunoviz-{n}.html"
+    stock_times, _ = best_build(build_repeats, lambda: build_stock(g, stock_path))
+    our_times, net = best_build(build_repeats, lambda: build_ours(g, pal, our_path))
+    stock = {"build_s": stock_times, "bytes": stock_path.stat().st_size, "parts": stock_parts(stock_path)}
+    ours = {"build_s": our_times, "bytes": our_path.stat().st_size, "parts": our_parts(net, our_path)}
+    stock.update(best_opening(browser, stock_path, open_repeats))
+    ours.update(best_opening(browser, our_path, open_repeats))
+    ours["rest_ms"] = ours["drawn_ms"]  # physics is off: the first drawing is already at rest
+    return {
+        "nodes": n,
+        "edges": g.number_of_edges(),
+        "build_repeats": build_repeats,
+        "open_repeats": open_repeats,
+        "stock": stock,
+        "immunoviz": ours,
+        "size_ratio": round(ours["bytes"] / stock["bytes"], 3),
+        "drawn_speedup": speedup(stock["drawn_ms"], ours["drawn_ms"]),
+        "rest_speedup": speedup(stock["rest_ms"], ours["drawn_ms"]),
+    }
+
+
+# ---------------------------------------------------------------------------
+# printing and the targets
+
+
+def _ms(value: float | str | None) -> str:
+    return "-" if value is None else value if isinstance(value, str) else f"{value:,.0f}"
+
+
+def _times(s: dict) -> str:
+    return "-" if s["value"] is None else (">=" if s["at_least"] else "") + f"{s['value']:g}x"
+
+
+def print_size(r: dict) -> None:
+    s, o = r["stock"], r["immunoviz"]
+    rows = [
+        ("build s", f"{s['build_s']['total']:.3f}", f"{o['build_s']['total']:.3f}", ""),
+        ("  of which layout s", "(in browser)", f"{o['build_s']['layout']:.3f}", ""),
+        ("file bytes", f"{s['bytes']:,}", f"{o['bytes']:,}", f"ours/stock {r['size_ratio']:.2f}"),
+        ("requests attempted", str(len(s["blocked"])), str(len(o["blocked"])), ""),
+        ("first stable drawing ms", _ms(s["drawn_ms"]), _ms(o["drawn_ms"]), f"stock/ours {_times(r['drawn_speedup'])}"),
+        ("at rest ms", _ms(s["rest_ms"]), _ms(o["rest_ms"]), f"stock/ours {_times(r['rest_speedup'])}"),
+    ]
+    print(
+        f"\n{r['nodes']} nodes, {r['edges']} edges (builds best of {r['build_repeats']}, "
+        f"openings best of {r['open_repeats']}; timeout {TIMEOUT_S} s)"
+    )
+    print(f"  {'':<25}{'stock pyvis':>14}{'immunoviz':>12}   ratio")
+    for label, stock, ours, ratio in rows:
+        print(f"  {label:<25}{stock:>14}{ours:>12}   {ratio}")
+
+
+def check_targets(results: dict[int, dict]) -> list[dict]:
+    """The targets of issue 5, each with its numbers and whether it is met (None if its sizes were not run)."""
+    at = results.get(TARGET_NODES)
+    checks = [
+        {
+            "target": f"{TARGET_NODES} nodes: first stable drawing at least {TARGET_SPEEDUP}x sooner than stock pyvis",
+            "value": at and {"first drawing": _times(at["drawn_speedup"]), "at rest": _times(at["rest_speedup"])},
+            "met": None if not at else (at["drawn_speedup"]["value"] or 0) >= TARGET_SPEEDUP,
+        },
+        {
+            "target": f"{TARGET_NODES} nodes: file at most {TARGET_SIZE_RATIO:.0%} of stock pyvis's size",
+            "value": at and f"{at['immunoviz']['bytes']:,} / {at['stock']['bytes']:,} = {at['size_ratio']:.2f}",
+            "met": None if not at else at["size_ratio"] <= TARGET_SIZE_RATIO,
+        },
+    ]
+    big, ref = results.get(BIG_NODES), results.get(STOCK_REFERENCE_NODES)
+    met = None
+    if big and ref:
+        ours, stock = big["immunoviz"]["drawn_ms"], ref["stock"]["drawn_ms"]
+        # a stock timeout means stock took longer than TIMEOUT_S, so any finished drawing of ours is sooner
+        met = ours != "timeout" and (stock == "timeout" or ours <= stock)
+    checks.append(
+        {
+            "target": f"{BIG_NODES}-node immunoviz map drawn no later than stock pyvis draws {STOCK_REFERENCE_NODES}",
+            "value": big and ref and f"{_ms(big['immunoviz']['drawn_ms'])} ms vs {_ms(ref['stock']['drawn_ms'])} ms",
+            "met": met,
+        }
+    )
+    return checks
+
+
+def print_checks(checks: list[dict]) -> None:
+    print()
+    for c in checks:
+        verdict = {True: "MET    ", False: "NOT MET", None: "not run"}[c["met"]]
+        print(f"{verdict}  {c['target']}" + (f": {c['value']}" if c["value"] else ""))
+
+
+def machine(browser) -> dict:
+    cpu = ""
+    with contextlib.suppress(OSError):
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+        cpu = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), "")
+    return {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "cpu": cpu or platform.processor(),
+        "cpu_count": os.cpu_count(),
+        "chromium": browser.version,
+        "pyvis": pyvis.__version__,
+        "vis_network": paths.vis_network_assets()[0].parent.name,
+    }
+
+
+def settings() -> dict:
+    return {
+        "graph": f"networkx.barabasi_albert_graph(n, {EDGES_PER_NODE}, seed={SEED})",
+        "stock": 'Network(cdn_resources="in_line"); net.from_nx(g); net.write_html(path)',
+        "immunoviz": f"force_layout(g, seed={SEED}); concept_map(g, pos, pal=palette(ds)); write_map(net, path)",
+        "best_of": BEST_OF,
+        "builds_once_from_nodes": BUILD_ONCE_FROM,
+        "openings_once_from_nodes": OPEN_ONCE_FROM,
+        "timeout_s": TIMEOUT_S,
+        "first_stable_drawing": {
+            "stock": "first afterDrawing, which vis-network holds back until stabilizationIterationsDone",
+            "immunoviz": "body[data-ready='1'], set after the first afterDrawing (physics off)",
+        },
+        "at_rest": {"stock": "vis-network's 'stabilized' event after a drawing", "immunoviz": "as drawn"},
+        "times": "performance.now() in the page, from navigation start",
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="comma-separated node counts")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the JSON results")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    pal = style.palette(data.load())
+    results: dict[int, dict] = {}
+    with _browser.launch() as browser, tempfile.TemporaryDirectory(prefix="immunoviz-bench-") as work:
+        info = machine(browser)
+        print(
+            f"immunoviz maps against stock pyvis {info['pyvis']} ({info['vis_network']}); Chromium "
+            f"{info['chromium']}, {info['cpu_count']} CPUs, Python {info['python']}"
+        )
+        for n in sizes:
+            results[n] = measure(n, pal, browser, Path(work))
+            print_size(results[n])
+    checks = check_targets(results)
+    print_checks(checks)
+    report = {"machine": info, "settings": settings(), "sizes": list(results.values()), "targets": checks}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
