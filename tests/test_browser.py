@@ -89,6 +89,29 @@ def test_map_legend_search_and_neighbourhood(site, offline_page, dataset, view):
     offline_page.assert_clean()
 
 
+@pytest.mark.parametrize("view", [v for v in VIEWS if v != "everything"])
+def test_map_opens_at_a_readable_zoom(site, offline_page, view):
+    """Fitted to the window, labels are drawn at least 8 px high (vis-network drops
+    labels under 5 px), and the drawing uses the room it has."""
+    page = offline_page.open(site / "maps" / f"{view}.html")
+    font = page.evaluate("immunoviz.network.body.nodes[immunoviz.nodes.getIds()[0]].options.font.size")
+    scale = page.evaluate("immunoviz.network.getScale()")
+    assert font * scale >= 8, f"labels are {font * scale:.1f} px"
+    box = page.evaluate(
+        """() => {
+          const net = immunoviz.network, ids = immunoviz.nodes.get().filter(n => !n.hidden).map(n => n.id);
+          const bs = ids.map(id => net.getBoundingBox(id));
+          const tl = net.canvasToDOM({x: Math.min(...bs.map(b => b.left)), y: Math.min(...bs.map(b => b.top))});
+          const br = net.canvasToDOM({x: Math.max(...bs.map(b => b.right)), y: Math.max(...bs.map(b => b.bottom))});
+          const c = document.getElementById("map");
+          return {w: br.x - tl.x, h: br.y - tl.y, cw: c.clientWidth, ch: c.clientHeight, left: tl.x, right: br.x};
+        }"""
+    )
+    assert box["left"] >= 0 and box["right"] <= box["cw"], "the fitted map is cut off"
+    assert box["w"] >= 0.8 * box["cw"] or box["h"] >= 0.6 * box["ch"], f"the map fills little of its frame: {box}"
+    offline_page.assert_clean()
+
+
 def test_map_screenshot_shows_the_graph(site, offline_page, tmp_path):
     page = offline_page.open(site / "maps" / "cycle.html")
     shot = page.locator("#map").screenshot(path=str(tmp_path / "cycle.png"))

@@ -82,7 +82,7 @@ def test_circular_layout_rings_ranked_nodes_in_order_clockwise_from_top():
         g.add_node(f"s{i}", rank=i + 1, label=f"Step {i}")
     g.add_node("therapy", rank=None, label="A therapy")
     g.add_edge("therapy", "s2")
-    pos = graph.circular_layout(g)
+    pos = graph.circular_layout(g, aspect=1.0)
     angles = [math.atan2(pos[f"s{i}"][1], pos[f"s{i}"][0]) for i in range(7)]
     assert pos["s0"][0] == pytest.approx(0, abs=0.2) and pos["s0"][1] < 0  # at the top (y grows down)
     radius = math.hypot(*pos["s0"])
@@ -96,9 +96,66 @@ def test_overlapping_labels_are_pushed_apart():
     pos = {"a": (0.0, 0.0), "b": (5.0, 0.0), "c": (10.0, 3.0)}
     boxes = {n: graph.label_box("A fairly long label") for n in pos}
     out = graph.remove_overlaps(pos, boxes)
-    (w, h) = boxes["a"]
+    w, h = boxes["a"].w, boxes["a"].h
     for p in pos:
         for q in pos:
             if p < q:
                 dx, dy = abs(out[p][0] - out[q][0]), abs(out[p][1] - out[q][1])
                 assert dx >= w - 1 or dy >= h - 1, (p, q, out)
+
+
+def test_circular_layout_stretches_the_ring_to_the_screen():
+    g = nx.Graph()
+    for i in range(8):
+        g.add_node(f"s{i}", rank=i, label=f"Step {i}")
+    pos = graph.circular_layout(g, aspect=2.0)
+    width = max(x for x, _ in pos.values()) - min(x for x, _ in pos.values())
+    height = max(y for _, y in pos.values()) - min(y for _, y in pos.values())
+    assert width / height == pytest.approx(2.0, rel=0.05)
+    order = sorted(pos, key=lambda n: math.atan2(pos[n][1], pos[n][0]) % (2 * math.pi))
+    assert order == [f"s{i}" for i in (2, 3, 4, 5, 6, 7, 0, 1)], "still clockwise, s0 at the top"
+
+
+def _overlaps(pos, boxes):
+    """Pairs of nodes whose label boxes (centred ``dy`` below the node) overlap."""
+    nodes = sorted(pos, key=str)
+    centre = {n: (pos[n][0], pos[n][1] + boxes[n].dy) for n in nodes}
+    return [
+        (a, b)
+        for i, a in enumerate(nodes)
+        for b in nodes[i + 1 :]
+        if abs(centre[a][0] - centre[b][0]) < (boxes[a].w + boxes[b].w) / 2 - 1
+        and abs(centre[a][1] - centre[b][1]) < (boxes[a].h + boxes[b].h) / 2 - 1
+    ]
+
+
+def test_shipped_views_are_readable_when_fitted_to_a_screen(dataset):
+    """A lecturer opens a map and reads it without zooming: at the zoom that fits the
+    whole view to the canvas, labels stay well above vis-network's 5-pixel cut-off
+    (below it vis-network draws no label at all) and no two labels overlap."""
+    from viz.maps import FONT_SIZE
+
+    for view in graph.view_ids(dataset):
+        g = graph.view_graph(dataset, view)
+        if len(g) > 60:  # the map of everything is for zooming into
+            continue
+        pos = graph.view_layout(g)
+        boxes = graph.label_boxes(g)
+        px = FONT_SIZE[False] * graph.fit_scale(pos, boxes)
+        assert px >= 8, f"{view}: labels would be {px:.1f} px on a {graph.CANVAS} canvas"
+        assert _overlaps(pos, boxes) == [], view
+
+
+def test_layered_layout_folds_a_tall_column_into_a_screen_shape():
+    g = nx.Graph()
+    g.add_node("root", rank=0, label="Root")
+    for i in range(40):
+        g.add_node(f"leaf{i:02d}", rank=1, label=f"Leaf {i}")
+        g.add_edge("root", f"leaf{i:02d}")
+    pos = graph.layered_layout(g)
+    xs = {round(pos[f"leaf{i:02d}"][0]) for i in range(40)}
+    assert len(xs) > 1, "40 leaves in one column would be a thin strip"
+    boxes = graph.label_boxes(g)
+    one_column = {n: (0.0 if n == "root" else 200.0, 0.0 if n == "root" else i * 60.0) for i, n in enumerate(pos)}
+    assert graph.fit_scale(pos, boxes) > 1.5 * graph.fit_scale(one_column, boxes)
+    assert _overlaps(pos, boxes) == []

@@ -12,6 +12,7 @@ import math
 import random
 from collections import defaultdict
 from collections.abc import Hashable, Mapping
+from typing import NamedTuple
 
 import networkx as nx
 import pandas as pd
@@ -20,8 +21,11 @@ __all__ = [
     "circular_layout",
     "concept_graph",
     "first_years",
+    "fit_scale",
     "force_layout",
+    "Box",
     "label_box",
+    "label_boxes",
     "layered_layout",
     "modality_families",
     "remove_overlaps",
@@ -34,12 +38,16 @@ Positions = dict[Hashable, tuple[float, float]]
 
 #: Distance in screen units between neighbouring nodes; labels need room.
 SPACING = 140.0
+#: The map canvas a layout is shaped for: about what a 1280 x 800 projector or a laptop leaves for it.
+CANVAS = (900.0, 620.0)
+#: Labels wrap at this width (vis-network's widthConstraint), in screen units.
+LABEL_WIDTH = 180.0
 
 
 def concept_graph(ds) -> nx.MultiDiGraph:
     """Return every concept as a node and every relation as an edge.
 
-    Node attributes: ``label``, ``category``, ``summary``, ``detail``,
+    Node attributes: ``label``, ``category``, ``shape`` (the category's), ``summary``, ``detail``,
     ``aliases``, ``sources`` and ``first_year`` (the year of the earliest event
     that concerns it, or ``None``). Edge keys are relation type ids; edge
     attributes: ``relation``, ``note``, ``sources``.
@@ -52,12 +60,14 @@ def concept_graph(ds) -> nx.MultiDiGraph:
     'PD-1'
     """
     years = first_years(ds)
+    shapes = ds.categories["shape"].astype(str).to_dict()
     g = nx.MultiDiGraph(version=ds.version)
     for row in ds.concepts.sort_values("id").itertuples(index=False):
         g.add_node(
             row.id,
             label=row.label,
             category=str(row.category),
+            shape=shapes.get(str(row.category), "dot"),
             summary=row.summary,
             detail=None if pd.isna(row.detail) else row.detail,
             aliases=tuple(row.aliases),
@@ -194,29 +204,32 @@ def force_layout(g: nx.Graph, *, seed: int = 7, spacing: float = SPACING) -> Pos
     finally:
         ig.set_random_number_generator(random)
     pos = _rescale(dict(zip(nodes, coords, strict=True)), spacing)
-    return remove_overlaps(pos, {n: label_box(g.nodes[n].get("label", str(n))) for n in nodes})
+    return remove_overlaps(pos, label_boxes(g))
 
 
 def layered_layout(
     g: nx.Graph,
     *,
     rank: str = "rank",
-    column_gap: float = 2.3 * SPACING,
-    row_gap: float = 0.62 * SPACING,
-    max_rows: int = 12,
+    row_gap: float = 0.36 * SPACING,
+    gap: float = 0.45 * SPACING,
+    canvas: tuple[float, float] = CANVAS,
 ) -> Positions:
     """Columns by each node's ``rank`` attribute, left to right.
 
     Within a column, nodes are ordered to keep linked nodes level with each
     other (a few barycentre sweeps), ties broken by category and label, so the
-    result is deterministic. Nodes without a rank go to column 0. A column
-    taller than ``max_rows`` is folded into side-by-side sub-columns (in
-    zig-zag order), so that the map keeps a screen-like shape and readable
-    labels when it is fitted to the window.
+    result is deterministic. Nodes without a rank go to column 0. Columns are
+    as wide as their labels need, plus ``gap`` for the links. A tall column is
+    folded into side-by-side sub-columns (in zig-zag order); how many rows a
+    column may hold is chosen so that the whole map, fitted to a ``canvas``
+    of that shape, shows its labels as large as possible.
     """
     columns: dict[int, list] = defaultdict(list)
     for n, r in g.nodes(data=rank):
         columns[int(r) if r is not None else 0].append(n)
+    if not columns:
+        return {}
     order = {
         c: sorted(ns, key=lambda n: (g.nodes[n].get("category", ""), g.nodes[n].get("label", str(n))))
         for c, ns in columns.items()
@@ -233,45 +246,103 @@ def layered_layout(
                     return sum(near) / len(near) if near else order[c].index(n)
 
                 order[c] = sorted(order[c], key=lambda n, centre=centre: (centre(n), str(n)))
-    # coordinates: the fullest column is spread evenly; the others, sweeping outwards from it,
-    # sit level with the mean of their placed neighbours, in order and at least a row apart
+    boxes = label_boxes(g)
+    tallest = max(len(ns) for ns in order.values())
+    best: tuple[float, int, Positions] | None = None
+    for max_rows in range(tallest, min(tallest, 4) - 1, -1):
+        pos = _layered(und, keys, order, boxes, max_rows=max_rows, row_gap=row_gap, gap=gap)
+        scale = fit_scale(pos, boxes, canvas)
+        if best is None or scale > best[0] + 1e-9:
+            best = (scale, max_rows, pos)
+    return best[2]
+
+
+def _layered(und, keys, order, boxes, *, max_rows: int, row_gap: float, gap: float) -> Positions:
+    """Place ordered columns, folding any column longer than ``max_rows``.
+
+    Folded columns and the fullest column are stacked evenly (each node as far
+    below the one above as their label boxes need); the others, sweeping
+    outwards from the fullest, sit level with the mean of their placed
+    neighbours, in order and without overlapping.
+    """
+
+    def apart(a, b) -> float:  # how far below a node b must sit to keep both labels clear
+        return max(row_gap, boxes[a].dy - boxes[b].dy + (boxes[a].h + boxes[b].h) / 2 + 10.0)
+
+    folds = {c: max(1, math.ceil(len(order[c]) / max_rows)) for c in keys}
     y: dict = {}
-    widest = max(keys, key=lambda c: (len(order[c]), -c))
-    top = -(len(order[widest]) - 1) * row_gap / 2
-    y.update({n: top + i * row_gap for i, n in enumerate(order[widest])})
+    sub: dict = {}
+    widest = max(keys, key=lambda c: (math.ceil(len(order[c]) / folds[c]), -c))
+    for c in keys:
+        if folds[c] == 1 and c != widest:
+            continue
+        f = folds[c]
+        for j in range(f):  # each sub-column a stack, offset a little from its left neighbour (zig-zag)
+            stack = order[c][j::f]
+            ys = [0.0]
+            for prev, n in zip(stack, stack[1:], strict=False):
+                ys.append(ys[-1] + apart(prev, n))
+            shift = -ys[-1] / 2 + j * row_gap / f
+            y.update({n: v + shift for n, v in zip(stack, ys, strict=True)})
+            sub.update(dict.fromkeys(stack, j))
     sweep = [c for c in keys if c > widest] + [c for c in sorted(keys, reverse=True) if c < widest]
     for c in sweep:
         col = order[c]
+        if col[0] in y:
+            continue
         want = []
         for n in col:
             near = [y[m] for m in und.neighbors(n) if m in y]
             want.append(sum(near) / len(near) if near else None)
         fallback = [(i - (len(col) - 1) / 2) * row_gap for i in range(len(col))]
         want = [w if w is not None else f for w, f in zip(want, fallback, strict=True)]
-        placed = []
-        for w in want:  # keep the order, keep a row apart
-            placed.append(w if not placed else max(w, placed[-1] + row_gap))
+        placed = [want[0]]
+        for i in range(1, len(col)):  # keep the order, keep labels clear of each other
+            placed.append(max(want[i], placed[-1] + apart(col[i - 1], col[i])))
         shift = sum(w - p for w, p in zip(want, placed, strict=True)) / len(col)
         y.update({n: p + shift for n, p in zip(col, placed, strict=True)})
+        sub.update(dict.fromkeys(col, 0))
     pos: Positions = {}
     x = 0.0
-    sub_gap = 0.62 * column_gap
+    previous = 0.0
     for c in keys:
-        col = sorted(order[c], key=lambda n: (y[n], str(n)))
-        folds = max(1, math.ceil(len(col) / max_rows))
-        if folds == 1:
-            pos.update({n: (x, y[n]) for n in col})
-        else:
-            rows = math.ceil(len(col) / folds)
-            top = -(rows - 1) * row_gap / 2
-            for i, n in enumerate(col):
-                pos[n] = (x + (i % folds) * sub_gap, top + (i // folds) * row_gap + (i % folds) * row_gap / folds)
-        x += (folds - 1) * sub_gap + column_gap
+        width = max(boxes[n][0] for n in order[c])
+        x += (previous + width) / 2 + (gap if pos else 0.0)
+        for n in order[c]:
+            pos[n] = (x + sub[n] * (width + gap / 2), y[n])
+        x += (folds[c] - 1) * (width + gap / 2)
+        previous = width
     return {n: (round(px, 1), round(py, 1)) for n, (px, py) in pos.items()}
 
 
-def circular_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7, spacing: float = SPACING) -> Positions:
+def fit_scale(pos: Positions, boxes: Mapping, canvas: tuple[float, float] = CANVAS) -> float:
+    """The zoom at which vis-network's "fit" shows ``pos`` with their label boxes on ``canvas``.
+
+    Labels are drawn at ``font size x scale`` pixels, so this says how readable a
+    layout is on a screen of that size (capped at 1: fit never enlarges past it).
+    """
+    if not pos:
+        return 1.0
+    left = min(x - boxes[n].w / 2 for n, (x, _) in pos.items())
+    right = max(x + boxes[n].w / 2 for n, (x, _) in pos.items())
+    top = min(y + boxes[n].dy - boxes[n].h / 2 for n, (_, y) in pos.items())
+    bottom = max(y + boxes[n].dy + boxes[n].h / 2 for n, (_, y) in pos.items())
+    return min(1.0, canvas[0] / max(right - left, 1.0), canvas[1] / max(bottom - top, 1.0))
+
+
+def circular_layout(
+    g: nx.Graph,
+    *,
+    rank: str = "rank",
+    seed: int = 7,
+    spacing: float = SPACING,
+    aspect: float | None = None,
+) -> Positions:
     """Ranked nodes on a ring in rank order, clockwise from the top; the rest outside.
+
+    The ring is stretched into an ellipse ``aspect`` times as wide as it is tall
+    (by default the shape of :data:`CANVAS`), so that it fills a landscape
+    screen; ``aspect=1`` draws a circle.
 
     Each unranked node sits on an outer ring at the mean angle of the ranked
     nodes it is linked to, so a therapy lands beside the step where it acts.
@@ -301,18 +372,47 @@ def circular_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7, spacing: 
     for i, n in enumerate(outer):
         r = radius + spacing * (1.4 + 0.9 * (i % rings))
         pos[n] = (r * math.cos(wanted[n]), r * math.sin(wanted[n]))
-    boxes = {n: label_box(g.nodes[n].get("label", str(n))) for n in g.nodes}
+    stretch = math.sqrt(CANVAS[0] / CANVAS[1] if aspect is None else aspect)
+    pos = {n: (x * stretch, y / stretch) for n, (x, y) in pos.items()}
+    boxes = label_boxes(g)
     return remove_overlaps(pos, boxes, fixed=set(ranked) | set(hubs))
 
 
-def label_box(label: str, *, font: float = 15.0, max_width: float = 220.0) -> tuple[float, float]:
-    """Approximate width and height, in screen units, of a node with its label below it.
+class Box(NamedTuple):
+    """A node with its label, in screen units: width, height, and how far the box's
+    centre lies below the node's position (a label drawn under a glyph hangs down)."""
 
-    Labels wrap at ``max_width`` (the map's ``widthConstraint``).
+    w: float
+    h: float
+    dy: float = 0.0
+
+
+def label_box(
+    label: str, *, font: float = 15.0, max_width: float = LABEL_WIDTH, inside: bool = False, size: float = 14.0
+) -> Box:
+    """Approximate extent of a node and its label.
+
+    Labels wrap at ``max_width`` (the map's ``widthConstraint``). ``inside`` is
+    for shapes that hold their label (a box); the others draw a glyph of radius
+    ``size`` with the label below it.
     """
     text = 0.52 * font * len(label)
     lines = max(1, math.ceil(text / max_width))
-    return max(40.0, min(text, max_width) + 12.0), 30.0 + 1.3 * font * lines
+    width = max(40.0, min(text, max_width) + 18.0)
+    if inside:
+        return Box(width, 1.3 * font * lines + 18.0)
+    below = 6.0 + 1.3 * font * lines  # the label, under the glyph
+    return Box(max(width, 2 * size), 2 * size + below, below / 2)
+
+
+def label_boxes(g: nx.Graph, *, font: float = 15.0) -> dict:
+    """:func:`label_box` of every node, from its ``label`` and ``shape`` attributes."""
+    from viz.style import SHAPES_WITH_LABEL_INSIDE
+
+    return {
+        n: label_box(a.get("label", str(n)), font=font, inside=a.get("shape") in SHAPES_WITH_LABEL_INSIDE)
+        for n, a in g.nodes(data=True)
+    }
 
 
 def remove_overlaps(
@@ -335,8 +435,9 @@ def remove_overlaps(
     nodes = sorted(pos, key=str)
     if len(nodes) < 2 or len(nodes) > max_nodes:
         return {n: (round(pos[n][0], 1), round(pos[n][1], 1)) for n in pos}
-    xy = np.array([pos[n] for n in nodes], dtype=float)
-    wh = np.array([boxes[n] for n in nodes], dtype=float)
+    wh = np.array([boxes[n][:2] for n in nodes], dtype=float)
+    drop = np.array([[0.0, boxes[n][2] if len(boxes[n]) > 2 else 0.0] for n in nodes])
+    xy = np.array([pos[n] for n in nodes], dtype=float) + drop  # the centres of the boxes
     free = np.array([n not in fixed for n in nodes], dtype=float)
     # of the push that separates i and j, i takes its share: half if both may move, all if j is fixed
     weight = free[:, None] / np.maximum(free[:, None] + free[None, :], 1e-9)
@@ -360,6 +461,7 @@ def remove_overlaps(
         move_x = -(np.where(along_x, ox * sx, 0.0) * weight).sum(axis=1)
         move_y = -(np.where(along_y, oy * sy, 0.0) * weight).sum(axis=1)
         xy += 0.8 * np.stack([move_x, move_y], axis=1)
+    xy -= drop
     return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in zip(nodes, xy, strict=True)}
 
 

@@ -194,7 +194,7 @@ def _vis_options(font_size: int, node_size: int) -> dict:
             "borderWidthSelected": 3,
             "font": {"size": font_size, "face": FONT_STACK, "strokeWidth": 4, "strokeColor": "#ffffff"},
             "margin": 8,
-            "widthConstraint": {"maximum": 220},
+            "widthConstraint": {"maximum": _graph.LABEL_WIDTH},
         },
         "edges": {
             "smooth": False,

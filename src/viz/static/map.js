@@ -11,6 +11,7 @@
 
   var data = JSON.parse(document.getElementById("immunoviz-data").textContent);
   var $ = function (id) { return document.getElementById(id); };
+  var MAX_FIT_SCALE = 1.25;  // a small story step is shown large, but not blown up
 
   // ---- expand the compact payload into vis-network items
   var nodes = data.nodes.map(function (row) {
@@ -84,21 +85,30 @@
     document.body.dataset.visible = String(Object.keys(shown).filter(function (k) { return shown[k]; }).length);
   }
 
-  // zoom so that every visible concept is on screen (after a story step reveals more)
-  // and keep clear of the caption and year bars that sit over the bottom and top of the map
+  // zoom so that every visible concept is on screen (after a story step reveals more),
+  // inside the part of the map that the caption and year bars (over its bottom and top) leave free
   function fitVisible(animate) {
     var ids = nodes.filter(visible).map(function (n) { return n.id; });
     if (!ids.length) return;
-    var before = { position: network.getViewPosition(), scale: network.getScale() };
-    network.fit({ nodes: ids, animation: false });
+    var box = null;
+    ids.forEach(function (id) {
+      var b = network.getBoundingBox(id);
+      if (!b) return;
+      box = box ? { left: Math.min(box.left, b.left), right: Math.max(box.right, b.right),
+                    top: Math.min(box.top, b.top), bottom: Math.max(box.bottom, b.bottom) } : b;
+    });
+    if (!box) return;
     var bottom = $("story") && !$("story").hidden ? $("story").offsetHeight + 8 : 0;
     var top = $("replay") && !$("replay").hidden ? $("replay").offsetHeight + 8 : 0;
-    var height = container.clientHeight || 1;
-    var scale = network.getScale() * Math.max(0.5, (height - top - bottom) / height) * 0.96;
-    var centre = network.getViewPosition();
-    var target = { position: { x: centre.x, y: centre.y + (bottom - top) / 2 / scale }, scale: scale };
+    var width = container.clientWidth || 1;
+    var free = Math.max(0.5 * (container.clientHeight || 1), (container.clientHeight || 1) - top - bottom);
+    var scale = 0.94 * Math.min(width / Math.max(box.right - box.left, 1), free / Math.max(box.bottom - box.top, 1));
+    scale = Math.min(scale, MAX_FIT_SCALE);
+    var target = {
+      position: { x: (box.left + box.right) / 2, y: (box.top + box.bottom) / 2 + (bottom - top) / 2 / scale },
+      scale: scale,
+    };
     if (animate) {
-      network.moveTo(before);
       network.moveTo({ position: target.position, scale: target.scale,
                        animation: { duration: 400, easingFunction: "easeInOutQuad" } });
     } else {
