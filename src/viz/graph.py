@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections import defaultdict
@@ -18,12 +19,12 @@ import networkx as nx
 import pandas as pd
 
 __all__ = [
+    "Box",
     "circular_layout",
     "concept_graph",
     "first_years",
     "fit_scale",
     "force_layout",
-    "Box",
     "label_box",
     "label_boxes",
     "layered_layout",
@@ -280,7 +281,7 @@ def _layered(und, keys, order, boxes, *, max_rows: int, row_gap: float, gap: flo
         for j in range(f):  # each sub-column a stack, offset a little from its left neighbour (zig-zag)
             stack = order[c][j::f]
             ys = [0.0]
-            for prev, n in zip(stack, stack[1:], strict=False):
+            for prev, n in itertools.pairwise(stack):
                 ys.append(ys[-1] + apart(prev, n))
             shift = -ys[-1] / 2 + j * row_gap / f
             y.update({n: v + shift for n, v in zip(stack, ys, strict=True)})
