@@ -9,6 +9,7 @@ reaches plotly, which renders a subset of HTML in labels and hover text.
 from __future__ import annotations
 
 import html
+import textwrap
 from dataclasses import dataclass
 
 import pandas as pd
@@ -142,9 +143,11 @@ def timeline_figure(
         hover = []
         for row in sub.itertuples(index=False):
             cites = "<br>".join("Source: " + _t(sources.at[s, "citation"]) for s in row.sources if s in sources.index)
+            note = getattr(row, "note", None)  # why a date is only a month or a year, when the table says
+            note = "".join("<br>" + line for line in textwrap.wrap("Date: " + _t(note), 80)) if _t(note) else ""
             hover.append(
                 f"<b>{_t(row.title)}</b><br>{_when(row.date, row.precision)} ({PRECISION_WORDS[row.precision]})"
-                f" · {_t(row.venue)}<br>{_t(row.summary)}<br><i>{cites}</i>"
+                f" · {_t(row.venue)}<br>{_t(row.summary)}{note}<br><i>{cites}</i>"
             )
         fig.add_trace(
             go.Scatter(
@@ -164,25 +167,9 @@ def timeline_figure(
                 hoverinfo="text",
             )
         )
-    if label_milestones:  # stagger labels over four heights so neighbours in time do not collide
-        offsets = [-38, 38, -72, 72]
-        for i, row in enumerate(ev[ev["milestone"]].itertuples(index=False)):
-            mid = (row.start + (row.end - row.start) / 2).strftime("%Y-%m-%d")
-            fig.add_annotation(
-                x=mid,
-                y=row.lane,
-                text=_t(row.title),
-                showarrow=True,
-                arrowhead=0,
-                arrowcolor=MUTED,
-                ax=0,
-                ay=offsets[i % len(offsets)],
-                font={"size": 12, "color": INK},
-                bgcolor="rgba(255,255,255,0.9)",
-                bordercolor=MUTED,
-                borderwidth=1,
-            )
     first, last = (int(ev["year"].min()), int(ev["year"].max())) if len(ev) else (1890, 2030)
+    if label_milestones:
+        _label_milestones(fig, ev, lane_order, (pd.Timestamp(first - 3, 1, 1), pd.Timestamp(last + 2, 12, 31)))
     n_open = int((ev["precision"] != "day").sum())
     summary = [
         f"{len(ev)} events from {first} to {last}.",
@@ -231,6 +218,43 @@ def timeline_figure(
         },
     )
     return fig
+
+
+def _label_milestones(fig: go.Figure, ev: pd.DataFrame, lane_order: list[str], span: tuple) -> None:
+    """Label each milestone on its own lane, in the empty stretch of time beside the lane's
+    events (before the first or after the last, whichever is longer), with a line to its marker.
+
+    Lanes are rows, so labels of different lanes never collide however close their dates;
+    the milestones of one lane are stacked within its row.
+    """
+    rows = {lane: len(lane_order) - 1 - i for i, lane in enumerate(lane_order)}  # categoryarray is reversed
+    for lane, group in ev[ev["milestone"]].sort_values("start").groupby("lane", sort=False):
+        in_lane = ev[ev["lane"] == lane]
+        before = in_lane["start"].min() - span[0]
+        after = span[1] - in_lane["end"].max()
+        left = before >= after
+        gap = pd.Timedelta(days=700)  # about two years between the label and the lane's events
+        tail = in_lane["start"].min() - gap if left else in_lane["end"].max() + gap
+        n = len(group)
+        for k, row in enumerate(group.itertuples(index=False)):
+            fig.add_annotation(
+                x=(row.start + (row.end - row.start) / 2).strftime("%Y-%m-%d"),
+                y=lane,
+                axref="x",
+                ayref="y",
+                ax=tail.strftime("%Y-%m-%d"),
+                ay=rows[lane] + 0.3 * ((n - 1) / 2 - k),
+                xanchor="right" if left else "left",
+                text=_t(row.title),
+                showarrow=True,
+                arrowhead=0,
+                arrowwidth=1,
+                arrowcolor=MUTED,
+                font={"size": 12, "color": INK},
+                bgcolor="rgba(255,255,255,0.92)",
+                bordercolor=MUTED,
+                borderwidth=1,
+            )
 
 
 def _labels(ds) -> pd.Series:
