@@ -162,46 +162,16 @@ def test_ci_fails_instead_of_skipping_without_chromium(tmp_path):
     """Under CI=true a missing browser is an error, not a silent skip."""
     env = {**os.environ, "CI": "true", "IMMUNOVIZ_CHROMIUM": str(tmp_path / "no-chromium")}
     env.pop("IMMUNOVIZ_REQUIRE_BROWSER", None)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-o",
-            "addopts=",
-            f"{Path(__file__)}::test_presenter_setting_enlarges_labels",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=Path(__file__).parents[1],
-        timeout=300,
-    )
+
+    def run_one_browser_test(env):
+        test = f"{Path(__file__)}::test_presenter_setting_enlarges_labels"
+        args = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "-o", "addopts=", test]
+        return subprocess.run(args, capture_output=True, text=True, env=env, cwd=Path(__file__).parents[1], timeout=300)
+
+    result = run_one_browser_test(env)
     assert result.returncode != 0
     assert "Chromium not found" in result.stdout and "apt-get install" in result.stdout
-    env["CI"] = "false"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-o",
-            "addopts=",
-            f"{Path(__file__)}::test_presenter_setting_enlarges_labels",
-            "-rs",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=Path(__file__).parents[1],
-        timeout=300,
-    )
+    result = run_one_browser_test({**env, "CI": "false"})
     assert result.returncode == 0 and "skipped" in result.stdout
 
 
