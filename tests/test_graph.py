@@ -141,7 +141,7 @@ def test_shipped_views_are_readable_when_fitted_to_a_screen(dataset):
             continue
         pos = graph.view_layout(g)
         boxes = graph.label_boxes(g)
-        px = FONT_SIZE[False] * graph.fit_scale(pos, boxes)
+        px = FONT_SIZE * graph.fit_scale(pos, boxes)
         assert px >= 8, f"{view}: labels would be {px:.1f} px on a {graph.CANVAS} canvas"
         assert _overlaps(pos, boxes) == [], view
 

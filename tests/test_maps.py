@@ -124,11 +124,17 @@ def test_static_svg_of_a_map(tiny_dataset):
     assert "PD-1" in svg and 'marker-end="url(#bar)"' in svg
 
 
-def test_presenter_mode_enlarges_labels(tiny_dataset):
+def test_presenter_mode_opens_the_page_for_projection_with_the_same_layout(tiny_dataset):
+    """Presenter mode is a page setting (the map across the window); the layout, which leaves
+    room for labels of one size, stays as it is, so labels cannot run into each other."""
+    from viz.export import render_map
+
     normal = maps.view_map(tiny_dataset, "checkpoints")
     big = maps.view_map(tiny_dataset, "checkpoints", presenter=True)
-    assert big.vis_options["nodes"]["font"]["size"] > normal.vis_options["nodes"]["font"]["size"] >= 14
-    assert big.page["presenter"] is True
+    assert big.page["presenter"] is True and normal.page["presenter"] is False
+    assert big.nodes == normal.nodes and big.vis_options == normal.vis_options
+    assert 'class="map-page presenter"' in render_map(big)
+    assert "presenter" not in render_map(normal).split("<body", 1)[1].split(">", 1)[0]
 
 
 def test_notebook_iframe_is_sandboxed_srcdoc(tiny_dataset):

@@ -21,9 +21,11 @@ from viz.style import EDGE, FONT_STACK, INK, SHAPES_WITH_LABEL_INSIDE, Palette, 
 
 __all__ = ["ConceptMap", "concept_map", "view_map"]
 
-#: Node label size in pixels: normal, and presenter mode for the back of a lecture hall.
-FONT_SIZE = {False: 15, True: 26}
-NODE_SIZE = {False: 14, True: 20}
+#: Node label size and glyph radius, in the layout's units (the layouts leave room for labels this size).
+#: Presenter mode does not change them: it gives the map the whole width of the window, so the page
+#: draws the same picture larger without labels running into each other.
+FONT_SIZE = 15
+NODE_SIZE = 14
 
 
 class ConceptMap(Network):
@@ -68,14 +70,13 @@ def concept_map(
     sources
         ``{source id: {"citation", "url"}}`` for the side panel's links.
     presenter
-        Larger labels for projection.
+        Open the page in presenter mode (the map across the whole window, larger text), for projection.
 
     Returns
     -------
     ConceptMap
     """
     net = ConceptMap(directed=True)
-    font_size, node_size = FONT_SIZE[presenter], NODE_SIZE[presenter]
     used_categories: list[str] = []
     for n in sorted(g.nodes, key=str):
         attrs = g.nodes[n]
@@ -109,7 +110,7 @@ def concept_map(
             title=f"{g.nodes[a].get('label', a)} {rel.label} {g.nodes[b].get('label', b)}",
         )
     cats = [pal.categories[c] for c in sorted(used_categories, key=lambda c: pal.categories[c].order)]
-    net.vis_options = _vis_options(font_size, node_size)
+    net.vis_options = _vis_options(FONT_SIZE, NODE_SIZE)
     net.vis_options["groups"] = {
         c.id: {
             **c.vis_shape(),

@@ -11,7 +11,8 @@
 
   var data = JSON.parse(document.getElementById("immunoviz-data").textContent);
   var $ = function (id) { return document.getElementById(id); };
-  var MAX_FIT_SCALE = 1.25;  // a small story step is shown large, but not blown up
+  // a small story step is shown large, but not blown up (more so on the presenter's full-width map)
+  function maxFitScale() { return document.body.classList.contains("presenter") ? 2.0 : 1.25; }
 
   // ---- expand the compact payload into vis-network items
   var nodes = data.nodes.map(function (row) {
@@ -103,7 +104,7 @@
     var width = container.clientWidth || 1;
     var free = Math.max(0.5 * (container.clientHeight || 1), (container.clientHeight || 1) - top - bottom);
     var scale = 0.94 * Math.min(width / Math.max(box.right - box.left, 1), free / Math.max(box.bottom - box.top, 1));
-    scale = Math.min(scale, MAX_FIT_SCALE);
+    scale = Math.min(scale, maxFitScale());
     var target = {
       position: { x: (box.left + box.right) / 2, y: (box.top + box.bottom) / 2 + (bottom - top) / 2 / scale },
       scale: scale,
@@ -204,6 +205,7 @@
   }
   function clearSelection() {
     state.selected = null;
+    document.body.classList.remove("has-selection");
     network.unselectAll();
     unhighlight();
     var panel = $("panel");
@@ -222,6 +224,7 @@
       refresh();
     }
     state.selected = id;
+    document.body.classList.add("has-selection");
     network.selectNodes([id]);
     highlight(id);
     showPanel(id, { hideName: state.quiz });
@@ -294,10 +297,15 @@
   // ---- toolbar
   $("fit").addEventListener("click", function () { fitVisible(true); });
   $("physics").addEventListener("change", function (ev) { network.setOptions({ physics: { enabled: ev.target.checked } }); });
+  // presenter: the map takes the whole width (legend in a strip above it, the panel over it
+  // while a concept is selected), so the same layout is drawn larger without labels colliding
   function setPresenter(on) {
     document.body.classList.toggle("presenter", on);
-    network.setOptions({ nodes: { font: { size: on ? 26 : 15 }, size: on ? 20 : 14 } });
     $("presenter").checked = on;
+    network.setSize("100%", "100%");
+    network.redraw();
+    fitVisible(false);
+    if (on && $("main").scrollIntoView) $("main").scrollIntoView({ block: "start" });  // the map fills the screen
   }
   $("presenter").addEventListener("change", function (ev) { setPresenter(ev.target.checked); });
   Array.prototype.forEach.call(document.querySelectorAll(".show-on-map"), function (b) {
