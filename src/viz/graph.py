@@ -201,7 +201,8 @@ def force_layout(g: nx.Graph, *, seed: int = 7, spacing: float = SPACING) -> Pos
     h = ig.Graph(n=len(nodes), edges=edges)
     ig.set_random_number_generator(random.Random(seed))
     try:
-        coords = h.layout_fruchterman_reingold(niter=1000 if len(nodes) < 1000 else 500).coords
+        big = len(nodes) >= 300  # igraph switches to its fast grid method only above 1,000 nodes
+        coords = h.layout_fruchterman_reingold(niter=500 if big else 1000, grid="grid" if big else "nogrid").coords
     finally:
         ig.set_random_number_generator(random)
     pos = _rescale(dict(zip(nodes, coords, strict=True)), spacing)
@@ -423,13 +424,14 @@ def remove_overlaps(
     pad: float = 12.0,
     fixed: set | frozenset = frozenset(),
     rounds: int = 300,
-    max_nodes: int = 2500,
+    max_nodes: int = 400,
 ) -> Positions:
     """Push apart nodes whose label boxes overlap, along the axis of least overlap.
 
     Deterministic (simultaneous updates, ties broken by node order). Nodes in
     ``fixed`` stay put. Graphs above ``max_nodes`` are returned unchanged: at that
-    size a reader zooms in anyway, and the pairwise pass would need too much memory.
+    size a reader zooms in anyway, and the pairwise passes, which seldom settle on
+    a dense graph, would take most of the build (12 s at 1,000 nodes).
     """
     import numpy as np
 
