@@ -50,13 +50,28 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "build",
-        help="build the site of maps and charts",
-        description="Validate the tables and write every map, chart and the index page "
-        "into the output folder. The previous output stays untouched if anything fails.",
+        help="build the site of maps, charts and notebooks",
+        description="Validate the tables and write every map, chart, lesson notebook (run and rendered) "
+        "and the index page into the output folder. The previous output stays untouched if anything fails.",
     )
     _data_arg(p)
     p.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site)")
     p.add_argument("--no-images", action="store_true", help="skip the PNG/SVG images (they need Chromium)")
+    lessons = p.add_mutually_exclusive_group()
+    lessons.add_argument(
+        "--no-notebooks",
+        dest="notebooks",
+        action="store_false",
+        default=None,
+        help="skip running the lesson notebooks (a quicker build; the site then has no notebook pages)",
+    )
+    lessons.add_argument(
+        "--notebooks",
+        dest="notebooks",
+        action="store_true",
+        help="run the lesson notebooks on --data even when it is not the project's data/ "
+        "(by default they are run, as pages of the site, only on the tables they were written for)",
+    )
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser(
@@ -99,12 +114,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lesson_folder(args: argparse.Namespace) -> Path | None:
+    """The notebooks to render as pages of the site, or None (saying why, unless asked to skip them)."""
+    from viz.paths import DATA_DIR, NOTEBOOKS_DIR
+
+    if args.notebooks is False:
+        return None
+    if not NOTEBOOKS_DIR.is_dir():
+        if args.notebooks:
+            raise UserError(f"no notebooks to run: {NOTEBOOKS_DIR} is missing (they come with the project checkout)")
+        print(f"  notebooks skipped: {NOTEBOOKS_DIR} is missing (they come with the project checkout)")
+        return None
+    if args.notebooks is None and args.data.resolve() != DATA_DIR.resolve():
+        print(f"  notebooks skipped: they are written for {DATA_DIR}; add --notebooks to run them on {args.data}")
+        return None
+    return NOTEBOOKS_DIR
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from viz import export
 
     started = time.perf_counter()
     ds = _load(args.data)
-    index = export.write_site(ds, args.out, images=not args.no_images, log=print)
+    lessons = _lesson_folder(args)
+    index = export.write_site(ds, args.out, images=not args.no_images, notebooks=lessons, log=print)
     print(f"built {index.parent} in {time.perf_counter() - started:.1f} s")
     print(f"open {index.resolve().as_uri()}")
     return 0

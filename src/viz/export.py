@@ -46,6 +46,8 @@ __all__ = [
 
 #: Marks a folder as an immunoviz site, so a build never replaces anything else.
 SITE_MARKER = ".immunoviz-site"
+#: The heading of the index section that lists the rendered notebooks.
+NOTEBOOKS_SECTION = "Notebooks: the lessons, run and rendered"
 
 
 class ExportError(Exception):
@@ -352,8 +354,19 @@ class SiteEntry:
         return f"{self.kind}-{self.id}"
 
 
-def write_site(ds, out: Path | str, *, images: bool = True, log: Callable[[str], None] = lambda s: None) -> Path:
+def write_site(
+    ds,
+    out: Path | str,
+    *,
+    images: bool = True,
+    notebooks: Path | str | None = None,
+    log: Callable[[str], None] = lambda s: None,
+) -> Path:
     """Build every map and chart of a dataset into ``out`` and return ``out/index.html``.
+
+    With ``notebooks`` (a folder of ``NN-topic.ipynb`` lessons), each lesson is
+    also run on ``ds`` (see :mod:`viz.notebook_site`; several at once, while the
+    maps and charts are drawn) and written as ``notebooks/NN-topic.html``.
 
     The site is built in a temporary folder beside ``out`` and swapped in only
     when everything succeeded: a failure leaves the previous site untouched and
@@ -363,7 +376,7 @@ def write_site(ds, out: Path | str, *, images: bool = True, log: Callable[[str],
 
     out = Path(out)
     _check_replaceable(out)
-    with _building(out) as tmp:
+    with _building(out) as tmp, _running_notebooks(ds, notebooks) as lessons:
         shared = Assets("../assets/")
         (tmp / "assets").mkdir()
         for name, make in SITE_ASSETS.items():
@@ -414,10 +427,66 @@ def write_site(ds, out: Path | str, *, images: bool = True, log: Callable[[str],
                 entry.image = f"images/{entry.stem}.svg"
         if images:
             _photograph(tmp, entries, log)
+        entries += _write_notebook_pages(ds, tmp, lessons, log)
         index = _render_index(ds, entries)
         _write_text(tmp / "index.html", index)
         _write_text(tmp / SITE_MARKER, "This folder is written by `immunoviz build`; it is replaced on each build.\n")
     return out / "index.html"
+
+
+@contextmanager
+def _running_notebooks(ds, folder: Path | str | None) -> Iterator[list]:
+    """Start running the lesson notebooks of ``folder`` in the background: yields ``[(path, future)]``.
+
+    Kernels are separate processes, so threads are enough to keep every core busy;
+    on the way out (also after a failure) notebooks not yet started are cancelled.
+    """
+    if folder is None:
+        yield []
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    from viz import notebook_site
+
+    paths = notebook_site.notebook_files(folder)
+    if not paths:
+        yield []
+        return
+    pool = ThreadPoolExecutor(max_workers=min(notebook_site.jobs(), len(paths)), thread_name_prefix="notebook")
+    try:
+        yield [(p, pool.submit(notebook_site.execute, p, data_dir=ds.root)) for p in paths]
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _write_notebook_pages(ds, site: Path, lessons: list, log: Callable[[str], None]) -> list[SiteEntry]:
+    """Render the executed lessons as ``notebooks/NN-topic.html``; returns their index entries."""
+    if not lessons:
+        return []
+    import time
+
+    from viz import notebook_site
+
+    started = time.perf_counter()
+    stems = [p.stem for p, _ in lessons]
+    entries = []
+    for path, future in lessons:
+        try:
+            nb = future.result()
+            title, description = notebook_site.describe(nb)
+            page = notebook_site.render(
+                nb, name=path.name, title=title or path.stem, version=ds.version, notebooks=stems
+            )
+        except notebook_site.NotebookError as exc:
+            raise ExportError(f"notebook {exc}; fix it, or build without the notebooks (--no-notebooks)") from None
+        href = f"notebooks/{path.stem}.html"
+        _write_text(site / href, page)
+        entries.append(
+            SiteEntry("notebook", path.stem, title or path.stem, description, notebook_site.topic(nb, ds), href)
+        )
+        log(f"  notebook {href}")
+    log(f"  notebooks: {len(entries)} run and rendered (waited {time.perf_counter() - started:.1f} s for them)")
+    return entries
 
 
 def _photograph(site: Path, entries: list[SiteEntry], log: Callable[[str], None]) -> None:
@@ -447,8 +516,8 @@ def _photograph(site: Path, entries: list[SiteEntry], log: Callable[[str], None]
 def _render_index(ds, entries: list[SiteEntry]) -> str:
     scripts = [Script(src="assets/immunoviz-index.js")]
     topics: dict[str, list[SiteEntry]] = {}
-    for e in entries:
-        topics.setdefault(e.topic, []).append(e)
+    for e in entries:  # notebooks together in one section; each card names its topic
+        topics.setdefault(NOTEBOOKS_SECTION if e.kind == "notebook" else e.topic, []).append(e)
     search = sorted({(label, e.href, e.title) for e in entries for label in e.labels})
     return _page(
         "index.html",
@@ -487,12 +556,17 @@ def _building(out: Path) -> Iterator[Path]:
         old = None
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=parent))
-            os.replace(out, old / "site")
+            try:
+                os.replace(out, old / "site")
+            except OSError:
+                old.rmdir()  # nothing was moved; leave no empty folder behind
+                raise
         try:
             os.replace(tmp, out)
         except OSError:
             if old is not None:  # put the previous site back
                 os.replace(old / "site", out)
+                old.rmdir()
             raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from markupsafe import escape
 
-__all__ = ["map_iframe", "setup_plotly", "show"]
+__all__ = ["RENDERER", "map_iframe", "setup_plotly", "show"]
 
 
 def map_iframe(net, *, height: int = 680) -> str:
@@ -39,14 +39,61 @@ def show(obj, *, height: int = 680) -> None:
         display(obj)
 
 
+def _renderer():
+    """plotly's ``notebook`` renderer without its MathJax CDN script and with stable div ids.
+
+    plotly's own HTML renderers put ``<script src="https://cdnjs…/mathjax…">`` into
+    every figure and name each figure's div after a random uuid; this one embeds
+    no MathJax (the lessons use none) and names the div after the figure and its
+    place in the kernel's session, so running a notebook twice gives the same HTML.
+    """
+    import hashlib
+    import itertools
+    import json
+
+    import plotly.io as pio
+    from plotly.io._base_renderers import NotebookRenderer
+
+    class OfflineNotebookRenderer(NotebookRenderer):
+        _counter = itertools.count(1)
+
+        def to_mimebundle(self, fig_dict):
+            digest = hashlib.sha256(json.dumps(fig_dict, sort_keys=True, default=str).encode()).hexdigest()[:10]
+            div_id = f"plotly-{next(self._counter)}-{digest}"
+            html = pio.to_html(
+                fig_dict,
+                config=self.config,
+                auto_play=self.auto_play,
+                include_plotlyjs=False,
+                include_mathjax=False,
+                full_html=False,
+                animation_opts=self.animation_opts,
+                default_width="100%",
+                default_height=525,
+                validate=False,
+                div_id=div_id,
+            )
+            return {"text/html": html}
+
+    return OfflineNotebookRenderer()
+
+
+#: The renderer name registered by :func:`setup_plotly`.
+RENDERER = "immunoviz_notebook"
+
+
 def setup_plotly() -> str:
     """Choose a plotly renderer that works offline in JupyterLab, VS Code and nbconvert.
 
     ``plotly_mimetype`` draws figures in JupyterLab and VS Code with their own
-    plotly; ``notebook`` embeds plotly.js once per notebook, so an HTML export
-    draws them with no network. Returns the renderer name.
+    plotly; ``immunoviz_notebook`` (plotly's ``notebook`` renderer, which embeds
+    plotly.js once per notebook, minus its MathJax CDN script and with stable
+    div ids) makes an HTML export draw them with no network. Returns the
+    renderer name.
     """
     import plotly.io as pio
 
-    pio.renderers.default = "plotly_mimetype+notebook"
+    if RENDERER not in pio.renderers:
+        pio.renderers[RENDERER] = _renderer()
+    pio.renderers.default = f"plotly_mimetype+{RENDERER}"
     return pio.renderers.default

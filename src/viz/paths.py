@@ -2,10 +2,16 @@
 
 Notebooks and tests import these instead of building paths from the current
 directory: nbval starts each kernel in the notebook's own folder.
+
+Two environment variables redirect the notebooks (``immunoviz build`` sets them
+for the kernels it starts, so building the site writes nothing into the project
+and works in a read-only checkout): ``IMMUNOVIZ_DATA`` replaces :data:`DATA_DIR`
+and ``IMMUNOVIZ_EXPORTS`` replaces :data:`EXPORTS_DIR`.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 __all__ = [
@@ -23,11 +29,12 @@ __all__ = [
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: The project checkout (src layout: src/viz/paths.py -> parents[2]).
 PROJ_ROOT = PACKAGE_DIR.parents[1]
-DATA_DIR = PROJ_ROOT / "data"
+#: The tables (``$IMMUNOVIZ_DATA`` if set).
+DATA_DIR = Path(os.environ.get("IMMUNOVIZ_DATA") or PROJ_ROOT / "data")
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 SITE_DIR = PROJ_ROOT / "site"
-#: Where notebooks write their exported pages (not committed).
-EXPORTS_DIR = PROJ_ROOT / "exports"
+#: Where notebooks write their exported pages (not committed; ``$IMMUNOVIZ_EXPORTS`` if set).
+EXPORTS_DIR = Path(os.environ.get("IMMUNOVIZ_EXPORTS") or PROJ_ROOT / "exports")
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 STATIC_DIR = PACKAGE_DIR / "static"
 

@@ -1,0 +1,212 @@
+"""The lesson notebooks as pages of the site, and as a student runs them in JupyterLab."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from viz import notebook_site
+from viz.paths import NOTEBOOKS_DIR
+
+NOTEBOOKS = notebook_site.notebook_files(NOTEBOOKS_DIR)
+#: What each lesson shows: (plotly figures, maps) as drawn on its page.
+FIGURES = {
+    "00-start-here": (1, 1),
+    "01-therapy-landscape": (1, 2),
+    "02-cancer-immunity-cycle": (0, 1),
+    "03-three-es": (1, 1),
+    "04-checkpoints": (1, 2),
+    "05-cell-therapies": (1, 2),
+    "06-resistance-pathways": (2, 1),
+    "07-combination-strategies": (2, 1),
+    "08-side-effects": (2, 1),
+    "09-biomarkers": (1, 1),
+    "10-history-timeline": (2, 0),
+    "11-build-your-own": (0, 1),
+}
+
+
+def test_every_notebook_has_a_page_on_the_index(site):
+    assert sorted(p.stem for p in (site / "notebooks").glob("*.html")) == [p.stem for p in NOTEBOOKS]
+    assert set(FIGURES) == {p.stem for p in NOTEBOOKS}, "FIGURES lists every notebook"
+    index = (site / "index.html").read_text(encoding="utf-8")
+    import nbformat
+
+    for path in NOTEBOOKS:
+        title, description = notebook_site.describe(nbformat.read(path, as_version=4))
+        assert title and description, path.name
+        assert f'href="notebooks/{path.stem}.html"' in index
+        escaped = title.replace("&", "&amp;").replace("'", "&#39;").replace('"', "&#34;")
+        assert escaped in index, title
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_page_loads_nothing_remote(site, path):
+    page = (site / "notebooks" / f"{path.stem}.html").read_text(encoding="utf-8")
+    csp = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)"', page)
+    assert csp and "default-src &#x27;none&#x27;" in csp.group(1) and "connect-src &#x27;none&#x27;" in csp.group(1)
+    for tag, attr, url in re.findall(r"<(\w+)[^>]*?\s(src|href)=\"([^\"]*)\"", page):
+        if re.match(r"https?:|//", url):
+            assert tag == "a", f"<{tag} {attr}={url}> would fetch from the network"
+    assert "cdn.jsdelivr" not in page and "cdnjs" not in page and "unpkg.com" not in page
+    assert "require.min.js" not in page and "MathJax.js" not in page
+    assert page.count('src="../assets/plotly.min.js"') == (1 if FIGURES[path.stem][0] else 0)
+    assert "not medical advice" in page and 'href="../index.html"' in page
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_page_draws_offline(site, offline_page, path):
+    page = offline_page.open(site / "notebooks" / f"{path.stem}.html")
+    figures, maps = FIGURES[path.stem]
+    assert page.locator("footer").inner_text().count("not medical advice") == 1
+    assert page.locator("nav a[href='../index.html']").count() == 1
+    if figures:
+        page.wait_for_selector(".js-plotly-plot .main-svg", state="attached", timeout=30_000)
+    assert page.locator(".plotly-graph-div").count() == figures
+    assert page.locator(".js-plotly-plot").count() == figures, "every figure is drawn"
+    assert page.locator("iframe.immunoviz-map").count() == maps
+    for i in range(maps):
+        frame = page.locator("iframe.immunoviz-map").nth(i).content_frame
+        frame.locator("#map canvas").wait_for(state="attached", timeout=30_000)  # vis-network has drawn the map
+        assert frame.locator("#map canvas").count() == 1
+    offline_page.assert_clean()
+
+
+# ---------------------------------------------------------------------------
+# JupyterLab, as a student runs a notebook (localhost only)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_server(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"jupyter lab exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"jupyter lab did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_jupyterlab_runs_a_notebook_and_shows_a_map_and_a_chart(chromium, tmp_path):
+    jupyter = Path(sys.executable).with_name("jupyter")
+    if not jupyter.exists():
+        pytest.skip("JupyterLab is not installed (pip install -e '.[dev]')")
+    root = tmp_path / "root"
+    root.mkdir()
+    shutil.copy(NOTEBOOKS_DIR / "00-start-here.ipynb", root)
+    home = tmp_path / "home"
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_DATA_DIR": str(home / "data"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "IPYTHONDIR": str(home / "ipython"),
+        "IMMUNOVIZ_EXPORTS": str(tmp_path / "exports"),
+        "JUPYTER_PLATFORM_DIRS": "1",
+    }
+    settings = home / "settings" / "@jupyterlab"
+    # every cell stays in the page (no windowing), and no "notified about Jupyter news?" question
+    (settings / "notebook-extension").mkdir(parents=True)
+    (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+    (settings / "apputils-extension").mkdir(parents=True)
+    (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
+        '{"fetchNews": "false", "checkForUpdates": false}'
+    )
+    port, token = _free_port(), secrets.token_hex(16)
+    log = tmp_path / "jupyter.log"
+    args = [
+        str(jupyter),
+        "lab",
+        "--no-browser",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        "--ServerApp.ip=127.0.0.1",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.news_url=",  # no news feed
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",  # no update check
+        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp, to run all cells
+        f"--LabApp.workspaces_dir={home / 'workspaces'}",
+        f"--LabApp.user_settings_dir={home / 'settings'}",
+        "--LabApp.extension_manager=readonly",  # no PyPI listing
+    ] + (["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])
+    with log.open("w") as out:
+        proc = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=root)
+    attempted: list[str] = []
+    context = None
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_for_server(f"{base}/api/status?token={token}", proc, log)
+        context = chromium.new_context(viewport={"width": 1400, "height": 1000}, service_workers="block")
+
+        def route(r):
+            url = r.request.url
+            if url.startswith((base + "/", "data:", "blob:", "about:")) or url == base:
+                r.continue_()
+            else:
+                attempted.append(url)
+                r.abort()
+
+        context.route("**/*", route)
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(f"{base}/lab/tree/00-start-here.ipynb?token={token}&reset")
+        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+        # a kernel must be running before "run all": wait for the kernel status to be idle
+        page.wait_for_function(
+            "() => { const app = window.jupyterapp; if (!app) return false;"
+            " const w = app.shell.currentWidget; return !!(w && w.sessionContext && w.sessionContext.session"
+            " && w.sessionContext.session.kernel && w.sessionContext.session.kernel.status === 'idle'); }",
+            timeout=60_000,
+        )
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        # the map: an iframe.immunoviz-map whose page has drawn its canvas
+        map_frame = page.locator(".jp-OutputArea-output iframe.immunoviz-map").first
+        map_frame.wait_for(state="attached", timeout=60_000)
+        map_frame.content_frame.locator("#map canvas").wait_for(state="attached", timeout=60_000)
+        # the chart: plotly's figure in the output area
+        page.locator(".jp-OutputArea .js-plotly-plot .main-svg").first.wait_for(state="attached", timeout=60_000)
+        # every cell has run (no "[*]" prompt left) and none failed
+        page.wait_for_function(
+            "() => !Array.from(document.querySelectorAll('.jp-InputPrompt')).some(p => p.textContent.includes('*'))",
+            timeout=60_000,
+        )
+        assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+        assert page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']").count() == 0
+        map_frame.scroll_into_view_if_needed()
+        map_frame.content_frame.locator("#map").scroll_into_view_if_needed()  # the drawing, below the legend
+        page.wait_for_timeout(1500)
+        page.screenshot(path="/tmp/jupyterlab.png")
+        assert attempted == [], f"JupyterLab or the notebook tried to reach beyond localhost: {attempted}"
+    finally:
+        if context is not None:
+            context.close()
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
