@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import subprocess
 import sys
 
@@ -119,6 +120,19 @@ def test_unknown_column_suggests_the_right_name(tiny_copy, edit_table):
     edit_table(tiny_copy, "concepts", text=_add_column(text, "sumary", "x"))
     found = problems_text(tiny_copy)
     assert any("concepts.csv:1:sumary: unknown column 'sumary' (hint: did you mean 'summary'?)" in p for p in found)
+
+
+def test_a_line_break_in_a_cell_or_header_stays_inside_its_problem_line(tiny_copy, edit_table):
+    """A header pasted with a line break in it (or a cell with U+2028) must not split the report:
+    every problem is one line a course author can read, with the break shown as an escape."""
+    text = (tiny_copy / "concepts.csv").read_text(encoding="utf-8")
+    edit_table(tiny_copy, "concepts", text=_add_column(text, "sum\nmary", "x\u2028y"))
+    result = run_cli("validate", "--data", str(tiny_copy))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.rstrip("\n").split("\n")
+    assert any("concepts.csv:1:sum\\nmary: unknown column" in line for line in lines), lines
+    assert all(re.match(r"^\S.*?\.(csv|json)(:\d+)?(:[^:]+)?: \S", line) for line in lines[:-1]), lines
+    assert "\u2028" not in result.stderr and "\x85" not in result.stderr
 
 
 def test_empty_file(tiny_copy, edit_table):

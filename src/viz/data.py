@@ -114,7 +114,16 @@ class Problem:
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}"
-        return f"{text} (hint: {self.hint})" if self.hint else text
+        return _one_line(f"{text} (hint: {self.hint})" if self.hint else text)
+
+
+#: Characters that would break a problem's line (or hide in it): control characters and line separators.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    """A problem stays on one line, whatever the table held: such characters are shown as escapes."""
+    return _INVISIBLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class DataError(Exception):
