@@ -96,6 +96,12 @@ def test_payload_is_compact_but_lossless(tiny_dataset):
         (index[e["from"]], index[e["to"]], e["rel"]) for e in net.edges
     ]
     assert set(payload["edgeTypes"]) == {e["rel"] for e in net.edges}
+    # empty fields are left out, everything else is kept
+    for cid, c in net.page["concepts"].items():
+        assert payload["concepts"][cid] == {f: v for f, v in c.items() if v}
+    for key, note in net.page["notes"].items():
+        assert payload["notes"].get(key, {}) == {f: v for f, v in note.items() if v}
+    assert all(payload["notes"].values()) and all(payload["concepts"].values())
 
 
 def test_legend_glyphs_cover_every_shape_and_line():

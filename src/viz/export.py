@@ -213,8 +213,9 @@ def map_payload(net) -> dict:
         "nodes": nodes,
         "edgeTypes": edge_types,
         "edges": edges,
-        "concepts": page.get("concepts", {}),
-        "notes": page.get("notes", {}),
+        # empty fields and notes are left out: at 1,000 concepts they were a sixth of the file
+        "concepts": {k: {f: v for f, v in c.items() if v} for k, c in page.get("concepts", {}).items()},
+        "notes": {k: {f: v for f, v in n.items() if v} for k, n in page.get("notes", {}).items() if any(n.values())},
         "sources": page.get("sources", {}),
         "categories": page.get("categories", []),
         "relations": page.get("relations", []),
@@ -573,6 +574,9 @@ def _building(out: Path) -> Iterator[Path]:
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise ExportError(_explain(exc, out) + f"; the previous {out} is untouched") from None
+    except ExportError as exc:  # a page could not be written: name it as part of the new site, not the temp folder
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise ExportError(f"{str(exc).replace(str(tmp), str(out))}; the previous {out} is untouched") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
