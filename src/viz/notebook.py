@@ -14,7 +14,7 @@ from markupsafe import escape
 __all__ = ["RENDERER", "map_iframe", "setup_plotly", "show"]
 
 
-def map_iframe(net, *, height: int = 680) -> str:
+def map_iframe(net, *, height: int = 780) -> str:
     """HTML of an iframe showing a :class:`viz.maps.ConceptMap`."""
     from viz.export import render_map
 
@@ -27,7 +27,7 @@ def map_iframe(net, *, height: int = 680) -> str:
     )
 
 
-def show(obj, *, height: int = 680) -> None:
+def show(obj, *, height: int = 780) -> None:
     """Display a concept map or a plotly figure in the notebook."""
     from IPython.display import HTML, display
 
