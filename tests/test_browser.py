@@ -196,6 +196,9 @@ def test_png_and_svg_for_every_map_and_chart(site, chromium, dataset):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", i
         assert int.from_bytes(png.read_bytes()[16:20], "big") >= 1000, "wide enough for a slide"
         assert svg.read_text(encoding="utf-8").lstrip().startswith("<svg"), i
+    for chart in charts.site_charts(dataset):  # drawn at the figure's height, not squeezed into a slide
+        png = (site / "images" / f"chart-{chart.id}.png").read_bytes()
+        assert int.from_bytes(png[20:24], "big") == (chart.figure.layout.height or 1000), chart.id
     index = (site / "index.html").read_text(encoding="utf-8")
     assert index.count('src="images/') == len(ids), "every card has its thumbnail"
 

@@ -134,9 +134,9 @@ def snapshots(site: Path, entries) -> Iterator[tuple[object, str, bytes]]:
                     yield entry, "png", page.screenshot(animations="disabled")
                 elif entry.kind == "chart":
                     for fmt in ("png", "svg"):
-                        url = page.evaluate(
-                            "fmt => Plotly.toImage(document.querySelector('.chart'),"
-                            " {format: fmt, width: 1600, height: 1000})",
+                        url = page.evaluate(  # at the figure's own height: the timeline needs 70 px a lane
+                            "fmt => { const gd = document.querySelector('.chart'), h = gd.layout.height || 1000;"
+                            " return Plotly.toImage(gd, {format: fmt, width: 1600, height: h}); }",
                             fmt,
                         )
                         blob = _data_url_bytes(url)
