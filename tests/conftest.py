@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+# One cache per test session (every process it starts inherits it): results are reused within the
+# run, never from an earlier one, so a run in a fresh clone and a run here test the same thing.
+os.environ["IMMUNOVIZ_CACHE"] = tempfile.mkdtemp(prefix="immunoviz-test-cache-")
 
 from viz import data
 from viz.paths import DATA_DIR
@@ -78,21 +83,30 @@ def edit_table():
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The shipped data built into a site, with PNG and SVG images when Chromium is there."""
+    """The shipped data built into a site with its lessons, with PNG and SVG images when Chromium is there."""
     from viz import _browser
 
     out = tmp_path_factory.mktemp("site") / "site"
-    build_site(out, images=_browser.chromium_path() is not None)
+    build_site(out, images=_browser.chromium_path() is not None, notebooks=True, env={"PYTHONHASHSEED": "1"})
     return out
 
 
-def build_site(out: Path, *, images: bool, data_dir: Path = DATA_DIR) -> Path:
+def build_site(
+    out: Path,
+    *,
+    images: bool,
+    data_dir: Path = DATA_DIR,
+    notebooks: bool = False,
+    env: dict[str, str] | None = None,
+) -> Path:
     """Build with the command line in a subprocess, as a user does (and outside the tests' own browser)."""
     import subprocess
     import sys
 
     args = [sys.executable, "-m", "viz.cli", "build", "--data", str(data_dir), "--out", str(out)]
-    result = subprocess.run(args + ([] if images else ["--no-images"]), capture_output=True, text=True, timeout=600)
+    args += [] if images else ["--no-images"]
+    args += ["--notebooks"] if notebooks else ["--no-notebooks"]
+    result = subprocess.run(args, capture_output=True, text=True, timeout=900, env={**os.environ, **(env or {})})
     assert result.returncode == 0, result.stderr
     return out
 

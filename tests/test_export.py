@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from viz import data, export
+from viz import data, export, render
+from viz.site import build_site
 
 
 def tree_hashes(root: Path) -> dict[str, str]:
@@ -21,7 +22,7 @@ def tree_hashes(root: Path) -> dict[str, str]:
 
 
 def test_site_layout(tiny_dataset, tmp_path):
-    index = export.write_site(tiny_dataset, tmp_path / "site", images=False)
+    index = build_site(tiny_dataset, tmp_path / "site", images=False).index
     site = index.parent
     assert index.name == "index.html"
     for name in (
@@ -39,23 +40,23 @@ def test_site_layout(tiny_dataset, tmp_path):
 
 
 def test_two_builds_are_byte_identical(tiny_dataset, tmp_path):
-    a = tree_hashes(export.write_site(tiny_dataset, tmp_path / "a", images=False).parent)
-    b = tree_hashes(export.write_site(tiny_dataset, tmp_path / "b", images=False).parent)
+    a = tree_hashes(build_site(tiny_dataset, tmp_path / "a", images=False).index.parent)
+    b = tree_hashes(build_site(tiny_dataset, tmp_path / "b", images=False).index.parent)
     assert a == b
 
 
 def test_rebuild_replaces_the_previous_site(tiny_dataset, tmp_path):
     out = tmp_path / "site"
-    export.write_site(tiny_dataset, out, images=False)
+    build_site(tiny_dataset, out, images=False)
     (out / "maps" / "stale.html").write_text("old")
-    export.write_site(tiny_dataset, out, images=False)
+    build_site(tiny_dataset, out, images=False)
     assert not (out / "maps" / "stale.html").exists()
     assert not list(tmp_path.glob(".site.*")), "no temporary folders left behind"
 
 
 def test_failed_build_leaves_the_previous_site_untouched(tiny_dataset, tmp_path, monkeypatch):
     out = tmp_path / "site"
-    export.write_site(tiny_dataset, out, images=False)
+    build_site(tiny_dataset, out, images=False)
     before = tree_hashes(out)
 
     from viz import charts
@@ -65,14 +66,14 @@ def test_failed_build_leaves_the_previous_site_untouched(tiny_dataset, tmp_path,
 
     monkeypatch.setattr(charts, "site_charts", broken)
     with pytest.raises(export.ExportError, match="the disk is full; free some space and build again"):
-        export.write_site(tiny_dataset, out, images=False)
+        build_site(tiny_dataset, out, images=False)
     assert tree_hashes(out) == before
     assert not list(tmp_path.glob(".site.*"))
 
 
 def test_data_error_mid_build_changes_nothing(tiny_copy, tmp_path, edit_table):
     out = tmp_path / "site"
-    export.write_site(data.load(tiny_copy), out, images=False)
+    build_site(data.load(tiny_copy), out, images=False)
     before = tree_hashes(out)
     edit_table(tiny_copy, "concepts", find="pd1,PD-1,molecule,", replace="pd1,PD-1,moleculs,")
     from viz.cli import main
@@ -88,7 +89,7 @@ def test_unwritable_output_folder_is_explained(tiny_dataset, tmp_path):
     locked.chmod(0o500)
     try:
         with pytest.raises(export.ExportError, match="permission denied"):
-            export.write_site(tiny_dataset, locked / "site", images=False)
+            build_site(tiny_dataset, locked / "site", images=False)
     finally:
         locked.chmod(0o700)
 
@@ -98,18 +99,18 @@ def test_refuses_to_replace_a_folder_it_did_not_write(tiny_dataset, tmp_path):
     home.mkdir()
     (home / "thesis.docx").write_text("precious")
     with pytest.raises(export.ExportError, match="refusing to replace it"):
-        export.write_site(tiny_dataset, home, images=False)
+        build_site(tiny_dataset, home, images=False)
     assert (home / "thesis.docx").read_text() == "precious"
 
 
 def test_write_is_atomic_and_utf8(tmp_path):
-    path = export._write_text(tmp_path / "x.html", "Köhler – “quotes” – 免疫")
+    path = export.write_text(tmp_path / "x.html", "Köhler – “quotes” – 免疫")
     assert path.read_bytes().decode("utf-8") == "Köhler – “quotes” – 免疫"
     assert [p.name for p in tmp_path.iterdir()] == ["x.html"]
 
 
 def test_json_for_script_cannot_close_the_script():
-    text = export.json_for_script({"a": "</script><!-- & \u2028"})
+    text = render.json_for_script({"a": "</script><!-- & \u2028"})
     assert "</" not in text and "<!--" not in text and "&" not in text and "\u2028" not in text
     import json
 

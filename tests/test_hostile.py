@@ -35,8 +35,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_data import CELL
 
-from viz import data, export
+from viz import data, export, render
 from viz.cli import main as cli_main
+from viz.site import SITE_MARKER
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "src" / "viz" / "static"
@@ -759,7 +760,7 @@ def run_main(argv: list[str]) -> tuple[int, str]:
 
 def assert_complete_site(out: Path, data_dir: Path) -> None:
     ds = data.load(data_dir)
-    assert (out / "index.html").is_file() and (out / export.SITE_MARKER).is_file()
+    assert (out / "index.html").is_file() and (out / SITE_MARKER).is_file()
     assert sorted(p.stem for p in (out / "maps").glob("*.html")) == sorted(ds.views["id"])
     assert len(list((out / "charts").glob("*.html"))) >= 7
 
@@ -918,7 +919,7 @@ def test_fault_while_writing_leaves_the_previous_site(previous_site, tmp_path, m
     assert ".building-" not in message, "the message names the temporary folder"
     assert tree_hashes(previous_site) == before, "the previous site changed"
     assert_no_leftovers(previous_site.parent)
-    assert not [p for p in previous_site.rglob(".*") if p.name != export.SITE_MARKER], "temporary files left"
+    assert not [p for p in previous_site.rglob(".*") if p.name != SITE_MARKER], "temporary files left"
 
 
 def test_disk_full_while_writing_a_file(previous_site, monkeypatch):
@@ -949,7 +950,7 @@ def test_disk_full_while_writing_a_file(previous_site, monkeypatch):
 
 def test_ctrl_c_in_the_middle_of_a_build(previous_site, monkeypatch):
     before = tree_hashes(previous_site)
-    real, calls = export.render_chart, []
+    real, calls = render.render_chart, []
 
     def render_chart(*args, **kwargs):
         calls.append(1)
@@ -957,7 +958,7 @@ def test_ctrl_c_in_the_middle_of_a_build(previous_site, monkeypatch):
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(export, "render_chart", render_chart)
+    monkeypatch.setattr(render, "render_chart", render_chart)
     code, message = run_main(["build", "--data", str(TINY), "--out", str(previous_site), "--no-images"])
     assert code == 130
     assert "interrupted; the previous output is untouched" in message

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from viz import export, maps, style
+from viz import maps, render, style, svg
 
 
 def _payload(html: str) -> dict:
@@ -60,13 +60,13 @@ def test_physics_is_off_and_positions_fixed(tiny_dataset):
 
 
 def test_same_data_gives_byte_identical_pages(tiny_dataset):
-    a = export.render_map(maps.view_map(tiny_dataset, "checkpoints"))
-    b = export.render_map(maps.view_map(tiny_dataset, "checkpoints"))
+    a = render.render_map(maps.view_map(tiny_dataset, "checkpoints"))
+    b = render.render_map(maps.view_map(tiny_dataset, "checkpoints"))
     assert a == b
 
 
 def test_standalone_page_inlines_vis_network_and_loads_nothing(tiny_dataset):
-    html = export.render_map(maps.view_map(tiny_dataset, "checkpoints"))
+    html = render.render_map(maps.view_map(tiny_dataset, "checkpoints"))
     assert "vis.Network" in html and "<script src=" not in html and "<link " not in html
     assert not re.search(r'src="(https?:)?//', html), "no remote script or image"
     assert not re.search(r'<link[^>]+href="(https?:)?//', html), "no remote stylesheet"
@@ -80,7 +80,7 @@ def test_table_text_is_escaped_in_html_and_in_the_json(tiny_dataset):
     evil = '</script><script>alert(1)</script><img src=x onerror=alert(2)> & "quotes"'
     net.nodes[0]["label"] = evil
     net.page["concepts"][net.nodes[0]["id"]]["summary"] = evil
-    html = export.render_map(net)
+    html = render.render_map(net)
     assert "<script>alert(1)" not in html and "<img src=x" not in html
     assert "&lt;/script&gt;&lt;script&gt;alert(1)" in html  # the text version shows it literally
     payload = _payload(html)
@@ -89,7 +89,7 @@ def test_table_text_is_escaped_in_html_and_in_the_json(tiny_dataset):
 
 def test_payload_is_compact_but_lossless(tiny_dataset):
     net = maps.view_map(tiny_dataset, "checkpoints")
-    payload = export.map_payload(net)
+    payload = render.map_payload(net)
     assert [row[0] for row in payload["nodes"]] == [n["id"] for n in net.nodes]
     index = {n["id"]: i for i, n in enumerate(net.nodes)}
     assert [(r[0], r[1], r[2]) for r in payload["edges"]] == [
@@ -118,35 +118,31 @@ def test_legend_glyphs_cover_every_shape_and_line():
         "circle",
         "database",
     ]:
-        svg = str(export.glyph_svg(shape, "#0072b2"))
+        svg = str(style.glyph_svg(shape, "#0072b2"))
         assert svg.startswith("<svg") and 'fill="#0072b2"' in svg
-    assert "stroke-dasharray" in str(export.line_svg("dashed", "bar"))
-    assert "polygon" in str(export.line_svg("solid", "arrow"))
+    assert "stroke-dasharray" in str(style.line_svg("dashed", "bar"))
+    assert "polygon" in str(style.line_svg("solid", "arrow"))
 
 
 def test_static_svg_of_a_map(tiny_dataset):
-    svg = export.render_map_svg(maps.view_map(tiny_dataset, "checkpoints"))
-    assert svg.startswith("<svg") and svg.count("<text") == 15
-    assert "PD-1" in svg and 'marker-end="url(#bar)"' in svg
+    picture = svg.render_map_svg(maps.view_map(tiny_dataset, "checkpoints"))
+    assert picture.startswith("<svg") and picture.count("<text") == 15
+    assert "PD-1" in picture and 'marker-end="url(#bar)"' in picture
 
 
 def test_presenter_mode_opens_the_page_for_projection_with_the_same_layout(tiny_dataset):
     """Presenter mode is a page setting (the map across the window); the layout, which leaves
     room for labels of one size, stays as it is, so labels cannot run into each other."""
-    from viz.export import render_map
-
     normal = maps.view_map(tiny_dataset, "checkpoints")
     big = maps.view_map(tiny_dataset, "checkpoints", presenter=True)
     assert big.page["presenter"] is True and normal.page["presenter"] is False
     assert big.nodes == normal.nodes and big.vis_options == normal.vis_options
-    assert 'class="map-page presenter"' in render_map(big)
-    assert "presenter" not in render_map(normal).split("<body", 1)[1].split(">", 1)[0]
+    assert 'class="map-page presenter"' in render.render_map(big)
+    assert "presenter" not in render.render_map(normal).split("<body", 1)[1].split(">", 1)[0]
 
 
 def test_notebook_iframe_is_sandboxed_srcdoc(tiny_dataset):
-    from viz.notebook import map_iframe
-
-    html = map_iframe(maps.view_map(tiny_dataset, "checkpoints"))
+    html = render.map_iframe(maps.view_map(tiny_dataset, "checkpoints"))
     assert html.startswith("<iframe") and 'srcdoc="' in html and 'sandbox="allow-scripts' in html
     assert "allow-same-origin" not in html
     assert "<script" not in html.split('srcdoc="', 1)[1].split('"', 1)[0], "the page inside is attribute-escaped"

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from viz import notebook_site
+from viz import lessons
 from viz.paths import NOTEBOOKS_DIR
 
-NOTEBOOKS = notebook_site.notebook_files(NOTEBOOKS_DIR)
+NOTEBOOKS = lessons.notebook_files(NOTEBOOKS_DIR)
 #: What each lesson shows: (plotly figures, maps) as drawn on its page.
 FIGURES = {
     "00-start-here": (1, 1),
@@ -43,7 +43,7 @@ def test_every_notebook_has_a_page_on_the_index(site):
     import nbformat
 
     for path in NOTEBOOKS:
-        title, description = notebook_site.describe(nbformat.read(path, as_version=4))
+        title, description = lessons.describe(nbformat.read(path, as_version=4))
         assert title and description, path.name
         assert f'href="notebooks/{path.stem}.html"' in index
         escaped = title.replace("&", "&amp;").replace("'", "&#39;").replace('"', "&#34;")

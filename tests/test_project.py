@@ -114,3 +114,64 @@ def test_readme_gives_the_two_commands_and_the_disclaimer():
     assert re.findall(r"^make (site|test)$", quick, re.M) == ["site", "test"]
     assert "not medical advice" in readme
     assert re.findall(r"^make test$", (ROOT / ".ci" / "run").read_text(), re.M) == ["make test"]
+
+
+#: The modules of src/viz from the bottom up: each may import only those before it (README, "How it is built").
+LAYERS = [
+    "paths",
+    "cache",
+    "data",
+    "queries",
+    "graph",
+    "style",
+    "layout",
+    "render",
+    "maps",
+    "charts",
+    "svg",
+    "export",
+    "tables",
+    "_browser",
+    "notebook",
+    "lessons",
+    "site",
+    "widgets",
+    "cli",
+]
+
+
+def _viz_imports(path: Path) -> set[str]:
+    """The viz modules a file imports, at the top or inside a function."""
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module == "viz":
+            found |= {a.name for a in node.names if a.name in LAYERS}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("viz."):
+            found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("viz.")}
+    return found
+
+
+def test_modules_flow_one_way():
+    """No import cycle: every module imports only modules below it, and the README lists them all."""
+    package = ROOT / "src" / "viz"
+    modules = sorted(p.stem for p in package.glob("*.py") if p.stem != "__init__")
+    assert sorted(LAYERS) == modules, "add the new module to LAYERS (and to the README) at its place"
+    upward = [
+        f"{name} imports {other}"
+        for name in LAYERS
+        for other in sorted(_viz_imports(package / f"{name}.py"))
+        if LAYERS.index(other) >= LAYERS.index(name)
+    ]
+    assert upward == []
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [m for m in LAYERS if f"{m}.py" not in readme] == [], "the README's module list is incomplete"
+
+
+def test_layer_check_can_fail(tmp_path):
+    cyclic = tmp_path / "maps.py"
+    cyclic.write_text("def f():\n    from viz import site\n    import viz.cli\n", encoding="utf-8")
+    assert _viz_imports(cyclic) == {"site", "cli"}

@@ -44,9 +44,9 @@ def test_deep_link_opens_at_a_step(site, offline_page, dataset):
 
 
 def test_history_replay_hides_what_came_later(site, offline_page, dataset):
-    from viz import graph
+    from viz import queries
 
-    years = graph.first_years(dataset)
+    years = queries.first_years(dataset)
     page = offline_page.open(site / "maps" / "landscape.html")
     page.fill("#year", "2010")
     page.dispatch_event("#year", "input")

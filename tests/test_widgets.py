@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 
-import pandas as pd
-import plotly.io as pio
 import pytest
 
-from viz import data, widgets
-from viz.paths import DATA_DIR
+from viz import notebook, widgets
 from viz.widgets import WIDGET_VIEW
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 @pytest.fixture(autouse=True)
-def plotly_renderers(monkeypatch):
-    """The renderers the notebooks choose (viz.notebook.setup_plotly), without displaying plotly.js here."""
-    monkeypatch.setattr(pio.renderers, "default", "plotly_mimetype")
+def fresh_kernel(monkeypatch):
+    """As in a fresh kernel: the first figure shown carries plotly.js, and figures are numbered from 1."""
+    monkeypatch.setattr(notebook, "_plotlyjs_sent", False)
+    monkeypatch.setattr(notebook, "_figures", itertools.count(1))
 
 
 def _n_events(fig) -> int:
@@ -70,11 +69,14 @@ def test_html_export_falls_back_to_the_static_figure(dataset):
     assert choose(bundle) == ["text/html"]
 
 
-def test_static_figure_draws_offline_when_plotly_gives_no_html(dataset, monkeypatch):
-    monkeypatch.setattr(pio.renderers, "default", "json")  # a renderer without HTML
-    html = widgets.timeline_explorer(dataset, therapy="bcg").static_html()
-    assert "Plotly.newPlot" in html and '<script src="http' not in html
-    assert len(html) > 1_000_000, "plotly.js is inline"
+def test_static_figure_draws_offline(dataset):
+    """An HTML export of a notebook draws its figures with no network: plotly.js is inlined once, before the
+    first figure, and never fetched."""
+    first = widgets.timeline_explorer(dataset, therapy="bcg").static_html()
+    second = widgets.timeline_explorer(dataset).static_html()
+    assert "Plotly.newPlot" in first and '<script src="http' not in first + second
+    assert notebook.PLOTLYJS_MARK in first and len(first) > 1_000_000, "plotly.js is inline"
+    assert notebook.PLOTLYJS_MARK not in second and len(second) < 200_000, "and only once"
 
 
 # ---------------------------------------------------------------------------
@@ -177,16 +179,6 @@ def test_map_explorer_builds_maps_on_demand_and_keeps_them(dataset):
         widgets.map_explorer(dataset, ["nowhere"])
 
 
-def test_story_table_follows_steps_and_view_concepts(dataset):
-    story = widgets.story_table(dataset, "cycle")
-    steps = dataset.steps[dataset.steps["view"] == "cycle"]
-    members = dataset.view_concepts[dataset.view_concepts["view"] == "cycle"]
-    assert list(story["step"]) == list(range(1, len(steps) + 1))
-    assert list(story["caption"]) == list(steps["caption"])
-    for row in story.itertuples():
-        assert set(row.concepts) == set(members.loc[members["step"] == row.step, "concept"])
-
-
 def test_story_explorer_shows_caption_and_new_concepts(dataset):
     ex = widgets.story_explorer(dataset, "three_es", step=2)
     html = ex.current.html
@@ -203,23 +195,6 @@ def test_biomarker_card_links_its_sources(dataset):
         assert link["url"] in card
 
 
-def test_therapy_tree_sorts_classes_under_the_two_families(dataset):
-    tree = widgets.therapy_tree(dataset)
-    assert list(tree) == ["Active immunotherapy", "Passive immunotherapy"]
-    assert "PD-1 inhibitors" in tree["Active immunotherapy"]["Checkpoint inhibitors"]
-    assert "CAR-T cell therapy" in tree["Passive immunotherapy"]["Adoptive cell therapy"]
-    assert "mRNA cancer vaccines" in tree["Active immunotherapy"]["Cancer vaccines"], "narrower classes at any depth"
-
-
-def test_class_members_lists_products_with_targets_and_first_approval(dataset):
-    drugs = widgets.class_members(dataset, ["ctla4_inhibitor", "car_t"])
-    ipi = drugs.set_index("id").loc["ipilimumab"]
-    assert ipi["class"] == "ctla4_inhibitor" and ipi["targets"] == ["CTLA-4"] and ipi["first_approval"] == 2011
-    car_t = drugs[drugs["class"] == "car_t"]
-    assert list(car_t["first_approval"]) == sorted(car_t["first_approval"])
-    assert set(drugs["class"]) == {"ctla4_inhibitor", "car_t"}
-
-
 def test_everything_escapes_table_text(tiny_dataset):
     ds = tiny_dataset
     concepts = ds.concepts.copy()
@@ -227,79 +202,3 @@ def test_everything_escapes_table_text(tiny_dataset):
     hostile = type(ds)(ds.root, ds.name, ds.title, ds.version, {**ds.tables, "concepts": concepts})
     html = widgets.story_explorer(hostile, "checkpoints", step=2).current.html
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
-
-
-# ---------------------------------------------------------------------------
-# build your own
-
-
-def test_add_rows_appends_valid_rows(tiny_copy):
-    widgets.add_rows(
-        tiny_copy,
-        "relations",
-        [
-            {
-                "from": "ctla4_inhibitor",
-                "relation": "treats",
-                "to": "melanoma",
-                "note": "Ipilimumab, a CTLA-4 antibody, lengthened survival in advanced melanoma.",
-                "sources": ["pmid-20525992"],
-            }
-        ],
-    )
-    assert data.validate(tiny_copy) == []
-    rels = data.load(tiny_copy).relations
-    assert ((rels["from"] == "ctla4_inhibitor") & (rels["to"] == "melanoma")).any()
-
-
-def test_add_rows_joins_lists_and_reports_unknown_columns(tiny_copy):
-    path = widgets.add_rows(
-        tiny_copy,
-        "view_concepts",
-        [{"view": "everything", "concept": "pd1", "step": 1, "rank": None}],
-    )
-    assert path.read_text(encoding="utf-8").endswith("everything,pd1,1,\n")
-    widgets.add_rows(tiny_copy, "events", [{"id": "e", "concepts": ["pd1", "pdl1"], "milestone": False}])
-    assert (tiny_copy / "events.csv").read_text(encoding="utf-8").endswith("e,,,,,,,pd1;pdl1,,false,\n")
-    with pytest.raises(KeyError, match="no column"):
-        widgets.add_rows(tiny_copy, "concepts", [{"id": "x", "colour": "red"}])
-    with pytest.raises(KeyError, match="no table"):
-        widgets.add_rows(tiny_copy, "drugs", [])
-
-
-def test_a_broken_row_is_reported_with_file_row_and_hint(tiny_copy):
-    widgets.add_rows(
-        tiny_copy,
-        "relations",
-        [{"from": "ipilimumab", "relation": "blocks", "to": "ctla_4", "note": "Typo.", "sources": "pmid-8596936"}],
-    )
-    (problem,) = data.validate(tiny_copy)
-    assert problem.file.endswith("relations.csv") and problem.column == "to"
-    assert "'ctla_4' is not an id in concepts.csv" in str(problem) and "ctla4" in problem.hint
-
-
-def test_the_project_data_is_never_edited():
-    with pytest.raises(PermissionError):
-        widgets.add_rows(DATA_DIR, "concepts", [])
-
-
-def test_copy_dataset_and_discard_copy(tiny_dataset, tmp_path):
-    copy = widgets.copy_dataset(tiny_dataset.root)
-    try:
-        assert copy.name == "data" and (copy / "datapackage.json").is_file()
-        assert sorted(p.stem for p in copy.glob("*.csv")) == sorted(data.TABLES)
-        assert data.validate(copy) == []
-        with pytest.raises(FileExistsError):
-            widgets.copy_dataset(tiny_dataset.root, copy)
-    finally:
-        widgets.discard_copy(copy)
-    assert not copy.parent.exists()
-    mine = widgets.copy_dataset(tiny_dataset.root, tmp_path / "mine")
-    with pytest.raises(PermissionError):
-        widgets.discard_copy(mine)
-
-
-def test_helpers_return_frames(dataset):
-    assert isinstance(widgets.story_table(dataset, "landscape"), pd.DataFrame)
-    with pytest.raises(KeyError):
-        widgets.story_table(dataset, "nowhere")

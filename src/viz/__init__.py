@@ -1,13 +1,22 @@
 """immunoviz: cancer-immunotherapy concept maps, timelines and charts for teaching.
 
-The package is layered like networkx drawing and seaborn:
+The package is layered like networkx drawing and seaborn; a module imports only
+those above it in this list (``tests/test_project.py`` checks):
 
+- :mod:`viz.paths` every path, once; :mod:`viz.cache` the cache of slow results;
 - :mod:`viz.data` reads and validates the tables (the only reader);
-- :mod:`viz.graph` turns them into networkx graphs, views and layouts (pure);
-- :mod:`viz.maps` styles a graph and its positions as a pyvis network (pure);
-- :mod:`viz.charts` draws plotly figures from the tables (pure);
-- :mod:`viz.export` is the only module that writes files;
-- :mod:`viz.notebook` shows maps and figures inline in Jupyter.
+- :mod:`viz.queries` questions asked of the tables;
+- :mod:`viz.graph` tables -> networkx graphs; :mod:`viz.style` colours, shapes, glyphs;
+- :mod:`viz.layout` positions (pure, seeded);
+- :mod:`viz.render` pages as strings (templates, one CSP, the map payload);
+- :mod:`viz.maps` graph + positions -> a styled pyvis network (pure);
+- :mod:`viz.charts` tables -> plotly figures (pure); :mod:`viz.svg` static map pictures;
+- :mod:`viz.export` the only writer (atomic files and folders);
+- :mod:`viz.tables` a copy of the tables a notebook may edit;
+- :mod:`viz.lessons` the lesson notebooks run and rendered as pages;
+- :mod:`viz.site` the build: pages, incremental reuse, images;
+- :mod:`viz.widgets` notebook explorers; :mod:`viz.notebook` inline display;
+- :mod:`viz.cli` the command line.
 
 Educational material, not medical advice.
 """

@@ -130,7 +130,7 @@ def snapshots(site: Path, entries) -> Iterator[tuple[object, str, bytes]]:
                 page.wait_for_selector("body[data-ready='1']", state="attached", timeout=60_000)
                 if entry.kind == "map":
                     page.evaluate("() => immunoviz.snapshot()")
-                    page.wait_for_timeout(100)
+                    page.wait_for_selector("body[data-snapshot='1']", state="attached", timeout=60_000)
                     yield entry, "png", page.screenshot(animations="disabled")
                 elif entry.kind == "chart":
                     for fmt in ("png", "svg"):

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import html
 import textwrap
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from viz import queries, style
 from viz.style import INK, MUTED, palette, plotly_template
 
 __all__ = [
@@ -29,18 +32,9 @@ __all__ = [
     "timeline_figure",
 ]
 
-#: Okabe-Ito, for series that are not concept categories (families, kinds, statuses)
-SERIES = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
-
+SERIES = style.OKABE_ITO
 #: Event kinds: colour (Okabe-Ito) and marker symbol, so kind never rests on colour alone.
-KIND_STYLE = {
-    "discovery": ("#E69F00", "diamond"),
-    "publication": ("#56B4E9", "square"),
-    "trial": ("#009E73", "triangle-up"),
-    "approval": ("#0072B2", "circle"),
-    "award": ("#D55E00", "star"),
-    "guideline": ("#CC79A7", "hexagon"),
-}
+KIND_STYLE = style.KIND_STYLE
 PRECISION_WORDS = {"year": "known to the year", "month": "known to the month", "day": "exact day"}
 
 
@@ -58,15 +52,19 @@ def _when(date: str, precision: str) -> str:
     return f"{ts.day} {ts.strftime('%B %Y')}"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Chart:
-    """A figure with what the site index says about it."""
+    """A figure with what the site index says about it; the figure is drawn when first asked for."""
 
     id: str
     title: str
     description: str
     topic: str
-    figure: go.Figure
+    draw: Callable[[], go.Figure] = field(repr=False)
+
+    @cached_property
+    def figure(self) -> go.Figure:
+        return self.draw()
 
 
 def timeline_figure(
@@ -200,7 +198,7 @@ def timeline_figure(
             "range": [f"{first - 3}-01-01", f"{last + 2}-12-31"],
             "rangeslider": {"visible": True, "thickness": 0.06},
             "showgrid": True,
-            "gridcolor": "#eceef1",
+            "gridcolor": style.GRID,
         },
         yaxis={
             "title": {"text": ""},
@@ -208,7 +206,7 @@ def timeline_figure(
             "categoryarray": lane_order[::-1],
             "automargin": True,
             "showgrid": True,
-            "gridcolor": "#f3f4f6",
+            "gridcolor": style.SOFT,
         },
         meta={
             "summary": summary,
@@ -251,7 +249,7 @@ def _label_milestones(fig: go.Figure, ev: pd.DataFrame, lane_order: list[str], s
                 arrowwidth=1,
                 arrowcolor=MUTED,
                 font={"size": 12, "color": INK},
-                bgcolor="rgba(255,255,255,0.92)",
+                bgcolor=style.LABEL_BOX,
                 bordercolor=MUTED,
                 borderwidth=1,
             )
@@ -277,9 +275,7 @@ def approvals_figure(ds) -> go.Figure:
     A family is the class just below active or passive immunotherapy
     (:func:`viz.graph.modality_families`). Only events of kind ``approval`` count.
     """
-    from viz.graph import modality_families
-
-    families = modality_families(ds)
+    families = queries.modality_families(ds)
     ev = ds.events[ds.events["kind"].astype(str) == "approval"].copy()
     ev["family"] = [families.get(m, m) if isinstance(m, str) else "other" for m in ev["modality"]]
     labels = _labels(ds)
@@ -360,20 +356,20 @@ def resistance_figure(ds) -> go.Figure:
             colours.append(colour)
         return keys.index(key)
 
-    class_colour = dict(zip(RESISTANCE_CLASSES, ["#56B4E9", "#E69F00", "#D55E00"], strict=True))
+    class_colour = dict(zip(RESISTANCE_CLASSES, style.STAGE_COLOURS, strict=True))
     links: list[tuple[int, int, float, str, str]] = []
     for row in res.itertuples(index=False):
         m = node(row.concept, labels[row.concept], pal.colour("mechanism"))
         for c in row.classes:
             cls = node(f"class:{c}", f"{c.capitalize()} resistance", class_colour[c])
-            links.append((cls, m, 1.0, "rgba(120,120,120,0.28)", f"{c} · {row.origin}"))
+            links.append((cls, m, 1.0, style.FLOW_LINKS["class"], f"{c} · {row.origin}"))
         for t in row.affects:
             links.append(
-                (m, node(t, labels[t], pal.colour(cats[t])), 1.0, "rgba(213,94,0,0.22)", f"weakens {labels[t]}")
+                (m, node(t, labels[t], pal.colour(cats[t])), 1.0, style.FLOW_LINKS["weakens"], f"weakens {labels[t]}")
             )
         for t in row.strategies:
             s = node(f"strategy:{t}", f"→ {labels[t]}", pal.colour(cats[t]))
-            links.append((s, m, 0.6, "rgba(204,121,167,0.30)", f"{labels[t]} aims to overcome it"))
+            links.append((s, m, 0.6, style.FLOW_LINKS["strategy"], f"{labels[t]} aims to overcome it"))
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
@@ -461,7 +457,7 @@ def combinations_figure(ds) -> go.Figure:
             texttemplate="%{text}",
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
-            colorscale=[[0, "#D55E00"], [0.5, "#F0E442"], [1, "#009E73"]],
+            colorscale=style.STATUS_SCALE,
             zmin=1,
             zmax=3,
             xgap=3,
@@ -631,7 +627,8 @@ def three_es_figure(ds, *, view: str = "three_es") -> go.Figure:
     ]
     columns = sorted({r for r in rank.values() if r is not None})
     for i, p in enumerate(phases):
-        fig.add_vrect(x0=i, x1=i + 1, fillcolor=["#e7f4ef", "#fdf8dc", "#fbe9e0"][i], line_width=0, layer="below")
+        fill = style.PHASE_FILLS[i % len(style.PHASE_FILLS)]
+        fig.add_vrect(x0=i, x1=i + 1, fillcolor=fill, line_width=0, layer="below")
         fig.add_annotation(x=i + 0.5, y=1.07, text=f"<b>{_t(labels[p])}</b>", showarrow=False, font={"size": 18})
         own = rank.get(p)
         if own is None:
@@ -649,7 +646,7 @@ def three_es_figure(ds, *, view: str = "three_es") -> go.Figure:
                 text=_t(labels[c]),
                 showarrow=False,
                 font={"size": 13, "color": INK},
-                bgcolor="#ffffff",
+                bgcolor=style.BACKGROUND,
                 bordercolor=pal.colour(cats[c]),
                 borderwidth=2,
             )
@@ -722,9 +719,9 @@ def biomarkers_figure(ds) -> go.Figure:
             "categoryarray": [_t(labels[t]) for t in therapies],
             "tickangle": -35,
             "showgrid": True,
-            "gridcolor": "#eceef1",
+            "gridcolor": style.GRID,
         },
-        yaxis={"showgrid": True, "gridcolor": "#eceef1", "automargin": True},
+        yaxis={"showgrid": True, "gridcolor": style.GRID, "automargin": True},
     )
 
 
@@ -736,48 +733,48 @@ def site_charts(ds) -> list[Chart]:
             "A history of cancer immunotherapy",
             "From Coley's toxins to the latest approvals: every dated event, with its source.",
             "History",
-            timeline_figure(ds),
+            lambda: timeline_figure(ds),
         ),
         Chart(
             "approvals",
             "Approvals per year",
             "Regulatory approvals stacked by therapy family, with the running total.",
             "History",
-            approvals_figure(ds),
+            lambda: approvals_figure(ds),
         ),
         Chart(
             "three-es",
             "The Three Es of immunoediting",
             "Elimination, equilibrium and escape, and the balance between immune control and the tumour.",
             "Mechanisms",
-            three_es_figure(ds),
+            lambda: three_es_figure(ds),
         ),
         Chart(
             "resistance",
             "Resistance pathways",
             "From class of resistance to mechanism to the therapies it weakens, and the strategies aimed at it.",
             "Clinical practice",
-            resistance_figure(ds),
+            lambda: resistance_figure(ds),
         ),
         Chart(
             "combinations",
             "Combination strategies",
             "Which immunotherapy is combined with which partner, with rationale and approved examples.",
             "Clinical practice",
-            combinations_figure(ds),
+            lambda: combinations_figure(ds),
         ),
         Chart(
             "side-effects",
             "When side effects start",
             "Typical onset by organ: checkpoint inhibitors against cell therapies and engagers.",
             "Clinical practice",
-            side_effects_figure(ds),
+            lambda: side_effects_figure(ds),
         ),
         Chart(
             "biomarkers",
             "Biomarkers and patient selection",
             "Which biomarker guides which therapy, and how it is measured.",
             "Clinical practice",
-            biomarkers_figure(ds),
+            lambda: biomarkers_figure(ds),
         ),
     ]

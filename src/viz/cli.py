@@ -132,14 +132,14 @@ def _lesson_folder(args: argparse.Namespace) -> Path | None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from viz import export
+    from viz import site
 
     started = time.perf_counter()
     ds = _load(args.data)
     lessons = _lesson_folder(args)
-    index = export.write_site(ds, args.out, images=not args.no_images, notebooks=lessons, log=print)
-    print(f"built {index.parent} in {time.perf_counter() - started:.1f} s")
-    print(f"open {index.resolve().as_uri()}")
+    built = site.build_site(ds, args.out, images=not args.no_images, notebooks=lessons, log=print)
+    print(f"built {built.index.parent} in {time.perf_counter() - started:.1f} s")
+    print(f"open {built.index.resolve().as_uri()}")
     return 0
 
 

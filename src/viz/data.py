@@ -20,6 +20,7 @@ Rows are numbered as in a spreadsheet: the header is row 1.
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import difflib
 import io
@@ -27,7 +28,8 @@ import json
 import re
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -43,8 +45,10 @@ __all__ = [
     "DataError",
     "Dataset",
     "Problem",
+    "dataset_files",
     "link_url",
     "load",
+    "table_text",
     "validate",
 ]
 
@@ -142,33 +146,75 @@ class DataError(Exception):
         return "\n".join(lines)
 
 
+#: The tables read while a :meth:`Dataset.tracking` block runs (``None`` outside one).
+_READING: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("immunoviz_reading", default=None)
+
+
 @dataclass(frozen=True)
 class Dataset:
-    """The validated tables as typed DataFrames, plus the package metadata."""
+    """The validated tables as typed DataFrames, plus the package metadata.
+
+    Each table is an attribute (``ds.concepts``, ``ds.relations``, ...).
+    ``fingerprints`` holds a hash of every table file (and of ``datapackage``), so
+    that a build can tell which tables changed; :meth:`tracking` tells which
+    tables some code reads.
+    """
 
     root: Path
     name: str
     title: str
     version: str
     tables: dict[str, pd.DataFrame] = field(repr=False)
+    fingerprints: dict[str, str] = field(default_factory=dict, repr=False)
+    schemas: dict[str, dict] = field(default_factory=dict, repr=False)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
         if name in tables:
+            reading = _READING.get()
+            if reading is not None:
+                reading.add(name)
             return tables[name]
         raise AttributeError(name)
 
     def __dir__(self) -> list[str]:
         return sorted(set(super().__dir__()) | set(self.tables))
 
+    @contextmanager
+    def tracking(self) -> Iterator[set[str]]:
+        """Record which tables are read inside the block (plus ``datapackage``, which every page shows).
+
+        Examples
+        --------
+        >>> from viz import data
+        >>> ds = data.load()
+        >>> with ds.tracking() as read:
+        ...     _ = ds.events
+        >>> sorted(read)
+        ['datapackage', 'events']
+        """
+        read: set[str] = {"datapackage"}
+        token = _READING.set(read)
+        try:
+            yield read
+        finally:
+            _READING.reset(token)
+
     def counts(self) -> dict[str, int]:
         """Rows per table, in :data:`TABLES` order."""
-        return {name: len(self.tables[name]) for name in TABLES}
+        return {name: len(getattr(self, name)) for name in TABLES}
 
     def source_links(self, ids: Iterable[str]) -> list[dict[str, str]]:
         """``[{"id", "citation", "url"}]`` for the given source ids, in order."""
-        src = self.tables["sources"]
+        src = self.sources
         return [{"id": i, "citation": src.at[i, "citation"], "url": src.at[i, "url"]} for i in ids if i in src.index]
+
+    def field_titles(self, table: str) -> dict[str, str]:
+        """``{column: title}`` of a table, from its schema (a column without a title gets its name, capitalised)."""
+        return {
+            f["name"]: f.get("title") or f["name"].replace("_", " ").capitalize()
+            for f in self.schemas.get(table, {}).get("fields", [])
+        }
 
 
 # ---------------------------------------------------------------------------
@@ -190,6 +236,9 @@ def validate(data_dir: Path | str = DATA_DIR) -> list[Problem]:
 def load(data_dir: Path | str = DATA_DIR) -> Dataset:
     """Validate the dataset at ``data_dir`` and return it as a :class:`Dataset`.
 
+    A dataset read before with exactly the same files (and the same immunoviz) is
+    taken from the cache (:mod:`viz.cache`) instead of being validated again.
+
     Raises
     ------
     DataError
@@ -202,11 +251,40 @@ def load(data_dir: Path | str = DATA_DIR) -> Dataset:
     >>> ds.concepts.loc["pd1", "label"]
     'PD-1'
     """
-    reader = _Reader(Path(data_dir))
+    from viz import cache
+
+    root = Path(data_dir)
+    files = dataset_files(root)
+    if (root / "datapackage.json") not in files:  # nothing to cache: let validation explain what is missing
+        return _load(root)
+    key = cache.fingerprint(
+        [str(root.resolve()), cache.code_fingerprint(), *(p.name for p in files), *(p.read_bytes() for p in files)]
+    )
+    return cache.memory().cache(_load_cached, ignore=["root"])(root, key)
+
+
+def _load_cached(root: Path, key: str) -> Dataset:  # joblib keys the cache on ``key`` alone
+    return _load(root)
+
+
+def _load(root: Path) -> Dataset:
+    reader = _Reader(root)
     texts, problems = reader.run()
     if problems:
-        raise DataError(problems, data_dir)
-    return _build_dataset(Path(data_dir), reader.descriptor, texts)
+        raise DataError(problems, root)
+    return _build_dataset(root, reader.descriptor, texts)
+
+
+def dataset_files(root: Path | str) -> list[Path]:
+    """The files of a dataset folder that exist: ``datapackage.json`` and the tables, in :data:`TABLES` order."""
+    root = Path(root)
+    names = ["datapackage.json", *(f"{t}.csv" for t in TABLES)]
+    return [root / n for n in names if (root / n).is_file()]
+
+
+def table_text(root: Path | str, table: str) -> str:
+    """The text of one table file (a byte-order mark removed), for the code that edits a copy of the tables."""
+    return (Path(root) / f"{table}.csv").read_text(encoding="utf-8-sig")
 
 
 def link_url(link: str) -> str:
@@ -679,10 +757,8 @@ class _Reader:
                 rows = self.scan(name)
                 if rows is not None:
                     texts[name] = rows
-            self.semantic_ready = False
-            frames_ok = {n: t for n, t in texts.items()}
             # ids first, so that foreign-key hints can suggest close matches
-            for name, rows in frames_ok.items():
+            for name, rows in texts.items():
                 key = self.schemas[name]["primaryKey"][0]
                 pos = [f["name"] for f in self.schemas[name]["fields"]].index(key) + 1
                 self.ids[name] = [r[pos] for r in rows]
@@ -785,12 +861,18 @@ def _build_dataset(root: Path, descriptor: dict, texts: dict[str, list[list]]) -
     tables["view_concepts"] = tables["view_concepts"].sort_values(["view", "step", "concept"], kind="stable")
     tables["steps"] = tables["steps"].sort_values(["view", "step"], kind="stable")
     tables["views"] = tables["views"].sort_values(["order"], kind="stable")
+    from viz.cache import fingerprint
+
+    fingerprints = {"datapackage": fingerprint([json.dumps(descriptor, sort_keys=True)])}
+    fingerprints.update({name: fingerprint([json.dumps(texts[name])]) for name in TABLES})
     return Dataset(
         root=root,
         name=str(descriptor.get("name", "")),
         title=str(descriptor.get("title", "")),
         version=str(descriptor.get("version", "")),
         tables=tables,
+        fingerprints=fingerprints,
+        schemas=schemas,
     )
 
 

@@ -5,8 +5,8 @@ pipeline for one view of a dataset (graph -> layout -> map). The returned
 :class:`ConceptMap` is a ``pyvis.network.Network`` whose ``nodes``, ``edges``
 and ``options`` hold everything vis-network needs, and whose ``page`` holds
 what our page template adds around it: title, introduction, legend, story
-steps, concept summaries and their sources. :func:`viz.export.write_map`
-turns it into one offline HTML file.
+steps, concept texts and their sources. :func:`viz.render.render_map` turns it
+into a page and :func:`viz.export.write_map` into a file.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ import networkx as nx
 from pyvis.network import Network
 
 from viz import graph as _graph
-from viz.style import EDGE, FONT_STACK, INK, SHAPES_WITH_LABEL_INSIDE, Palette, palette
+from viz import layout as _layout
+from viz import render
+from viz.style import BACKGROUND, EDGE, FONT_STACK, INK, SHAPES_WITH_LABEL_INSIDE, Palette, palette
 
 __all__ = ["ConceptMap", "concept_map", "view_map"]
 
@@ -26,10 +28,18 @@ __all__ = ["ConceptMap", "concept_map", "view_map"]
 #: draws the same picture larger without labels running into each other.
 FONT_SIZE = 15
 NODE_SIZE = 14
+#: Node attributes that say how a concept is drawn; every other one is text for the panel.
+DRAWN = frozenset({"label", "category", "shape", "first_year", "step", "rank"})
+#: Edge attributes that say how a relation is drawn; every other one is text for the panel.
+DRAWN_EDGE = frozenset({"relation"})
 
 
 class ConceptMap(Network):
-    """A pyvis network with the page content immunoviz adds around it."""
+    """A pyvis network with the page content immunoviz adds around it.
+
+    In Jupyter it shows itself as the same offline page, in a sandboxed iframe
+    (:func:`viz.render.map_iframe`).
+    """
 
     def __init__(self, *, directed: bool = True):
         super().__init__(height="100%", width="100%", directed=directed, cdn_resources="remote")
@@ -40,9 +50,11 @@ class ConceptMap(Network):
         return f"<ConceptMap {self.page.get('id', '?')!r}: {len(self.nodes)} concepts, {len(self.edges)} relations>"
 
     def _repr_html_(self) -> str:  # shown inline by Jupyter, JupyterLab and VS Code
-        from viz.notebook import map_iframe
+        return render.map_iframe(self)
 
-        return map_iframe(self)
+
+def _text_fields(attrs: Mapping, drawn: frozenset) -> dict:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in attrs.items() if k not in drawn}
 
 
 def concept_map(
@@ -51,6 +63,7 @@ def concept_map(
     *,
     pal: Palette,
     sources: Mapping[str, Mapping[str, str]] | None = None,
+    fields: Mapping[str, str] | None = None,
     presenter: bool = False,
     title: str | None = None,
     intro: str | None = None,
@@ -61,7 +74,9 @@ def concept_map(
     ----------
     g
         A graph from :func:`viz.graph.view_graph` (or any graph whose nodes carry
-        ``label``, ``category`` and ``summary``).
+        ``label`` and ``category``). Every other node and edge attribute (summary,
+        detail, aliases, sources, note, and any column a course author adds) is
+        text for the page's panel.
     pos
         ``{node: (x, y)}`` from a ``*_layout`` function; physics stays off, so
         these are where the nodes are drawn.
@@ -69,12 +84,24 @@ def concept_map(
         Colours, shapes and line styles (:func:`viz.style.palette`).
     sources
         ``{source id: {"citation", "url"}}`` for the side panel's links.
+    fields
+        ``{attribute: heading}`` for the panel: how to title the texts it shows.
     presenter
         Open the page in presenter mode (the map across the whole window, larger text), for projection.
 
     Returns
     -------
     ConceptMap
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from viz import data, maps, style
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("pd1", label="PD-1", category="molecule", summary="A brake on T cells.")
+    >>> net = maps.concept_map(g, {"pd1": (0, 0)}, pal=style.palette(data.load()))
+    >>> net.nodes[0]["label"], net.page["concepts"]["pd1"]
+    ('PD-1', {'summary': 'A brake on T cells.'})
     """
     net = ConceptMap(directed=True)
     used_categories: list[str] = []
@@ -126,21 +153,12 @@ def concept_map(
         for c in cats
     }
     rels = [pal.relations[r] for r in pal.relations if r in used_relations]
-    concepts = {}
-    cited: set[str] = set()
-    for n in sorted(g.nodes, key=str):
-        a = g.nodes[n]
-        concepts[str(n)] = {
-            "summary": a.get("summary", ""),
-            "detail": a.get("detail") or "",
-            "aliases": list(a.get("aliases", ())),
-            "sources": list(a.get("sources", ())),
-        }
-        cited.update(a.get("sources", ()))
-    notes = {}
-    for a, b, key, attrs in g.edges(keys=True, data=True):
-        notes[f"{a}|{key}|{b}"] = {"note": attrs.get("note", ""), "sources": list(attrs.get("sources", ()))}
-        cited.update(attrs.get("sources", ()))
+    concepts = {str(n): _text_fields(g.nodes[n], DRAWN) for n in sorted(g.nodes, key=str)}
+    notes = {
+        f"{a}|{key}|{b}": _text_fields(attrs, DRAWN_EDGE)
+        for a, b, key, attrs in sorted(g.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[2]), str(e[1])))
+    }
+    cited = sorted({s for t in (*concepts.values(), *notes.values()) for s in t.get("sources") or ()})
     net.page = {
         "id": g.graph.get("id", "map"),
         "title": title or g.graph.get("title", "Concept map"),
@@ -166,7 +184,8 @@ def concept_map(
         ],
         "concepts": concepts,
         "notes": notes,
-        "sources": {s: dict(sources[s]) for s in sorted(cited) if sources and s in sources},
+        "fields": dict(fields or {}),
+        "sources": {s: dict(sources[s]) for s in cited if sources and s in sources},
     }
     return net
 
@@ -193,9 +212,9 @@ def _vis_options(font_size: int, node_size: int) -> dict:
             "size": node_size,
             "borderWidth": 1.5,
             "borderWidthSelected": 3,
-            "font": {"size": font_size, "face": FONT_STACK, "strokeWidth": 4, "strokeColor": "#ffffff"},
+            "font": {"size": font_size, "face": FONT_STACK, "strokeWidth": 4, "strokeColor": BACKGROUND},
             "margin": 8,
-            "widthConstraint": {"maximum": _graph.LABEL_WIDTH},
+            "widthConstraint": {"maximum": _layout.LABEL_WIDTH},
         },
         "edges": {
             "smooth": False,
@@ -218,6 +237,7 @@ def view_map(ds, view: str, *, presenter: bool = False, seed: int = 7) -> Concep
     True
     """
     g = _graph.view_graph(ds, view)
-    pos = _graph.view_layout(g, seed=seed)
+    pos = _layout.view_layout(g, seed=seed)
     sources = {i: {"citation": r.citation, "url": r.url} for i, r in ds.sources.iterrows()}
-    return concept_map(g, pos, pal=palette(ds), sources=sources, presenter=presenter)
+    fields = {**ds.field_titles("concepts"), **ds.field_titles("relations")}
+    return concept_map(g, pos, pal=palette(ds), sources=sources, fields=fields, presenter=presenter)

@@ -1,99 +1,98 @@
-"""Show maps and figures inline in Jupyter (JupyterLab, Notebook, VS Code).
+"""Show maps and figures inline in Jupyter (JupyterLab, Notebook, VS Code), offline.
 
-A map is shown as an ``<iframe srcdoc>`` holding the same self-contained page
-that :func:`viz.export.write_map` writes: it needs no server, no files beside
-the notebook and no network, and it works where pyvis's own ``show()`` is blank
-(VS Code, pyvis issue #116). The iframe is sandboxed: its scripts run, but it
-cannot reach the notebook.
+A map shows itself (:class:`viz.maps.ConceptMap` renders as the sandboxed
+iframe of :func:`viz.render.map_iframe`). :func:`setup_plotly` makes plotly
+figures show themselves as :func:`figure_bundle`: plotly's own JSON, which
+JupyterLab and VS Code draw with their plotly, and HTML that draws the figure
+with no network in an HTML export of the notebook (plotly.js is inlined once,
+before the first figure).
+
+This bypasses plotly's renderer registry on purpose: ``plotly.io.renderers``
+imports nbformat, and with it jsonschema's format checkers, whose
+``rfc3987_syntax`` backend compiles some 35 grammars at import time (about
+2 s in every kernel; python-jsonschema/jsonschema#1428). The figures look the
+same; the lessons start in half the time.
 """
 
 from __future__ import annotations
 
-from markupsafe import escape
+import hashlib
+import itertools
+import json
 
-__all__ = ["RENDERER", "map_iframe", "setup_plotly", "show"]
+from viz import maps, render
+
+__all__ = ["PLOTLYJS_MARK", "PLOTLY_CONFIG", "figure_bundle", "setup_plotly", "show"]
+
+#: The plotly toolbar of an inline figure: no logo, no lasso or box select, a PNG at twice the size.
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+#: The attribute that marks the one inline copy of plotly.js in a notebook's HTML outputs
+#: (:mod:`viz.lessons` replaces it with the site's shared copy).
+PLOTLYJS_MARK = 'data-immunoviz="plotly.js"'
+
+_figures = itertools.count(1)
+_plotlyjs_sent = False
 
 
-def map_iframe(net, *, height: int = 780) -> str:
-    """HTML of an iframe showing a :class:`viz.maps.ConceptMap`."""
-    from viz.export import render_map
+def figure_bundle(fig) -> dict:
+    """The mimebundle of a plotly figure: ``application/vnd.plotly.v1+json`` and ``text/html``.
 
-    page = render_map(net)
-    title = escape(net.page.get("title", "Concept map"))
-    return (
-        f'<iframe class="immunoviz-map" title="{title}" srcdoc="{escape(page)}" '
-        f'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
-        f'style="width:100%;height:{int(height)}px;border:1px solid #d5d8de;border-radius:8px"></iframe>'
+    The HTML names its div after the figure's content and its place in the kernel's
+    session (plotly would use a random uuid), so that running a notebook twice
+    gives the same outputs; the first figure of a session carries plotly.js.
+    """
+    global _plotlyjs_sent
+    import plotly.io as pio
+
+    spec = json.loads(pio.to_json(fig, validate=False, remove_uids=False))
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode("utf-8")).hexdigest()[:10]
+    html = pio.to_html(
+        fig,
+        config=PLOTLY_CONFIG,
+        include_plotlyjs=False,
+        include_mathjax=False,
+        full_html=False,
+        default_width="100%",
+        default_height=525,
+        validate=False,
+        div_id=f"plotly-{next(_figures)}-{digest}",
     )
+    if not _plotlyjs_sent:
+        html = f"<script {PLOTLYJS_MARK}>{render.plotly_js()}</script>\n{html}"
+        _plotlyjs_sent = True
+    return {"application/vnd.plotly.v1+json": {**spec, "config": PLOTLY_CONFIG}, "text/html": html}
+
+
+def setup_plotly() -> str:
+    """Make plotly figures show themselves with :func:`figure_bundle` in this kernel.
+
+    Returns the name of the display hook (for the notebook's record).
+    """
+    from IPython import get_ipython
+    from plotly.basedatatypes import BaseFigure
+
+    ip = get_ipython()
+    if ip is not None:
+        from IPython.display import publish_display_data
+
+        ip.display_formatter.ipython_display_formatter.for_type(
+            BaseFigure, lambda fig: publish_display_data({**figure_bundle(fig), "text/plain": repr(fig)})
+        )
+    return "immunoviz figure_bundle"
 
 
 def show(obj, *, height: int = 780) -> None:
     """Display a concept map or a plotly figure in the notebook."""
-    from IPython.display import HTML, display
+    from IPython.display import HTML, display, publish_display_data
 
-    from viz.maps import ConceptMap
-
-    if isinstance(obj, ConceptMap):
-        display(HTML(map_iframe(obj, height=height)))
+    if isinstance(obj, maps.ConceptMap):
+        display(HTML(render.map_iframe(obj, height=height)))
+    elif hasattr(obj, "to_plotly_json"):
+        publish_display_data(figure_bundle(obj))
     else:
         display(obj)
-
-
-def _renderer():
-    """plotly's ``notebook`` renderer without its MathJax CDN script and with stable div ids.
-
-    plotly's own HTML renderers put ``<script src="https://cdnjs…/mathjax…">`` into
-    every figure and name each figure's div after a random uuid; this one embeds
-    no MathJax (the lessons use none) and names the div after the figure and its
-    place in the kernel's session, so running a notebook twice gives the same HTML.
-    """
-    import hashlib
-    import itertools
-    import json
-
-    import plotly.io as pio
-    from plotly.io._base_renderers import NotebookRenderer
-
-    class OfflineNotebookRenderer(NotebookRenderer):
-        _counter = itertools.count(1)
-
-        def to_mimebundle(self, fig_dict):
-            digest = hashlib.sha256(json.dumps(fig_dict, sort_keys=True, default=str).encode()).hexdigest()[:10]
-            div_id = f"plotly-{next(self._counter)}-{digest}"
-            html = pio.to_html(
-                fig_dict,
-                config=self.config,
-                auto_play=self.auto_play,
-                include_plotlyjs=False,
-                include_mathjax=False,
-                full_html=False,
-                animation_opts=self.animation_opts,
-                default_width="100%",
-                default_height=525,
-                validate=False,
-                div_id=div_id,
-            )
-            return {"text/html": html}
-
-    return OfflineNotebookRenderer()
-
-
-#: The renderer name registered by :func:`setup_plotly`.
-RENDERER = "immunoviz_notebook"
-
-
-def setup_plotly() -> str:
-    """Choose a plotly renderer that works offline in JupyterLab, VS Code and nbconvert.
-
-    ``plotly_mimetype`` draws figures in JupyterLab and VS Code with their own
-    plotly; ``immunoviz_notebook`` (plotly's ``notebook`` renderer, which embeds
-    plotly.js once per notebook, minus its MathJax CDN script and with stable
-    div ids) makes an HTML export draw them with no network. Returns the
-    renderer name.
-    """
-    import plotly.io as pio
-
-    if RENDERER not in pio.renderers:
-        pio.renderers[RENDERER] = _renderer()
-    pio.renderers.default = f"plotly_mimetype+{RENDERER}"
-    return pio.renderers.default

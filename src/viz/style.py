@@ -7,16 +7,22 @@ every chart, and a course author restyles everything by editing data.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-import plotly.graph_objects as go
-import plotly.io as pio
+from markupsafe import Markup, escape
 
 __all__ = [
+    "GLYPHS",
     "INK",
+    "MAP_STATES",
+    "OKABE_ITO",
     "SHAPES_WITH_LABEL_INSIDE",
     "Palette",
     "contrast_ratio",
+    "glyph_svg",
+    "kind_style",
+    "line_svg",
     "palette",
     "plotly_template",
     "readable_text",
@@ -27,6 +33,42 @@ INK = "#1b1b1f"
 MUTED = "#4a4d55"
 EDGE = "#5b5f66"
 BACKGROUND = "#ffffff"
+#: Frames, rules and soft fills of the pages and charts.
+LINE = "#d5d8de"
+SOFT = "#f3f4f6"
+GRID = "#eceef1"
+NOTE_INK = "#4b5563"
+#: Okabe and Ito's palette, safe for colour-blind readers: for series that are not concept categories.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
+#: Marker shapes to go with them, so that a series never rests on colour alone.
+SYMBOLS = ["circle", "diamond", "square", "triangle-up", "star", "hexagon", "cross", "x"]
+#: Event kinds of the timeline: colour and marker symbol.
+KIND_STYLE = {
+    "discovery": ("#E69F00", "diamond"),
+    "publication": ("#56B4E9", "square"),
+    "trial": ("#009E73", "triangle-up"),
+    "approval": ("#0072B2", "circle"),
+    "award": ("#D55E00", "star"),
+    "guideline": ("#CC79A7", "hexagon"),
+}
+#: Three stages in order (resistance classes, phases): from mild to severe.
+STAGE_COLOURS = ["#56B4E9", "#E69F00", "#D55E00"]
+#: Soft backgrounds for three phases in order (elimination, equilibrium, escape).
+PHASE_FILLS = ["#e7f4ef", "#fdf8dc", "#fbe9e0"]
+#: From failed (low) through investigational to approved (high).
+STATUS_SCALE = [[0, "#D55E00"], [0.5, "#F0E442"], [1, "#009E73"]]
+#: Sankey links: how a class feeds a mechanism, what a mechanism weakens, what a strategy targets.
+FLOW_LINKS = {"class": "rgba(120,120,120,0.28)", "weakens": "rgba(213,94,0,0.22)", "strategy": "rgba(204,121,167,0.30)"}
+#: Label boxes drawn over a chart.
+LABEL_BOX = "rgba(255,255,255,0.92)"
+#: The map's neighbourhood highlight: what is dimmed, and the links of the selected concept.
+MAP_STATES = {
+    "dim": {"background": "#eceef1", "border": "#c5c8ce"},
+    "dimFont": "#8a8f98",
+    "edge": EDGE,
+    "edgeOn": INK,
+    "edgeOff": "#dfe1e5",
+}
 FONT_STACK = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 #: vis-network draws the label inside these shapes, so the fill must contrast with it.
 SHAPES_WITH_LABEL_INSIDE = frozenset({"box", "dashedBox", "ellipse", "circle", "database", "text"})
@@ -115,8 +157,16 @@ def palette(ds) -> Palette:
     return Palette(categories, relations)
 
 
-def plotly_template(pal: Palette | None = None) -> go.layout.Template:
+def kind_style(kind: str, index: int = 0) -> tuple[str, str]:
+    """Colour and marker symbol of an event kind (a kind we do not know gets the ``index``-th of the palette)."""
+    return KIND_STYLE.get(kind) or (OKABE_ITO[index % len(OKABE_ITO)], SYMBOLS[index % len(SYMBOLS)])
+
+
+def plotly_template(pal: Palette | None = None):
     """The plotly template every immunoviz chart uses: our fonts, ink and colourway."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
     colourway = list(pal.colours().values()) if pal else None
     template = go.layout.Template(pio.templates["simple_white"])
     template.layout.update(
@@ -131,3 +181,75 @@ def plotly_template(pal: Palette | None = None) -> go.layout.Template:
     if colourway:
         template.layout.colorway = colourway
     return template
+
+
+# ---------------------------------------------------------------------------
+# glyphs: the node shapes and line styles as inline SVG, for legends and static pictures
+
+
+def _points(pts) -> str:
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
+
+
+def _star(r_out: float = 10.0, r_in: float = 4.2):
+    return [
+        (
+            (r_out if i % 2 == 0 else r_in) * math.cos(math.radians(-90 + 36 * i)),
+            (r_out if i % 2 == 0 else r_in) * math.sin(math.radians(-90 + 36 * i)),
+        )
+        for i in range(10)
+    ]
+
+
+def _hexagon(r: float = 9.0):
+    return [(r * math.cos(math.radians(60 * i)), r * math.sin(math.radians(60 * i))) for i in range(6)]
+
+
+#: Each vis-network shape as an SVG element centred on 0,0 about 20 units across; ``{style}`` takes its paint.
+GLYPHS = {
+    "dot": '<circle r="8"{style}/>',
+    "circle": '<circle r="9"{style}/>',
+    "square": '<rect x="-7.5" y="-7.5" width="15" height="15"{style}/>',
+    "box": '<rect x="-10.5" y="-7" width="21" height="14" rx="3"{style}/>',
+    "dashedBox": '<rect x="-10.5" y="-7" width="21" height="14" rx="3" stroke-dasharray="3 2"{style}/>',
+    "ellipse": '<ellipse rx="10.5" ry="7"{style}/>',
+    "diamond": '<polygon points="0,-10 10,0 0,10 -10,0"{style}/>',
+    "triangle": '<polygon points="0,-9.5 9.5,7.5 -9.5,7.5"{style}/>',
+    "triangleDown": '<polygon points="0,9.5 9.5,-7.5 -9.5,-7.5"{style}/>',
+    "star": f'<polygon points="{_points(_star())}"{{style}}/>',
+    "hexagon": f'<polygon points="{_points(_hexagon())}"{{style}}/>',
+    "database": '<path d="M-8,-6 v12 a8,3 0 0 0 16,0 v-12 a8,3 0 0 0 -16,0 a8,3 0 0 0 16,0"{style}/>',
+}
+
+
+def glyph_svg(shape: str, colour: str) -> Markup:
+    """A 24-pixel inline SVG of a node shape in a colour, for legends.
+
+    Examples
+    --------
+    >>> from viz.style import glyph_svg
+    >>> 'fill="#0072b2"' in glyph_svg("diamond", "#0072b2")
+    True
+    """
+    paint = f' fill="{escape(colour)}" stroke="{INK}" stroke-width="1.5"'
+    body = GLYPHS.get(shape, GLYPHS["dot"]).format(style=paint)
+    return Markup(
+        f'<svg class="glyph" width="24" height="24" viewBox="-12 -12 24 24" aria-hidden="true" '
+        f'focusable="false">{body}</svg>'
+    )
+
+
+def line_svg(line: str, arrow: str) -> Markup:
+    """A 44-pixel inline SVG of a relation's line style and arrow head, for legends."""
+    dash = {"solid": "", "dashed": ' stroke-dasharray="6 4"', "dotted": ' stroke-dasharray="1.5 3.5"'}[line]
+    head = {
+        "arrow": f'<polygon points="42,6 33,1.5 33,10.5" fill="{EDGE}"/>',
+        "bar": f'<line x1="41" y1="0" x2="41" y2="12" stroke="{EDGE}" stroke-width="2.5"/>',
+        "none": "",
+    }[arrow]
+    end = 33 if arrow == "arrow" else 40
+    return Markup(
+        f'<svg class="glyph-line" width="44" height="12" viewBox="0 0 44 12" aria-hidden="true" '
+        f'focusable="false"><line x1="1" y1="6" x2="{end}" y2="6" stroke="{EDGE}" '
+        f'stroke-width="2"{dash}/>{head}</svg>'
+    )

@@ -21,31 +21,24 @@ widget library from the web; add ``--ExecutePreprocessor.store_widget_state=Fals
 for offline static pages. (A notebook saved from JupyterLab stores no widget
 state unless asked to.)
 
-Drawing is pure (the chart and map functions of :mod:`viz.charts` and
-:mod:`viz.maps`); only :func:`copy_dataset`, :func:`add_rows` and
-:func:`discard_copy` touch files, and never the project's own ``data/``: they
-serve the build-your-own lesson.
+Drawing is pure: the chart and map functions of :mod:`viz.charts` and
+:mod:`viz.maps`, and the questions of :mod:`viz.queries`. Nothing here reads or
+writes files (the build-your-own lesson's copy of the tables is :mod:`viz.tables`).
 
 Educational material, not medical advice.
 """
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import html
-import io
-import shutil
-import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from viz import data as _data
-from viz.paths import DATA_DIR
+from viz import charts, maps, notebook, queries, style
 
 __all__ = [
     "Choice",
@@ -54,18 +47,12 @@ __all__ = [
     "Range",
     "Slider",
     "Toggle",
-    "add_rows",
     "biomarker_explorer",
-    "class_members",
     "combinations_explorer",
-    "copy_dataset",
-    "discard_copy",
     "map_explorer",
     "resistance_explorer",
     "side_effects_explorer",
     "story_explorer",
-    "story_table",
-    "therapy_tree",
     "timeline_explorer",
 ]
 
@@ -74,8 +61,6 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 ALL = "all"
 #: Indents an option under its group in a dropdown (browsers drop leading ordinary spaces).
 INDENT = "\u00a0" * 4
-#: Temporary copies made by :func:`copy_dataset` live in folders named like this.
-COPY_PREFIX = "immunoviz-copy-"
 
 
 # ---------------------------------------------------------------------------
@@ -145,7 +130,8 @@ class Html:
 
 
 def _message(text: str) -> Html:
-    return Html(f'<p class="immunoviz-note" style="padding:0.6em 0.8em;background:#f3f4f6">{html.escape(text)}</p>')
+    box = f"padding:0.6em 0.8em;background:{style.SOFT}"
+    return Html(f'<p class="immunoviz-note" style="{box}">{html.escape(text)}</p>')
 
 
 def _widget(control: Control):
@@ -187,21 +173,20 @@ def _widget(control: Control):
 def _mimebundle(obj: object) -> tuple[dict, dict]:
     """``(data, metadata)`` for any object a notebook can show, with ``text/html`` always present.
 
-    Plotly figures give their own bundle (the renderers chosen by
-    :func:`viz.notebook.setup_plotly`); when those carry no HTML, the figure is
-    written as HTML with plotly.js inline, so it still draws offline.
+    Plotly figures give :func:`viz.notebook.figure_bundle` (plotly's JSON, and HTML
+    that draws offline); other objects their own bundle or HTML.
     """
     data: dict = {}
     meta: dict = {}
-    if hasattr(obj, "_repr_mimebundle_"):
+    if hasattr(obj, "to_plotly_json"):
+        data = notebook.figure_bundle(obj)
+    elif hasattr(obj, "_repr_mimebundle_"):
         got = obj._repr_mimebundle_()
         if isinstance(got, tuple):
             got, meta = got
         data = dict(got or {})
     if "text/html" not in data:
-        if hasattr(obj, "to_plotly_json"):  # not plotly's _repr_html_, which fetches plotly.js from a CDN
-            data["text/html"] = obj.to_html(full_html=False, include_plotlyjs=True)
-        elif hasattr(obj, "_repr_html_"):
+        if hasattr(obj, "_repr_html_"):
             data["text/html"] = obj._repr_html_()
         else:
             data["text/html"] = f"<pre>{html.escape(repr(obj))}</pre>"
@@ -301,7 +286,7 @@ class Explorer:
             note = html.escape(self.describe())
             self._static = (
                 '<div class="immunoviz-explorer">'
-                f'<p style="margin:0 0 0.4em;color:#4b5563">{note} '
+                f'<p style="margin:0 0 0.4em;color:{style.NOTE_INK}">{note} '
                 "Run the notebook in JupyterLab to change these values.</p>"
                 f"{data['text/html']}</div>"
             )
@@ -359,101 +344,8 @@ def _with(ds, **tables: pd.DataFrame):
     return dataclasses.replace(ds, tables={**ds.tables, **tables})
 
 
-def _label(ds, cid: str) -> str:
-    return str(ds.concepts["label"].get(cid, cid))
-
-
-def _modality_parents(ds) -> dict[str, set[str]]:
-    """``{modality: its is_a ancestors among modalities}``."""
-    mods = set(ds.concepts.index[ds.concepts["category"] == "modality"])
-    parent: dict[str, set[str]] = {m: set() for m in mods}
-    rel = ds.relations
-    for a, kind, b in zip(rel["from"], rel["relation"].astype(str), rel["to"], strict=True):
-        if kind == "is_a" and a in mods and b in mods:
-            parent[a].add(b)
-    ancestors: dict[str, set[str]] = {}
-    for m in mods:
-        seen: set[str] = set()
-        todo = list(parent[m])
-        while todo:
-            p = todo.pop()
-            if p not in seen:
-                seen.add(p)
-                todo.extend(parent.get(p, ()))
-        ancestors[m] = seen
-    return ancestors
-
-
-def _related(ds, therapy: str) -> set[str]:
-    """A therapy class with its ancestors and descendants: PD-1 inhibitors also get what checkpoint inhibitors get."""
-    anc = _modality_parents(ds)
-    down = {m for m, parents in anc.items() if therapy in parents}
-    return {therapy} | anc.get(therapy, set()) | down
-
-
 def _nice(value: str) -> str:
     return value.replace("-", " and " if value == "joints-muscles" else " ").capitalize()
-
-
-def therapy_tree(ds, *, top: str = "immunotherapy") -> dict[str, dict[str, list[str]]]:
-    """The therapy classes as the tables sort them: ``{family: {class: [its narrower classes]}}``, as labels.
-
-    Families are the classes directly under ``top`` (active and passive
-    immunotherapy); each class lists every narrower class below it, at any depth.
-    """
-    anc = _modality_parents(ds)
-    children: dict[str, set[str]] = {m: set() for m in anc}
-    rel = ds.relations
-    for a, kind, b in zip(rel["from"], rel["relation"].astype(str), rel["to"], strict=True):
-        if kind == "is_a" and a in anc and b in anc:
-            children[b].add(a)
-
-    def by_label(ids: Iterable[str]) -> list[str]:
-        return sorted(ids, key=lambda c: _label(ds, c).lower())
-
-    tree: dict[str, dict[str, list[str]]] = {}
-    for family in by_label(children.get(top, ())):
-        tree[_label(ds, family)] = {
-            _label(ds, c): [_label(ds, d) for d in by_label(m for m, p in anc.items() if c in p)]
-            for c in by_label(children[family])
-        }
-    return tree
-
-
-def class_members(ds, classes: Sequence[str]) -> pd.DataFrame:
-    """The products of some therapy classes, one row each, oldest approval first within a class.
-
-    Columns: ``class`` and ``class_label``; ``id`` and ``label`` of the product;
-    ``targets`` (labels of what it *targets* or *blocks*); ``first_approval``
-    (year of the earliest approval event that names it, or missing).
-    """
-    rel = ds.relations
-    kinds = rel["relation"].astype(str)
-    approvals = ds.events[ds.events["kind"].astype(str) == "approval"]
-    first: dict[str, int] = {}
-    for year, named in zip(approvals["year"], approvals["concepts"], strict=True):
-        for cid in named:
-            first[cid] = min(first.get(cid, int(year)), int(year))
-    rows = []
-    for cls in classes:
-        members = rel.loc[(kinds == "is_a") & (rel["to"] == cls), "from"]
-        members = [m for m in members if str(ds.concepts.at[m, "category"]) == "drug"]
-        members.sort(key=lambda m: (first.get(m, 10_000), _label(ds, m).lower()))
-        for m in members:
-            hits = rel.loc[kinds.isin(["targets", "blocks"]) & (rel["from"] == m), "to"]
-            rows.append(
-                {
-                    "class": cls,
-                    "class_label": _label(ds, cls),
-                    "id": m,
-                    "label": _label(ds, m),
-                    "targets": sorted({_label(ds, t) for t in hits}, key=str.lower),
-                    "first_approval": first.get(m),
-                }
-            )
-    frame = pd.DataFrame(rows, columns=["class", "class_label", "id", "label", "targets", "first_approval"])
-    frame["first_approval"] = frame["first_approval"].astype("Int64")
-    return frame
 
 
 # ---------------------------------------------------------------------------
@@ -467,10 +359,8 @@ def timeline_explorer(ds, *, therapy: str = ALL, years: tuple[int, int] | None =
     classes together, such as every checkpoint inhibitor), each class on its
     own, and the science that belongs to no therapy class.
     """
-    from viz import charts, graph
-
     ev = ds.events
-    families = graph.modality_families(ds)
+    families = queries.modality_families(ds)
     mods = [m for m in ev["modality"].dropna().unique()]
     counts = ev["modality"].value_counts()
     by_family: dict[str, list[str]] = {}
@@ -481,19 +371,19 @@ def timeline_explorer(ds, *, therapy: str = ALL, years: tuple[int, int] | None =
     if n_general:
         options.append((f"Science without a therapy class ({n_general})", "general"))
     choices: dict[str, tuple[str, ...]] = {ALL: (), "general": ()}
-    order = sorted(by_family, key=lambda f: _label(ds, f).lower())
+    order = sorted(by_family, key=lambda f: queries.label(ds, f).lower())
     for fam in order:
-        members = sorted(by_family[fam], key=lambda m: (m != fam, _label(ds, m).lower()))
+        members = sorted(by_family[fam], key=lambda m: (m != fam, queries.label(ds, m).lower()))
         total = int(sum(counts[m] for m in members))
         if len(members) > 1:
-            options.append((f"{_label(ds, fam)}: every class ({total})", f"family:{fam}"))
+            options.append((f"{queries.label(ds, fam)}: every class ({total})", f"family:{fam}"))
             choices[f"family:{fam}"] = tuple(members)
             for m in members:
-                name = f"{_label(ds, m)} in general" if m == fam else _label(ds, m)
+                name = f"{queries.label(ds, m)} in general" if m == fam else queries.label(ds, m)
                 options.append((f"{INDENT}{name} ({int(counts[m])})", m))
                 choices[m] = (m,)
         else:
-            options.append((f"{_label(ds, members[0])} ({total})", members[0]))
+            options.append((f"{queries.label(ds, members[0])} ({total})", members[0]))
             choices[members[0]] = (members[0],)
     if therapy not in choices:
         raise KeyError(f"no therapy option {therapy!r}; choose from {list(choices)}")
@@ -522,8 +412,6 @@ def timeline_explorer(ds, *, therapy: str = ALL, years: tuple[int, int] | None =
 
 def resistance_explorer(ds, *, resistance_class: str = ALL, origin: str = ALL) -> Explorer:
     """The resistance Sankey diagram, filtered by class of resistance and by where it arises."""
-    from viz import charts
-
     res = ds.resistance
     n = {c: int(sum(c in r for r in res["classes"])) for c in charts.RESISTANCE_CLASSES}
     classes = (
@@ -563,23 +451,21 @@ def side_effects_explorer(ds, *, organ: str = ALL, therapy: str = ALL) -> Explor
     classes: PD-1 inhibitors keep what the tables say of checkpoint inhibitors
     in general, and checkpoint inhibitors keep every one of their classes.
     """
-    from viz import charts
-
     se = ds.side_effects
     organs = [o for o in se["organ"].cat.categories if (se["organ"] == o).any()]
     organ_options = (
         (f"Every organ ({len(se)})", ALL),
         *((f"{_organ_label(ds, o)} ({int((se['organ'] == o).sum())})", o) for o in organs),
     )
-    therapies = sorted({t for ts in se["therapies"] for t in ts}, key=lambda t: _label(ds, t).lower())
-    related = {t: _related(ds, t) for t in therapies}
+    therapies = sorted({t for ts in se["therapies"] for t in ts}, key=lambda t: queries.label(ds, t).lower())
+    related = {t: queries.related_modalities(ds, t) for t in therapies}
 
     def rows_for(t: str) -> pd.Series:
         return se["therapies"].map(lambda ts: bool(set(ts) & related[t]))
 
     therapy_options = (
         ("Every therapy", ALL),
-        *((f"{_label(ds, t)} ({int(rows_for(t).sum())})", t) for t in therapies),
+        *((f"{queries.label(ds, t)} ({int(rows_for(t).sum())})", t) for t in therapies),
     )
 
     def draw(organ: str, therapy: str):
@@ -605,14 +491,12 @@ def side_effects_explorer(ds, *, organ: str = ALL, therapy: str = ALL) -> Explor
 def _organ_label(ds, organ: str) -> str:
     cid = organ.replace("-", "_")
     if cid in ds.concepts.index and str(ds.concepts.at[cid, "category"]) == "organ":
-        return _label(ds, cid)
+        return queries.label(ds, cid)
     return "Whole body (systemic)" if organ == "systemic" else _nice(organ)
 
 
 def combinations_explorer(ds, *, partner: str = ALL, status: str = ALL) -> Explorer:
     """The combinations matrix, filtered by partner class and by status."""
-    from viz import charts
-
     co = ds.combinations
     partners = [p for p in co["partner"].cat.categories if (co["partner"] == p).any()]
     statuses = [s for s in co["status"].cat.categories if (co["status"] == s).any()]
@@ -648,8 +532,6 @@ def map_explorer(ds, views: Sequence[str] | None = None, *, view: str | None = N
     Maps are built when first chosen and then kept, so switching back is instant;
     the large map of everything is only built if someone picks it.
     """
-    from viz import maps
-
     ids = list(views) if views is not None else list(ds.views["id"])
     unknown = [v for v in ids if v not in ds.views.index]
     if unknown:
@@ -671,29 +553,9 @@ def map_explorer(ds, views: Sequence[str] | None = None, *, view: str | None = N
     )
 
 
-def story_table(ds, view: str) -> pd.DataFrame:
-    """The story of a map, one row per step: ``step``, ``caption``, ``concepts`` (ids) and ``labels``.
-
-    The concepts of a step are those that appear at that step, in the order of
-    their category in the legend, then by label.
-    """
-    if view not in ds.views.index:
-        raise KeyError(f"no view {view!r}; the views are {', '.join(ds.views['id'])}")
-    steps = ds.steps[ds.steps["view"] == view].sort_values("step")
-    members = ds.view_concepts[ds.view_concepts["view"] == view]
-    cats = ds.concepts["category"]
-    order = {c: i for i, c in enumerate(cats.cat.categories)}
-    rows = []
-    for step, caption in zip(steps["step"], steps["caption"], strict=True):
-        ids = list(members.loc[members["step"] == step, "concept"])
-        ids.sort(key=lambda c: (order[str(cats[c])], _label(ds, c).lower()))
-        rows.append({"step": int(step), "caption": caption, "concepts": ids, "labels": [_label(ds, c) for c in ids]})
-    return pd.DataFrame(rows, columns=["step", "caption", "concepts", "labels"])
-
-
 def story_explorer(ds, view: str, *, step: int = 1) -> Explorer:
     """Read a map's story in the notebook: a step slider, the caption, and the concepts that step adds."""
-    story = story_table(ds, view)
+    story = queries.story_table(ds, view)
     if story.empty:
         raise ValueError(f"view {view!r} has no story steps")
     cats = ds.categories
@@ -715,7 +577,7 @@ def story_explorer(ds, view: str, *, step: int = 1) -> Explorer:
             '<table style="border-collapse:collapse"><thead><tr><th style="text-align:left">New at this step</th>'
             '<th style="text-align:left">Kind</th><th style="text-align:left">In brief</th></tr></thead>'
             f"<tbody>{''.join(items)}</tbody></table>"
-            f'<p style="color:#4b5563">{so_far} concepts on the map so far.</p></div>'
+            f'<p style="color:{style.NOTE_INK}">{so_far} concepts on the map so far.</p></div>'
         )
 
     return Explorer(
@@ -738,10 +600,10 @@ def biomarker_explorer(ds, *, biomarker: str | None = None) -> Explorer:
             f"{html.escape(s['citation'])}</a></li>"
             for s in ds.source_links(row["sources"])
         )
-        guides = ", ".join(html.escape(_label(ds, t)) for t in row["guides"])
+        guides = ", ".join(html.escape(queries.label(ds, t)) for t in row["guides"])
         return Html(
             '<div class="immunoviz-card">'
-            f"<h4 style='margin:0.2em 0'>{html.escape(_label(ds, biomarker))}</h4>"
+            f"<h4 style='margin:0.2em 0'>{html.escape(queries.label(ds, biomarker))}</h4>"
             f"<p><b>Measures:</b> {html.escape(row['measures'])}</p>"
             f"<p><b>How:</b> {html.escape(row['method'])}</p>"
             f"<p><b>Guides:</b> {guides}</p>"
@@ -749,78 +611,5 @@ def biomarker_explorer(ds, *, biomarker: str | None = None) -> Explorer:
             f"<p><b>Sources:</b></p><ul>{links}</ul></div>"
         )
 
-    options = tuple((_label(ds, b), b) for b in ids)
+    options = tuple((queries.label(ds, b), b) for b in ids)
     return Explorer(draw, {"biomarker": Choice("Biomarker:", options, start)}, title="Biomarkers")
-
-
-# ---------------------------------------------------------------------------
-# build your own: a copy of the tables that a notebook may edit
-
-
-def copy_dataset(source: Path | str = DATA_DIR, dest: Path | str | None = None) -> Path:
-    """Copy a dataset folder (its CSV tables and ``datapackage.json``) and return the copy.
-
-    Without ``dest`` the copy goes to a new temporary folder, as ``…/data``.
-    Only the tables and their schema are copied, nothing else in the folder.
-    """
-    source = Path(source)
-    target = Path(dest) if dest is not None else Path(tempfile.mkdtemp(prefix=COPY_PREFIX)) / "data"
-    if target.exists() and any(target.iterdir()):
-        raise FileExistsError(f"{target} is not empty; choose a new folder")
-    target.mkdir(parents=True, exist_ok=True)
-    for name in (*_data.TABLES, "datapackage"):
-        src = source / (f"{name}.json" if name == "datapackage" else f"{name}.csv")
-        if src.is_file():
-            shutil.copy2(src, target / src.name)
-    return target
-
-
-def discard_copy(folder: Path | str) -> None:
-    """Delete a copy made by :func:`copy_dataset` in the temporary folder (and nothing else)."""
-    folder = Path(folder).resolve()
-    parent = folder.parent
-    tmp = Path(tempfile.gettempdir()).resolve()
-    if parent.parent != tmp or not parent.name.startswith(COPY_PREFIX):
-        raise PermissionError(f"{folder} was not made by copy_dataset(); delete it yourself")
-    shutil.rmtree(parent)
-
-
-def add_rows(folder: Path | str, table: str, rows: Iterable[Mapping[str, object]]) -> Path:
-    """Append rows to one table of a dataset folder, as a course author would in a spreadsheet.
-
-    Each row is a mapping of column name to value; missing columns stay empty,
-    lists become ``a;b`` cells. The project's own ``data/`` is never edited
-    (copy it first with :func:`copy_dataset`). Nothing is validated here: run
-    :func:`viz.data.validate` afterwards, as the lesson does.
-
-    Returns the path of the table.
-    """
-    folder = Path(folder)
-    if folder.resolve() == DATA_DIR.resolve():
-        raise PermissionError("the project's data/ is only edited by hand; copy it first with copy_dataset()")
-    if table not in _data.TABLES:
-        raise KeyError(f"no table {table!r}; the tables are {', '.join(_data.TABLES)}")
-    path = folder / f"{table}.csv"
-    text = path.read_text(encoding="utf-8-sig")
-    header = next(csv.reader(io.StringIO(text)))
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    for row in rows:
-        unknown = set(row) - set(header)
-        if unknown:
-            raise KeyError(f"{table}.csv has no column {sorted(unknown)}; its columns are {', '.join(header)}")
-        writer.writerow([_cell(row.get(col)) for col in header])
-    if text and not text.endswith("\n"):
-        text += "\n"
-    path.write_text(text + out.getvalue(), encoding="utf-8")
-    return path
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple | set):
-        return _data.LIST_SEPARATOR.join(str(v) for v in value)
-    return str(value)

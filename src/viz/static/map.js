@@ -118,8 +118,8 @@
   }
 
   // ---- highlight a neighbourhood
-  var DIM = { background: "#eceef1", border: "#c5c8ce", highlight: { background: "#eceef1", border: "#c5c8ce" },
-              hover: { background: "#eceef1", border: "#c5c8ce" } };
+  var C = data.colours;  // from viz.style
+  var DIM = { background: C.dim.background, border: C.dim.border, highlight: C.dim, hover: C.dim };
   function neighbours(id) {
     var set = {};
     set[id] = true;
@@ -132,16 +132,16 @@
       var o = original[n.id];
       return near[n.id]
         ? { id: n.id, color: o.color, font: o.font }
-        : { id: n.id, color: DIM, font: { color: "#8a8f98" } };
+        : { id: n.id, color: DIM, font: { color: C.dimFont } };
     }));
     edgeSet.update(edges.map(function (e) {
       var on = e.from === id || e.to === id;
-      return { id: e.id, color: on ? "#1b1b1f" : "#dfe1e5", width: on ? 2.4 : 1.2 };
+      return { id: e.id, color: on ? C.edgeOn : C.edgeOff, width: on ? 2.4 : 1.2 };
     }));
   }
   function unhighlight() {
     nodeSet.update(nodes.map(function (n) { return { id: n.id, color: original[n.id].color, font: original[n.id].font }; }));
-    edgeSet.update(edges.map(function (e) { return { id: e.id, color: "#5b5f66", width: 1.4 }; }));
+    edgeSet.update(edges.map(function (e) { return { id: e.id, color: C.edge, width: 1.4 }; }));
   }
 
   // ---- side panel (built with DOM methods only)
@@ -455,12 +455,14 @@
     }
     requestAnimationFrame(function () { document.body.dataset.ready = "1"; });
   });
-  // a picture of the whole map filling the window, for the static PNG
+  // a picture of the whole map filling the window, for the static PNG: body[data-snapshot="1"] once it is drawn
   function snapshot() {
+    document.body.dataset.snapshot = "0";
     document.body.classList.add("snapshot");
     network.setSize("100%", "100%");
-    network.redraw();
     network.fit();
+    network.once("afterDrawing", function () { document.body.dataset.snapshot = "1"; });
+    network.redraw();
   }
   window.immunoviz = { network: network, snapshot: snapshot, nodes: nodeSet, edges: edgeSet, select: select, setStep: setStep,
                        setYear: setYear, state: state };

@@ -1,11 +1,13 @@
-"""The lesson notebooks as pages of the site: executed, then rendered as offline HTML.
+"""The lesson notebooks as pages of the site: run, then rendered as offline HTML.
 
-:func:`execute` runs a notebook top to bottom with nbconvert's
-``ExecutePreprocessor`` in a fresh kernel of this Python, started in the
-notebook's own folder, with ``IMMUNOVIZ_DATA`` pointing at the tables being
-built and ``IMMUNOVIZ_EXPORTS`` at a throw-away folder (so the lessons' own
-exports never land in the project). :func:`render` turns the result into one
-HTML page that opens offline:
+:func:`execute` runs a notebook top to bottom with nbclient in a fresh kernel of
+this Python, started in the notebook's own folder, with ``IMMUNOVIZ_DATA``
+pointing at the tables being built and ``IMMUNOVIZ_EXPORTS`` at a throw-away
+folder (so the lessons' own exports never land in the project). A run is cached
+(:mod:`viz.cache`) by the notebook, the tables and the package code, so a
+notebook whose inputs did not change is not run again.
+
+:func:`render_lesson` turns the result into one HTML page that opens offline:
 
 - nbconvert's ``lab`` template minus everything it would fetch from the web
   (require.js, MathJax, mermaid, the jupyter-widgets manager);
@@ -16,9 +18,9 @@ HTML page that opens offline:
 - widget views dropped (their static HTML rendering stays), links to other
   notebooks pointed at their pages, links into the project folder made plain
   text;
-- a Content-Security-Policy that allows only the page's own scripts (by hash,
-  including those of the maps inside it) and no network, a link back to the
-  index and the "educational material, not medical advice" footer.
+- the Content-Security-Policy of :func:`viz.render.csp` (the page's own scripts,
+  including those of the maps inside it, by hash; no network), a link back to
+  the index and the "educational material, not medical advice" footer.
 
 Both are deterministic: two builds of the same data give the same bytes.
 
@@ -27,9 +29,7 @@ Educational material, not medical advice.
 
 from __future__ import annotations
 
-import base64
 import copy
-import hashlib
 import html
 import os
 import re
@@ -37,13 +37,15 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
-from viz import DISCLAIMER, __version__
+from viz import DISCLAIMER, __version__, cache
+from viz import render as _render
+from viz.notebook import PLOTLYJS_MARK
 from viz.paths import TEMPLATES_DIR
+from viz.tables import COPY_PREFIX
 
-__all__ = ["NotebookError", "NotebookPage", "describe", "execute", "notebook_files", "render", "topic"]
+__all__ = ["NotebookError", "describe", "execute", "jobs", "notebook_files", "render_lesson", "topic"]
 
 #: Seconds one cell may run before the build gives up on it.
 CELL_TIMEOUT = 600
@@ -54,17 +56,6 @@ _TEMPLATE_DIR = TEMPLATES_DIR / "nbconvert"
 
 class NotebookError(Exception):
     """A notebook failed to run or render; the message names it and the failing cell."""
-
-
-@dataclass(frozen=True)
-class NotebookPage:
-    """A rendered lesson: what the site index says about it, and its HTML."""
-
-    id: str  # the file stem, e.g. "02-cancer-immunity-cycle"
-    title: str
-    description: str
-    topic: str
-    html: str
 
 
 def notebook_files(folder: Path | str) -> list[Path]:
@@ -150,13 +141,33 @@ def execute(path: Path | str, *, data_dir: Path | str | None = None, exports_dir
 
     The kernel starts in the notebook's folder. ``data_dir`` and ``exports_dir``
     become ``IMMUNOVIZ_DATA`` and ``IMMUNOVIZ_EXPORTS`` for the kernel; by default
-    its exports go to a temporary folder that is removed afterwards.
+    its exports go to a temporary folder that is removed afterwards. Without
+    ``exports_dir`` (nothing to write), a run is cached by the notebook, every
+    file of the tables and the package code (:mod:`viz.cache`).
     """
+    path = Path(path).resolve()
+    if exports_dir is not None:
+        return _execute(path, data_dir, exports_dir)
+    from viz import data
+
+    folder = Path(data_dir) if data_dir is not None else None
+    tables = data.dataset_files(folder) if folder is not None else []
+    key = cache.fingerprint(
+        [path.read_bytes(), str(folder.resolve()) if folder else "", cache.code_fingerprint()]
+        + [p.read_bytes() for p in tables]
+    )
+    return cache.memory().cache(_execute_cached, ignore=["path", "data_dir"])(path, data_dir, key)
+
+
+def _execute_cached(path: Path, data_dir, key: str):  # joblib keys the cache on ``key`` alone
+    return _execute(path, data_dir, None)
+
+
+def _execute(path: Path, data_dir, exports_dir):
     import nbformat
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
     from nbconvert.preprocessors import ExecutePreprocessor
 
-    path = Path(path).resolve()
     nb = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory(prefix="immunoviz-notebook-") as scratch:
         scratch = Path(scratch)
@@ -173,6 +184,7 @@ def execute(path: Path | str, *, data_dir: Path | str | None = None, exports_dir
             kernel_manager_class=_kernel_manager_class(env, scratch),
             store_widget_state=False,
             record_timing=False,
+            coalesce_streams=True,  # a print loop split into several outputs by timing would change the page
             shutdown_kernel="immediate",
         )
         try:
@@ -193,8 +205,6 @@ def execute(path: Path | str, *, data_dir: Path | str | None = None, exports_dir
 def _stable_text(text: str) -> str:
     """Output text without the random names of temporary folders (the copies the build-your-own
     lesson makes), so two builds give the same page."""
-    from viz.widgets import COPY_PREFIX
-
     if COPY_PREFIX not in text:
         return text
     return re.sub(r"[^\s\"'<>()]*?" + re.escape(COPY_PREFIX) + r"[A-Za-z0-9_]+/", "…/", text)
@@ -202,10 +212,8 @@ def _stable_text(text: str) -> str:
 
 def _clean(nb, *, plotly_src: str | None):
     """A copy fit for a static page: no widget views or plotly JSON, plotly.js from the assets."""
-    from plotly.offline import get_plotlyjs
-
     nb = copy.deepcopy(nb)
-    inline_plotly = "<script>" + get_plotlyjs() + "</script>"
+    inline_plotly = f"<script {PLOTLYJS_MARK}>{_render.plotly_js()}</script>"
     loaded = False
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
@@ -225,7 +233,7 @@ def _clean(nb, *, plotly_src: str | None):
             page = data.get("text/html")
             if isinstance(page, list):
                 page = data["text/html"] = "".join(page)
-            if plotly_src and page and inline_plotly in page:  # plotly activates once per renderer use: keep one
+            if plotly_src and page and inline_plotly in page:  # the kernel inlined plotly.js once: share it
                 shared = "" if loaded else f'<script src="{html.escape(plotly_src)}"></script>'
                 data["text/html"] = page.replace(inline_plotly, shared)
                 loaded = True
@@ -246,23 +254,6 @@ def _inline_scripts(page: str) -> Iterable[str]:
         yield from _inline_scripts(html.unescape(m.group(1)))
 
 
-def _csp(page: str) -> str:
-    hashes = sorted(
-        {
-            "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'"
-            for s in _inline_scripts(page)
-        }
-    )
-    return (
-        "default-src 'none'; "
-        f"script-src 'self' file: {' '.join(hashes)}; "
-        "style-src 'self' file: 'unsafe-inline'; "
-        "img-src 'self' file: data: blob:; "
-        "font-src 'self' file: data:; connect-src 'none'; media-src 'none'; object-src 'none'; "
-        "frame-src 'self' file: data: blob:; worker-src 'none'; form-action 'none'; base-uri 'none'"
-    )
-
-
 def _relink(page: str, notebooks: set[str], home: str) -> str:
     """Links to other notebooks go to their pages; links into the project folder become plain text."""
 
@@ -280,7 +271,7 @@ def _relink(page: str, notebooks: set[str], home: str) -> str:
     return re.sub(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', link, page, flags=re.S)
 
 
-def render(
+def render_lesson(
     nb,
     *,
     name: str,
@@ -311,7 +302,8 @@ def render(
     }
     page, _ = exporter.from_notebook_node(nb, resources=resources)
     page = _relink(page, set(notebooks), home)
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{html.escape(_csp(page))}">'
+    policy = _render.csp(_inline_scripts(page), shared=True, frames=True)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{html.escape(policy)}">'
     page, n = re.subn(r"(<meta charset=\"utf-8\" ?/?>)", lambda m: m.group(1) + "\n" + meta, page, count=1)
     if n != 1:  # pragma: no cover - only with an unexpected nbconvert template
         raise NotebookError(f"{name}: nbconvert's page has no <meta charset>; cannot add the security policy")

@@ -1,0 +1,92 @@
+"""A cache of slow results that depend only on their inputs: joblib's ``Memory`` on disk.
+
+Two things are cached, each keyed by everything it depends on:
+
+- the validated tables (:func:`viz.data.load`), by the bytes of every table and
+  schema file, the folder, and the package code;
+- the lesson notebooks run for the site (:mod:`viz.lessons`), by the notebook,
+  the tables it reads and the package code.
+
+The key always includes :func:`code_fingerprint` (every file of the package and
+the versions of the libraries that shape the output), so a cached result is
+exactly what a fresh run would give: the cache never changes what a build
+produces, it only skips work. ``$IMMUNOVIZ_CACHE`` chooses the folder
+(default: the user's cache folder, e.g. ``~/.cache/immunoviz``); ``off`` turns
+the cache off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections.abc import Iterable
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from viz.paths import PACKAGE_DIR
+
+__all__ = ["cache_dir", "code_fingerprint", "fingerprint", "memory", "trim"]
+
+#: Libraries whose version changes what a build writes.
+LIBRARIES = ("frictionless", "igraph", "jinja2", "nbconvert", "networkx", "numpy", "pandas", "plotly", "pyvis")
+#: When the cache grows past this, the least recently used results are dropped.
+SIZE_LIMIT = "500M"
+
+
+def fingerprint(parts: Iterable[bytes | str]) -> str:
+    """A short sha256 of some parts, each length-prefixed so that no two lists collide.
+
+    Examples
+    --------
+    >>> from viz.cache import fingerprint
+    >>> fingerprint(["ab", "c"]) == fingerprint(["a", "bc"])
+    False
+    """
+    h = hashlib.sha256()
+    for part in parts:
+        raw = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(raw).to_bytes(8, "big"))
+        h.update(raw)
+    return h.hexdigest()[:32]
+
+
+@cache
+def code_fingerprint() -> str:
+    """The package's code, templates and scripts, with Python's and the libraries' versions."""
+    files = sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    parts: list[bytes | str] = [sys.version]
+    for lib in LIBRARIES:
+        try:
+            parts.append(f"{lib}=={metadata.version(lib)}")
+        except metadata.PackageNotFoundError:  # pragma: no cover - every one is a dependency
+            parts.append(f"{lib} missing")
+    for p in files:
+        parts += [p.relative_to(PACKAGE_DIR).as_posix(), p.read_bytes()]
+    return fingerprint(parts)
+
+
+def cache_dir() -> Path | None:
+    """Where results are cached, or ``None`` when ``$IMMUNOVIZ_CACHE`` is ``off``."""
+    where = os.environ.get("IMMUNOVIZ_CACHE", "")
+    if where.lower() in ("off", "0", "no", "false"):
+        return None
+    if where:
+        return Path(where)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("immunoviz", appauthor=False))
+
+
+def memory():
+    """A ``joblib.Memory`` in :func:`cache_dir` (one that caches nothing when the cache is off)."""
+    import joblib
+
+    return joblib.Memory(cache_dir(), verbose=0)
+
+
+def trim() -> None:
+    """Drop the least recently used results once the cache holds more than :data:`SIZE_LIMIT`."""
+    if cache_dir() is not None:
+        memory().reduce_size(bytes_limit=SIZE_LIMIT)

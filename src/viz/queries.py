@@ -1,0 +1,230 @@
+"""Questions asked of the tables: pure functions of a :class:`viz.data.Dataset`.
+
+Maps, charts, explorers and the lessons all ask the same few questions (which
+class a drug belongs to, which family a class is in, when a concept first
+appears, what a story step adds); they are answered here, once. Nothing here
+draws, reads files or writes them.
+
+The therapy hierarchy is read from the data: concepts of the category
+:data:`MODALITY` linked by :data:`IS_A` relations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+__all__ = [
+    "class_members",
+    "first_years",
+    "label",
+    "modality_ancestors",
+    "modality_families",
+    "related_modalities",
+    "story_table",
+    "therapy_tree",
+]
+
+#: The category of therapy classes, and the relation that sorts them into a hierarchy.
+MODALITY = "modality"
+IS_A = "is_a"
+
+
+def label(ds, cid: str) -> str:
+    """The label of a concept (its id if the tables have no such concept).
+
+    Examples
+    --------
+    >>> from viz import data, queries
+    >>> queries.label(data.load(), "pd1")
+    'PD-1'
+    """
+    return str(ds.concepts["label"].get(cid, cid))
+
+
+def first_years(ds) -> dict[str, int]:
+    """Year of the earliest dated event that names each concept (as a concept or modality).
+
+    Examples
+    --------
+    >>> from viz import data, queries
+    >>> queries.first_years(data.load())["ipilimumab"]
+    2010
+    """
+    years: dict[str, int] = {}
+    for named, modality, year in zip(ds.events["concepts"], ds.events["modality"], ds.events["year"], strict=True):
+        ids = [*named, modality] if isinstance(modality, str) else named
+        for cid in ids:
+            years[cid] = min(years.get(cid, int(year)), int(year))
+    return years
+
+
+def _modality_parents(ds) -> dict[str, list[str]]:
+    """``{modality: its direct is_a parents among modalities}``, parents in table order."""
+    mods = set(ds.concepts.index[ds.concepts["category"] == MODALITY])
+    parents: dict[str, list[str]] = {m: [] for m in sorted(mods)}
+    rel = ds.relations
+    for a, kind, b in zip(rel["from"], rel["relation"].astype(str), rel["to"], strict=True):
+        if kind == IS_A and a in mods and b in mods and b not in parents[a]:
+            parents[a].append(b)
+    return parents
+
+
+def modality_ancestors(ds) -> dict[str, set[str]]:
+    """``{modality: every broader modality above it}`` (its is_a ancestors)."""
+    parents = _modality_parents(ds)
+    ancestors: dict[str, set[str]] = {}
+    for m in parents:
+        seen: set[str] = set()
+        todo = list(parents[m])
+        while todo:
+            p = todo.pop()
+            if p not in seen:
+                seen.add(p)
+                todo.extend(parents.get(p, ()))
+        ancestors[m] = seen
+    return ancestors
+
+
+def _root(ds) -> str | None:
+    """The top of the therapy hierarchy: the modality without a parent that has the most classes below it."""
+    ancestors = modality_ancestors(ds)
+    below = {m: sum(m in a for a in ancestors.values()) for m in ancestors}
+    roots = [m for m, a in ancestors.items() if not a and below[m]]
+    return max(sorted(roots), key=lambda m: below[m]) if roots else None
+
+
+def modality_families(ds) -> dict[str, str]:
+    """Map every modality to its family: the class two levels below the top of the hierarchy.
+
+    In our tables the top is cancer immunotherapy, the next level active and
+    passive immunotherapy, and a family is a class just below those, such as
+    ``pd1_inhibitor -> checkpoint_inhibitor`` and ``car_t -> adoptive_cell_therapy``.
+    A modality outside the hierarchy, or too near its top, is its own family.
+
+    Examples
+    --------
+    >>> from viz import data, queries
+    >>> queries.modality_families(data.load())["pd1_inhibitor"]
+    'checkpoint_inhibitor'
+    """
+    parents = _modality_parents(ds)
+    top = _root(ds)
+    families = {}
+    for m in parents:
+        chain = [m]
+        while parents.get(chain[-1]) and parents[chain[-1]][0] not in chain:
+            chain.append(parents[chain[-1]][0])
+        families[m] = chain[-3] if top is not None and chain[-1] == top and len(chain) >= 3 else m
+    return families
+
+
+def related_modalities(ds, therapy: str) -> set[str]:
+    """A therapy class with its ancestors and descendants: PD-1 inhibitors also get what checkpoint inhibitors get."""
+    anc = modality_ancestors(ds)
+    down = {m for m, parents in anc.items() if therapy in parents}
+    return {therapy} | anc.get(therapy, set()) | down
+
+
+def therapy_tree(ds) -> dict[str, dict[str, list[str]]]:
+    """The therapy classes as the tables sort them: ``{family: {class: [its narrower classes]}}``, as labels.
+
+    Families are the classes directly under the top of the hierarchy (active and
+    passive immunotherapy in our tables); each class lists every narrower class
+    below it, at any depth.
+
+    Examples
+    --------
+    >>> from viz import data, queries
+    >>> sorted(queries.therapy_tree(data.load()))
+    ['Active immunotherapy', 'Passive immunotherapy']
+    """
+    anc = modality_ancestors(ds)
+    children: dict[str, set[str]] = {m: set() for m in anc}
+    for m, parents in _modality_parents(ds).items():
+        for p in parents:
+            children[p].add(m)
+
+    def by_label(ids: Iterable[str]) -> list[str]:
+        return sorted(ids, key=lambda c: (label(ds, c).lower(), c))
+
+    top = _root(ds)
+    tree: dict[str, dict[str, list[str]]] = {}
+    for family in by_label(children.get(top, ()) if top else ()):
+        tree[label(ds, family)] = {
+            label(ds, c): [label(ds, d) for d in by_label(m for m, p in anc.items() if c in p)]
+            for c in by_label(children[family])
+        }
+    return tree
+
+
+def class_members(ds, classes: Sequence[str], *, category: str = "drug") -> pd.DataFrame:
+    """The products of some therapy classes, one row each, oldest approval first within a class.
+
+    Columns: ``class`` and ``class_label``; ``id`` and ``label`` of the product;
+    ``targets`` (labels of what it *targets* or *blocks*); ``first_approval``
+    (year of the earliest approval event that names it, or missing). Products
+    are the concepts of ``category`` linked to the class by an is_a relation.
+
+    Examples
+    --------
+    >>> from viz import data, queries
+    >>> drugs = queries.class_members(data.load(), ["ctla4_inhibitor"])
+    >>> drugs.iloc[0]["label"], int(drugs.iloc[0]["first_approval"])
+    ('Ipilimumab', 2011)
+    """
+    rel = ds.relations
+    kinds = rel["relation"].astype(str)
+    approvals = ds.events[ds.events["kind"].astype(str) == "approval"]
+    first: dict[str, int] = {}
+    for year, named in zip(approvals["year"], approvals["concepts"], strict=True):
+        for cid in named:
+            first[cid] = min(first.get(cid, int(year)), int(year))
+    rows = []
+    for cls in classes:
+        members = [m for m in rel.loc[(kinds == IS_A) & (rel["to"] == cls), "from"]]
+        members = [m for m in members if str(ds.concepts.at[m, "category"]) == category]
+        members.sort(key=lambda m: (first.get(m, 10_000), label(ds, m).lower(), m))
+        for m in members:
+            hits = rel.loc[kinds.isin(["targets", "blocks"]) & (rel["from"] == m), "to"]
+            rows.append(
+                {
+                    "class": cls,
+                    "class_label": label(ds, cls),
+                    "id": m,
+                    "label": label(ds, m),
+                    "targets": sorted({label(ds, t) for t in hits}, key=str.lower),
+                    "first_approval": first.get(m),
+                }
+            )
+    frame = pd.DataFrame(rows, columns=["class", "class_label", "id", "label", "targets", "first_approval"])
+    frame["first_approval"] = frame["first_approval"].astype("Int64")
+    return frame
+
+
+def story_table(ds, view: str) -> pd.DataFrame:
+    """The story of a map, one row per step: ``step``, ``caption``, ``concepts`` (ids) and ``labels``.
+
+    The concepts of a step are those that appear at that step, in the order of
+    their category in the legend, then by label.
+
+    Examples
+    --------
+    >>> from viz import data, queries
+    >>> story = queries.story_table(data.load(), "three_es")
+    >>> story.iloc[0]["step"]
+    1
+    """
+    if view not in ds.views.index:
+        raise KeyError(f"no view {view!r}; the views are {', '.join(ds.views['id'])}")
+    steps = ds.steps[ds.steps["view"] == view].sort_values("step")
+    members = ds.view_concepts[ds.view_concepts["view"] == view]
+    cats = ds.concepts["category"]
+    order = {c: i for i, c in enumerate(cats.cat.categories)}
+    rows = []
+    for step, caption in zip(steps["step"], steps["caption"], strict=True):
+        ids = list(members.loc[members["step"] == step, "concept"])
+        ids.sort(key=lambda c: (order[str(cats[c])], label(ds, c).lower(), c))
+        rows.append({"step": int(step), "caption": caption, "concepts": ids, "labels": [label(ds, c) for c in ids]})
+    return pd.DataFrame(rows, columns=["step", "caption", "concepts", "labels"])

@@ -1,0 +1,405 @@
+"""Pages as strings: our Jinja2 templates, one Content-Security-Policy, the map payload.
+
+Nothing here writes a file (:mod:`viz.export` does). Every page is rendered with
+autoescaping on; table text reaches scripts only as JSON inside
+``<script type="application/json">`` with ``<``, ``>`` and ``&`` escaped; every
+page carries a Content-Security-Policy (:func:`csp`) that allows only our own
+scripts (by hash, or from the site's ``assets/`` folder) and no network at all.
+
+A page finds vis-network, plotly.js and our scripts either inlined
+(:data:`INLINE`, one self-contained file) or in a site's shared ``assets/``
+folder (:class:`Assets` with a prefix).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from viz import DISCLAIMER, __version__, style
+from viz.paths import STATIC_DIR, TEMPLATES_DIR, vis_network_assets
+
+__all__ = [
+    "INLINE",
+    "SITE_ASSETS",
+    "Assets",
+    "Script",
+    "csp",
+    "json_for_script",
+    "map_iframe",
+    "map_payload",
+    "render_chart",
+    "render_index",
+    "render_map",
+    "safe_url",
+]
+
+
+# ---------------------------------------------------------------------------
+# escaping
+
+_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def json_for_script(obj) -> str:
+    """JSON that is safe inside ``<script type="application/json">``.
+
+    Compact, with sorted keys (reproducible), and with the characters that could
+    end the script element or start markup written as ``\\uXXXX`` escapes.
+
+    Examples
+    --------
+    >>> from viz.render import json_for_script
+    >>> json_for_script({"b": "</script>", "a": 1})
+    '{"a":1,"b":"\\\\u003c/script\\\\u003e"}'
+    """
+    text = obj if isinstance(obj, str) else json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return re.sub("[<>&\u2028\u2029]", lambda m: _SCRIPT_ESCAPES[m.group()], text)
+
+
+def safe_url(url: object) -> str:
+    """The URL if it is http(s), else ``#``: a second guard after validation.
+
+    Examples
+    --------
+    >>> from viz.render import safe_url
+    >>> safe_url("https://pubmed.ncbi.nlm.nih.gov/23890059/"), safe_url("javascript:alert(1)")
+    ('https://pubmed.ncbi.nlm.nih.gov/23890059/', '#')
+    """
+    text = str(url or "")
+    return text if re.match(r"^https?://[^\s<>\"']+$", text) else "#"
+
+
+# ---------------------------------------------------------------------------
+# assets
+
+
+@cache
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def _static(name: str) -> str:
+    return _read(STATIC_DIR / name)
+
+
+@cache
+def vis_css() -> str:
+    """vis-network's stylesheet without the button images of the editing toolbar we never show."""
+    css = _read(vis_network_assets()[1])
+    rules = re.findall(r"[^{}]+\{[^{}]*\}", css)
+    return "".join(r for r in rules if "url(" not in r)
+
+
+@cache
+def plotly_js() -> str:
+    """The plotly.js bundle that the installed plotly carries."""
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def vis_js() -> str:
+    """The vis-network bundle that the installed pyvis carries."""
+    return _read(vis_network_assets()[0])
+
+
+#: The shared files of a site's ``assets/`` folder: name -> how to make its text.
+SITE_ASSETS: dict[str, Callable[[], str]] = {
+    "vis-network.min.js": vis_js,
+    "vis-network.css": vis_css,
+    "plotly.min.js": plotly_js,
+    "immunoviz.css": lambda: _static("immunoviz.css"),
+    "immunoviz-map.js": lambda: _static("map.js"),
+    "immunoviz-chart.js": lambda: _static("chart.js"),
+    "immunoviz-index.js": lambda: _static("index.js"),
+}
+
+
+def script_hash(text: str) -> str:
+    """The CSP source expression (``'sha256-…'``) that allows one inline script."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+@dataclass(frozen=True)
+class Script:
+    """A script either inlined (``text``) or loaded from the site's assets (``src``)."""
+
+    text: str = ""
+    src: str = ""
+
+
+@dataclass(frozen=True)
+class Assets:
+    """Where a page finds vis-network, plotly.js and our own scripts and styles.
+
+    ``prefix=None`` inlines everything (one self-contained file); a prefix such
+    as ``"../assets/"`` points at the site's shared copies.
+    """
+
+    prefix: str | None = None
+
+    def script(self, name: str) -> Script:
+        if self.prefix is None:
+            return Script(text=SITE_ASSETS[name]().replace("</script", "<\\/script"))
+        return Script(src=self.prefix + name)
+
+    def style(self, name: str) -> dict:
+        if self.prefix is None:
+            return {"text": SITE_ASSETS[name]()}
+        return {"href": self.prefix + name}
+
+
+INLINE = Assets()
+
+
+def csp(inline_scripts: Iterable[str] = (), *, shared: bool = False, frames: bool = False) -> str:
+    """The Content-Security-Policy of a page: its own scripts only, and no network at all.
+
+    Parameters
+    ----------
+    inline_scripts
+        The text of every inline script the page may run (allowed by hash).
+    shared
+        The page also loads scripts from the site's own files (``'self' file:``).
+    frames
+        The page holds ``srcdoc`` iframes (a notebook page with maps): frames of the
+        page's own origin, and the fonts nbconvert's stylesheet embeds, are allowed.
+
+    Examples
+    --------
+    >>> from viz.render import csp
+    >>> csp(["alert(1)"]).split("; ")[1]
+    "script-src 'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"
+    """
+    hashes = sorted({script_hash(s) for s in inline_scripts})
+    script_src = " ".join([*(["'self' file:"] if shared else []), *hashes]) or "'none'"
+    font_src = "'self' file: data:" if frames else "'none'"
+    frame_src = "'self' file: data: blob:" if frames else "'none'"
+    return (
+        "default-src 'none'; "
+        f"script-src {script_src}; "
+        "style-src 'self' file: 'unsafe-inline'; "
+        "img-src 'self' file: data: blob:; "
+        f"font-src {font_src}; connect-src 'none'; media-src 'none'; object-src 'none'; "
+        f"frame-src {frame_src}; worker-src 'none'; form-action 'none'; base-uri 'none'"
+    )
+
+
+@cache
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["script_json"] = lambda obj: Markup(json_for_script(obj))
+    env.filters["safe_url"] = safe_url
+    env.globals.update(
+        disclaimer=DISCLAIMER, immunoviz_version=__version__, glyph_svg=style.glyph_svg, line_svg=style.line_svg
+    )
+    return env
+
+
+def _page(template: str, *, assets: Assets, scripts: list[Script], styles: tuple[str, ...] = (), **context) -> str:
+    sheets = [assets.style(name) for name in (*styles, "immunoviz.css")]
+    policy = csp([s.text for s in scripts if s.text], shared=any(s.src for s in scripts))
+    return _env().get_template(template).render(scripts=scripts, styles=sheets, csp=policy, **context)
+
+
+# ---------------------------------------------------------------------------
+# maps
+
+
+def map_payload(net) -> dict:
+    """What the page script needs, compacted: node and edge styles shared by a
+    category or relation type are stored once instead of on every element."""
+    node_groups = net.vis_options.get("groups", {})
+    nodes = []
+    for n in net.nodes:
+        group = n.get("group", "")
+        base = node_groups.get(group, {})
+        extra = {k: v for k, v in n.items() if k in ("shape", "color", "font", "size") and base.get(k) != v}
+        row = [n["id"], n["label"], group, n["x"], n["y"], n.get("step", 1), n.get("year")]
+        if extra:
+            row.append(extra)
+        nodes.append(row)
+    edge_types: dict[str, dict] = {}
+    index = {n["id"]: i for i, n in enumerate(net.nodes)}
+    edges = []
+    for e in net.edges:
+        rel = e.get("rel", "")
+        look = {k: v for k, v in e.items() if k in ("arrows", "dashes", "color")}
+        base = edge_types.setdefault(rel, look)
+        row = [index[e["from"]], index[e["to"]], rel]
+        extra = {k: v for k, v in look.items() if base.get(k) != v}
+        if extra:
+            row.append(extra)
+        edges.append(row)
+    page = net.page
+    return {
+        "options": {k: v for k, v in net.vis_options.items() if k != "groups"},
+        "nodeGroups": node_groups,
+        "nodes": nodes,
+        "edgeTypes": edge_types,
+        "edges": edges,
+        # empty fields and notes are left out: at 1,000 concepts they were a sixth of the file
+        "concepts": {k: {f: v for f, v in c.items() if v} for k, c in page.get("concepts", {}).items()},
+        "notes": {k: {f: v for f, v in n.items() if v} for k, n in page.get("notes", {}).items() if any(n.values())},
+        "sources": page.get("sources", {}),
+        "categories": page.get("categories", []),
+        "relations": page.get("relations", []),
+        "steps": page.get("steps", []),
+        "replay": page.get("replay", False),
+        "presenter": page.get("presenter", False),
+        "title": page.get("title", ""),
+        "colours": style.MAP_STATES,
+    }
+
+
+def render_map(net, *, assets: Assets = INLINE, image: str | None = None, home: str | None = None) -> str:
+    """The HTML page of a concept map (a string; nothing is written).
+
+    Parameters
+    ----------
+    net
+        A :class:`viz.maps.ConceptMap`.
+    assets
+        :data:`INLINE` for one self-contained file, or the site's shared assets.
+    image
+        Relative path of the map's static picture, used by the print stylesheet.
+    home
+        Relative link back to the site index, if the page is part of a site.
+
+    Examples
+    --------
+    >>> from viz import data, maps, render
+    >>> page = render.render_map(maps.view_map(data.load(), "checkpoints"))
+    >>> page.startswith("<!doctype html>"), "not medical advice" in page
+    (True, True)
+    """
+    scripts = [assets.script("vis-network.min.js"), assets.script("immunoviz-map.js")]
+    page = net.page
+    labels = {n["id"]: n["label"] for n in net.nodes}
+    by_category = []
+    for cat in page.get("categories", []):
+        items = [n for n in net.nodes if n.get("group") == cat["id"]]
+        items.sort(key=lambda n: (n["label"].lower(), n["id"]))
+        by_category.append({**cat, "concepts": items})
+    outgoing: dict[str, list] = {}
+    rel_label = {r["id"]: r["label"] for r in page.get("relations", [])}
+    for e in net.edges:
+        outgoing.setdefault(e["from"], []).append((rel_label.get(e["rel"], e["rel"]), labels[e["to"]], e["to"]))
+    return _page(
+        "map.html",
+        assets=assets,
+        scripts=scripts,
+        styles=("vis-network.css",),
+        page=page,
+        payload=map_payload(net),
+        by_category=by_category,
+        outgoing={k: sorted(v) for k, v in outgoing.items()},
+        image=image,
+        home=home,
+        n_nodes=len(net.nodes),
+        n_edges=len(net.edges),
+        version=page.get("version", ""),
+    )
+
+
+def map_iframe(net, *, height: int = 780) -> str:
+    """HTML of a sandboxed ``<iframe srcdoc>`` showing a map: how a notebook shows it inline.
+
+    The iframe holds the same self-contained page that :func:`render_map` makes: it
+    needs no server, no files beside the notebook and no network, and it works where
+    pyvis's own ``show()`` is blank (VS Code, pyvis issue #116). Its scripts run, but
+    it cannot reach the notebook.
+    """
+    title = escape(net.page.get("title", "Concept map"))
+    return (
+        f'<iframe class="immunoviz-map" title="{title}" srcdoc="{escape(render_map(net))}" '
+        f'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
+        f'style="width:100%;height:{int(height)}px;border:1px solid {style.LINE};border-radius:8px"></iframe>'
+    )
+
+
+# ---------------------------------------------------------------------------
+# charts and the index
+
+
+def figure_json(fig, chart_id: str) -> str:
+    """A figure as JSON with trace uids fixed from ``chart_id`` (plotly.js would draw random ones into SVG)."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    fig = go.Figure(fig)  # a copy
+    for i, trace in enumerate(fig.data):
+        trace.uid = f"{chart_id}-{i}"
+    return pio.to_json(fig, validate=False, pretty=False, remove_uids=False)
+
+
+def render_chart(
+    fig,
+    *,
+    title: str | None = None,
+    description: str = "",
+    chart_id: str = "chart",
+    assets: Assets = INLINE,
+    home: str | None = None,
+    version: str = "",
+) -> str:
+    """The HTML page of a plotly figure, with plotly.js inlined or shared.
+
+    Examples
+    --------
+    >>> from viz import charts, data, render
+    >>> page = render.render_chart(charts.timeline_figure(data.load()), chart_id="timeline")
+    >>> "Plotly.newPlot" in page
+    True
+    """
+    scripts = [assets.script("plotly.min.js"), assets.script("immunoviz-chart.js")]
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    return _page(
+        "chart.html",
+        assets=assets,
+        scripts=scripts,
+        title=title or (fig.layout.title.text or "Chart"),
+        description=description or meta.get("description", ""),
+        summary=meta.get("summary", []),
+        chart_id=f"chart-{chart_id}",
+        figure_json=figure_json(fig, chart_id),
+        home=home,
+        version=version,
+    )
+
+
+def render_index(
+    *, title: str, topics: Mapping[str, list], search: list[dict], version: str, counts: Mapping[str, int]
+) -> str:
+    """The site's index page: a card per page, grouped by topic, and the concept search.
+
+    ``topics`` maps a heading to its entries (objects with ``kind``, ``title``,
+    ``description``, ``topic``, ``href`` and ``image``).
+    """
+    return _page(
+        "index.html",
+        assets=Assets("assets/"),
+        scripts=[Script(src="assets/immunoviz-index.js")],
+        title=title,
+        topics=topics,
+        search=search,
+        version=version,
+        counts=counts,
+    )
