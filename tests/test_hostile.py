@@ -632,13 +632,13 @@ def hostile_dataset(tmp_path_factory):
 
 
 def test_notebook_map_iframe_escapes_every_payload(hostile_dataset, tiny_dataset):
-    from viz import graph, maps, notebook
+    from viz import graph, maps
 
     ds, _placed = hostile_dataset
     checked = 0
     for view in graph.view_ids(ds):
-        clean_outer = Tags(notebook.map_iframe(maps.view_map(tiny_dataset, view)))
-        outer = Tags(notebook.map_iframe(maps.view_map(ds, view)))
+        clean_outer = Tags(render.map_iframe(maps.view_map(tiny_dataset, view)))
+        outer = Tags(render.map_iframe(maps.view_map(ds, view)))
         assert outer.tags == clean_outer.tags == Counter({"iframe": 1}), outer.tags
         assert [a[1] for a in outer.attrs] == [a[1] for a in clean_outer.attrs], "no attribute added to the iframe"
         attrs = {k: v for _, k, v in outer.attrs}
@@ -863,8 +863,14 @@ def test_build_subprocess_reports_data_errors_without_traceback(tiny_copy, tmp_p
 
 @pytest.fixture
 def previous_site(tmp_path):
+    """A site built from an older version of the tables: every page of the rebuild is rewritten
+    (files whose bytes do not change are linked from the previous site, not written)."""
+    older = tmp_path / "older"
+    shutil.copytree(TINY, older)
+    package = older / "datapackage.json"
+    package.write_text(package.read_text(encoding="utf-8").replace('"version": "0.1.0"', '"version": "0.0.9"'))
     out = tmp_path / "out" / "site"
-    assert run_main(["build", "--data", str(TINY), "--out", str(out), "--no-images"])[0] == 0
+    assert run_main(["build", "--data", str(older), "--out", str(out), "--no-images"])[0] == 0
     return out
 
 
@@ -873,7 +879,7 @@ def count_replaces(monkeypatch, tmp_path) -> int:
     real = os.replace
     monkeypatch.setattr(export.os, "replace", lambda a, b: (calls.append(1), real(a, b))[1])
     out = tmp_path / "count" / "site"
-    assert run_main(["build", "--data", str(TINY), "--out", str(out), "--no-images"])[0] == 0
+    shutil.copytree(tmp_path / "out" / "site", out)  # the previous site, from the older tables
     calls.clear()  # count a rebuild over an existing site: it moves the old one away too
     assert run_main(["build", "--data", str(TINY), "--out", str(out), "--no-images"])[0] == 0
     monkeypatch.setattr(export.os, "replace", real)
