@@ -9,7 +9,7 @@ OUT ?= site
 PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input -q
 
 .DEFAULT_GOAL := help
-.PHONY: help site test validate lab bench clean
+.PHONY: help site test check validate lab bench clean
 
 help: ## list the targets with what they do
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -29,9 +29,13 @@ $(VENV)/.stamp-dev: pyproject.toml | $(BIN)/python
 site: $(VENV)/.stamp-run ## build the offline site of maps and charts into site/ (sets up .venv first)
 	$(BIN)/immunoviz build --data $(DATA) --out $(OUT)
 
-test: $(VENV)/.stamp-dev ## lint, then run every test: unit, data, notebooks (nbval) and browser
+test: $(VENV)/.stamp-dev ## lint, then run every test: unit, data, docstrings, notebooks (nbval) and browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest
+
+check: $(VENV)/.stamp-dev ## the quick edit-test loop: lint and the unit tests (no browser, no notebooks, no site build)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest -q -m "not browser and not slow" src/viz tests
 
 validate: $(VENV)/.stamp-run ## check the tables in data/ and list every problem
 	$(BIN)/immunoviz validate --data $(DATA)

@@ -21,6 +21,18 @@ FIXTURES = Path(__file__).parent / "fixtures"
 TINY = FIXTURES / "tiny"
 
 
+def pytest_collection_modifyitems(items):
+    """Tests that open Chromium are ``browser`` tests; those that build the whole site, run notebooks or many
+    Hypothesis examples are ``slow``: ``make check`` leaves both out."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & {"chromium", "offline_page"}:
+            item.add_marker(pytest.mark.browser)
+        many = getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+        if fixtures & {"site", "clean_looks"} or item.path.suffix == ".ipynb" or many:
+            item.add_marker(pytest.mark.slow)
+
+
 def browser_required() -> bool:
     """In CI a missing browser is a failure, not a skip."""
     return os.environ.get("IMMUNOVIZ_REQUIRE_BROWSER") == "1" or os.environ.get("CI", "").lower() == "true"

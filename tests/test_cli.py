@@ -1,58 +1,78 @@
-"""The command line: exit codes 0 / 1 / 2, one clear line for user errors, never a traceback."""
+"""The command line: exit codes 0 / 1 / 2, one clear line for user errors, never a traceback.
+
+Most tests call ``viz.cli.main`` in this process (quick); one runs the installed command in a
+subprocess, to check the process boundary itself: the entry point, exit code and streams.
+"""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+from viz.cli import main
 
-def immunoviz(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "viz.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=300
-    )
+
+def immunoviz(capsys, *args: str) -> tuple[int, str, str]:
+    """Run the command line in this process: ``(exit code, stdout, stderr)``."""
+    try:
+        code = main(list(args))
+    except SystemExit as exc:  # argparse: --help, --version and wrong usage
+        code = exc.code if isinstance(exc.code, int) else 1
+    out = capsys.readouterr()
+    return code, out.out, out.err
 
 
 @pytest.mark.parametrize("command", [[], ["validate"], ["build"], ["map"], ["timeline"]])
-def test_help_for_every_command(command):
-    result = immunoviz(*command, "--help")
-    assert result.returncode == 0
-    assert "usage: immunoviz" in result.stdout
+def test_help_for_every_command(capsys, command):
+    code, out, _ = immunoviz(capsys, *command, "--help")
+    assert code == 0
+    assert "usage: immunoviz" in out
 
 
-def test_wrong_usage_exits_2():
-    assert immunoviz("frobnicate").returncode == 2
-    assert immunoviz("build", "--nope").returncode == 2
-    assert immunoviz().returncode == 2
+def test_wrong_usage_exits_2(capsys):
+    assert immunoviz(capsys, "frobnicate")[0] == 2
+    assert immunoviz(capsys, "build", "--nope")[0] == 2
+    assert immunoviz(capsys)[0] == 2
 
 
-def test_missing_data_folder_is_a_user_error(tmp_path):
-    result = immunoviz("build", "--data", str(tmp_path / "nope"), "--out", str(tmp_path / "site"))
-    assert result.returncode == 1
-    assert "no such data folder" in result.stderr and "Traceback" not in result.stderr
+def test_missing_data_folder_is_a_user_error(capsys, tmp_path):
+    code, _, err = immunoviz(capsys, "build", "--data", str(tmp_path / "nope"), "--out", str(tmp_path / "site"))
+    assert code == 1
+    assert "no such data folder" in err and "Traceback" not in err
     assert not (tmp_path / "site").exists()
 
 
-def test_map_writes_one_self_contained_file(tmp_path, tiny_copy):
+def test_map_writes_one_self_contained_file(capsys, tmp_path, tiny_copy):
     out = tmp_path / "m.html"
-    result = immunoviz("map", "checkpoints", "--data", str(tiny_copy), "--out", str(out), "--presenter")
-    assert result.returncode == 0, result.stderr
+    code, _, err = immunoviz(capsys, "map", "checkpoints", "--data", str(tiny_copy), "--out", str(out), "--presenter")
+    assert code == 0, err
     html = out.read_text(encoding="utf-8")
     assert "vis.Network" in html and '<script src="' not in html
     assert "presenter" in html.split("<body", 1)[1].split(">", 1)[0]
     assert not (tmp_path / "lib").exists() and not (tiny_copy.parent / "lib").exists(), "no lib/ folder, unlike pyvis"
 
 
-def test_map_unknown_view_lists_the_views(tiny_copy, tmp_path):
-    result = immunoviz("map", "nope", "--data", str(tiny_copy), "--out", str(tmp_path / "x.html"))
-    assert result.returncode == 1
-    assert result.stderr.strip() == "immunoviz: error: no view 'nope'; the views are: checkpoints, everything"
+def test_map_unknown_view_lists_the_views(capsys, tiny_copy, tmp_path):
+    code, _, err = immunoviz(capsys, "map", "nope", "--data", str(tiny_copy), "--out", str(tmp_path / "x.html"))
+    assert code == 1
+    assert err.strip() == "immunoviz: error: no view 'nope'; the views are: checkpoints, everything"
 
 
-def test_timeline_writes_one_file(tiny_copy, tmp_path):
+def test_timeline_writes_one_file(capsys, tiny_copy, tmp_path):
     out = tmp_path / "t.html"
-    result = immunoviz("timeline", "--data", str(tiny_copy), "--out", str(out))
-    assert result.returncode == 0, result.stderr
+    code, _, err = immunoviz(capsys, "timeline", "--data", str(tiny_copy), "--out", str(out))
+    assert code == 0, err
     html = out.read_text(encoding="utf-8")
     assert "Plotly.newPlot" in html and '<script src="' not in html
+
+
+def test_the_installed_command_reports_a_data_error_without_traceback(tiny_copy):
+    """The process boundary: the console script runs, prints the problem on stderr and exits 1."""
+    (tiny_copy / "views.csv").write_text("id\n", encoding="utf-8")
+    command = Path(sys.executable).with_name("immunoviz")
+    result = subprocess.run([command, "validate", "--data", tiny_copy], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stderr
+    assert "views.csv" in result.stderr and "Traceback" not in result.stderr and result.stdout == ""

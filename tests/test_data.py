@@ -6,7 +6,6 @@ import csv
 import io
 import re
 import subprocess
-import sys
 
 import pandas as pd
 import pytest
@@ -35,10 +34,17 @@ def problems_text(folder) -> list[str]:
     return [str(p) for p in data.validate(folder)]
 
 
-def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "viz.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=120
-    )
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """``immunoviz ARGS`` in this process (tests/test_cli.py checks the installed command itself)."""
+    import contextlib
+    import io
+
+    from viz.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 # ---------------------------------------------------------------------------
