@@ -79,46 +79,68 @@ def test_circular_layout_stretches_the_ring_to_the_screen():
     assert order == [f"s{i}" for i in (2, 3, 4, 5, 6, 7, 0, 1)], "still clockwise, s0 at the top"
 
 
-def _overlaps(pos, boxes):
-    """Pairs of nodes whose label boxes (centred ``dy`` below the node) overlap."""
-    nodes = sorted(pos, key=str)
-    centre = {n: (pos[n][0], pos[n][1] + boxes[n].dy) for n in nodes}
-    return [
-        (a, b)
-        for i, a in enumerate(nodes)
-        for b in nodes[i + 1 :]
-        if abs(centre[a][0] - centre[b][0]) < (boxes[a].w + boxes[b].w) / 2 - 1
-        and abs(centre[a][1] - centre[b][1]) < (boxes[a].h + boxes[b].h) / 2 - 1
-    ]
+#: Crossings of the straight edges that Graphviz dot draws on the same graphs (its own layering), as
+#: measured in issue 13; every layered or circular map must cross no more. The maps other than
+#: "everything" crossed 931 times together before; they must cross at most half as often.
+DOT_CROSSINGS = {
+    "landscape": 13,
+    "resistance": 28,
+    "three_es": 47,
+    "cycle": 74,
+    "side_effects": 197,
+    "checkpoint_drugs": 41,
+}
+TOTAL_BUDGET = 465
 
 
-def test_shipped_views_are_readable_when_fitted_to_a_screen(dataset):
-    """A lecturer opens a map and reads it without zooming: at the zoom that fits the
-    whole view to the canvas, labels stay well above vis-network's 5-pixel cut-off
-    (below it vis-network draws no label at all) and no two labels overlap."""
-    from viz.maps import FONT_SIZE
+def test_maps_cross_no_more_edges_than_dot(dataset):
+    counts = {}
+    for view in graph.view_ids(dataset):
+        if view == "everything":
+            continue
+        g = graph.drawn(graph.view_graph(dataset, view))
+        pos = layout.view_layout(g)
+        counts[view] = layout.crossings(pos, g.edges(), layout.edge_curves(g, pos))
+    print(f"\n[crossings] {counts} total {sum(counts.values())}")
+    worse = {v: (counts[v], budget) for v, budget in DOT_CROSSINGS.items() if counts[v] > budget}
+    assert worse == {}, "maps that cross more edges than dot does: (ours, dot)"
+    assert sum(counts.values()) <= TOTAL_BUDGET
 
+
+def test_shipped_views_are_readable_when_fitted_to_a_projector(dataset):
+    """A lecturer opens a map and reads it without zooming: fitted to the map area a 1280 x 720
+    projector leaves in presenter mode, labels are at least 12 px high and no two nodes or labels overlap."""
     for view in graph.view_ids(dataset):
         g = graph.view_graph(dataset, view)
-        if len(g) > 60:  # the map of everything is for zooming into
+        if view == "everything":  # the map of everything opens on its hubs (a browser test checks it)
             continue
         pos = layout.view_layout(g)
-        boxes = layout.label_boxes(g)
-        px = FONT_SIZE * layout.fit_scale(pos, boxes)
-        assert px >= 8, f"{view}: labels would be {px:.1f} px on a {layout.CANVAS} canvas"
-        assert _overlaps(pos, boxes) == [], view
+        boxes = layout.node_boxes(g, layout.label_sides(g, pos))
+        px = layout.FONT * layout.fit_scale(pos, boxes)
+        assert px >= 12, f"{view}: labels would be {px:.1f} px on a {layout.CANVAS} canvas"
+        assert layout.overlaps(pos, boxes) == [], view
 
 
-def test_layered_layout_folds_a_tall_column_into_a_screen_shape():
+def test_layered_layout_untangles_a_crossing():
+    """Two columns linked crosswise in the order the names suggest: the layout finds the order that crosses nothing."""
     g = nx.Graph()
-    g.add_node("root", rank=0, label="Root")
-    for i in range(40):
-        g.add_node(f"leaf{i:02d}", rank=1, label=f"Leaf {i}")
-        g.add_edge("root", f"leaf{i:02d}")
+    for n in ("a1", "a2", "a3"):
+        g.add_node(n, rank=0, label=n)
+    for n in ("b1", "b2", "b3"):
+        g.add_node(n, rank=1, label=n)
+    g.add_edges_from([("a1", "b3"), ("a2", "b1"), ("a3", "b2")])
     pos = layout.layered_layout(g)
-    xs = {round(pos[f"leaf{i:02d}"][0]) for i in range(40)}
-    assert len(xs) > 1, "40 leaves in one column would be a thin strip"
-    boxes = layout.label_boxes(g)
-    one_column = {n: (0.0 if n == "root" else 200.0, 0.0 if n == "root" else i * 60.0) for i, n in enumerate(pos)}
-    assert layout.fit_scale(pos, boxes) > 1.5 * layout.fit_scale(one_column, boxes)
-    assert _overlaps(pos, boxes) == []
+    assert layout.crossings(pos, g.edges()) == 0
+    assert layout.overlaps(pos, layout.node_boxes(g, dict.fromkeys(g, "right"))) == []
+
+
+def test_crossings_count_curves_and_ignore_shared_ends():
+    pos = {"a": (0.0, 0.0), "b": (0.0, 100.0), "c": (-60.0, 50.0), "d": (60.0, 50.0)}
+    assert layout.crossings(pos, [("a", "b"), ("c", "d")]) == 1
+    assert layout.crossings(pos, [("a", "b"), ("a", "d")]) == 0, "edges that share an end do not cross"
+    bend = layout._bend(pos["a"], pos["b"])  # a link within one column bows out to the left
+    assert layout.curve_via(pos["a"], pos["b"], bend)[0] < 0
+    near = {**pos, "c": (-10.0, 50.0)}  # the bow passes left of c: c-d no longer crosses a-b
+    assert layout.crossings(near, [("a", "b"), ("c", "d")]) == 1
+    assert layout.crossings(near, [("a", "b"), ("c", "d")], {("a", "b"): bend}) == 0
+    assert layout.crossings(pos, [("a", "b"), ("c", "d")], {("a", "b"): bend}) == 1

@@ -70,7 +70,18 @@ TABLES = (
 )
 #: Cells holding several ids or names, separated by ``;``.
 LIST_FIELDS = frozenset(
-    {"sources", "concepts", "aliases", "affects", "strategies", "guides", "therapies", "classes", "genes"}
+    {
+        "sources",
+        "concepts",
+        "aliases",
+        "affects",
+        "strategies",
+        "guides",
+        "therapies",
+        "classes",
+        "genes",
+        "hide_relations",
+    }
 )
 #: Which table the ids of a list field (or a single-id field) must come from.
 ID_REFERENCES = {
@@ -80,6 +91,7 @@ ID_REFERENCES = {
     "strategies": "concepts",
     "guides": "concepts",
     "therapies": "concepts",
+    "hide_relations": "relation_types",
 }
 LIST_SEPARATOR = ";"
 #: No cell may be longer than this; a longer one would make pages sluggish.
@@ -411,12 +423,10 @@ class _Reader:
             return None
         header = [h.strip() for h in rows[0]]
         ok = True
+        required = {f["name"] for f in self.schemas[name]["fields"] if f.get("constraints", {}).get("required")}
         for col in fields:
-            if col not in header:
-                required = any(
-                    f["name"] == col and f.get("constraints", {}).get("required") for f in self.schemas[name]["fields"]
-                )
-                self.add(name, 1, col, f"missing {'required ' if required else ''}column '{col}'", header_hint)
+            if col not in header and col in required:  # an optional column may be left out: its cells are empty
+                self.add(name, 1, col, f"missing required column '{col}'", header_hint)
                 ok = False
         for col in header:
             if col not in fields:
@@ -455,8 +465,8 @@ class _Reader:
         if not ok:
             self.broken.add(name)
             return None
-        index = [header.index(col) for col in fields]
-        return [[r[0], *(r[i + 1] for i in index)] for r in body]
+        index = [header.index(col) if col in header else None for col in fields]
+        return [[r[0], *(r[i + 1] if i is not None else "" for i in index)] for r in body]
 
     # -- pass 2: Frictionless
     def frictionless(self, texts: dict[str, list[list]]) -> None:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from viz.queries import first_years
 
-__all__ = ["concept_graph", "view_graph", "view_ids"]
+__all__ = ["concept_graph", "drawn", "view_graph", "view_ids"]
 
 
 def concept_graph(ds) -> nx.MultiDiGraph:
@@ -56,6 +56,13 @@ def _plain(value):
     return value if isinstance(value, str | int | float | bool) else str(value)
 
 
+def drawn(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The graph without the edges its view does not draw (a read-only view of ``g``)."""
+    if not any(hidden for *_, hidden in g.edges(data="hidden")):
+        return g
+    return nx.subgraph_view(g, filter_edge=lambda a, b, k: not g.edges[a, b, k].get("hidden"))
+
+
 def view_ids(ds) -> list[str]:
     """The view ids in site order."""
     return list(ds.views["id"])
@@ -65,9 +72,10 @@ def view_graph(ds, view: str, *, graph: nx.MultiDiGraph | None = None) -> nx.Mul
     """Return the part of the concept graph that one view shows.
 
     The graph attributes hold the view's ``title``, ``intro``, ``layout``,
-    ``topic``, ``replay`` flag and ``steps`` (a list of captions, step 1
-    first). Each node gets its ``step`` (when it appears in the story) and
-    ``rank`` (its column or ring position, or ``None``).
+    ``topic``, ``replay`` flag, ``hide_relations`` and ``steps`` (a list of
+    captions, step 1 first). Each node gets its ``step`` (when it appears in the
+    story) and ``rank`` (its column or ring position, or ``None``); an edge of a
+    relation type the view hides gets ``hidden=True`` (see :func:`drawn`).
     """
     if view not in set(ds.views["id"]):
         raise KeyError(f"no view {view!r}; the views are {', '.join(view_ids(ds))}")
@@ -86,6 +94,10 @@ def view_graph(ds, view: str, *, graph: nx.MultiDiGraph | None = None) -> nx.Mul
             c: (None if pd.isna(r) else int(r)) for c, r in zip(members["concept"], members["rank"], strict=True)
         }
     g = nx.MultiDiGraph(full.subgraph(nodes))
+    hide = set(spec["hide_relations"]) if isinstance(spec["hide_relations"], tuple | list) else set()
+    for _, _, key, attrs in g.edges(keys=True, data=True):
+        if key in hide:
+            attrs["hidden"] = True  # not drawn on this map; the panel and the text version still list it
     for n in g.nodes:
         g.nodes[n]["step"] = step_of.get(n, 1)
         g.nodes[n]["rank"] = rank_of.get(n)
@@ -101,6 +113,7 @@ def view_graph(ds, view: str, *, graph: nx.MultiDiGraph | None = None) -> nx.Mul
         topic=spec["topic"],
         layout=str(spec["layout"]),
         replay=bool(spec["replay"]),
+        hide_relations=sorted(hide),
         steps=captions,
         version=ds.version,
     )

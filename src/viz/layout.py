@@ -1,8 +1,22 @@
-"""Positions for concept graphs: pure, seeded ``*_layout`` functions.
+"""Positions for concept graphs: pure, seeded ``*_layout`` functions, and how readable they are.
 
-Every function takes a networkx graph and returns ``{node: (x, y)}`` in screen
-units (y grows downwards, as on a canvas). The same graph and seed always give
-the same positions, whatever the hash seed of the process.
+Every ``*_layout`` function takes a networkx graph and returns ``{node: (x, y)}``
+in screen units (y grows downwards, as on a canvas). The same graph and seed
+always give the same positions, whatever the hash seed of the process.
+
+- :func:`layered_layout` puts the data's ranks in columns, left to right, and
+  orders each column with igraph's Sugiyama layout (crossing reduction by the
+  barycentre heuristic), keeping the ordering that crosses fewest edges;
+- :func:`circular_layout` keeps ranked nodes on a ring in rank order (the steps
+  of the cancer-immunity cycle) and orders the rest around it, each beside the
+  steps it links to, with the fewest crossings;
+- :func:`force_layout` is igraph's Fruchterman-Reingold, then overlap removal
+  on the boxes of the nodes and their labels.
+
+Labels are part of the layout: a node is drawn as its category's glyph with the
+label beside it (:data:`SIDES`), or as a shape that holds its label. The
+:class:`Box` of a node says how much room both take; :func:`overlaps`,
+:func:`crossings` and :func:`fit_scale` measure a layout as a reader sees it.
 """
 
 from __future__ import annotations
@@ -11,53 +25,639 @@ import itertools
 import math
 import random
 from collections import defaultdict
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from typing import NamedTuple
 
 import networkx as nx
+import numpy as np
 
 __all__ = [
     "CANVAS",
+    "FONT",
+    "GLYPH",
     "LABEL_WIDTH",
-    "SPACING",
+    "SIDES",
     "Box",
     "circular_layout",
+    "crossings",
     "fit_scale",
     "force_layout",
     "label_box",
-    "label_boxes",
+    "label_sides",
     "layered_layout",
+    "node_boxes",
+    "overlaps",
     "remove_overlaps",
     "view_layout",
+    "wrap",
 ]
 
 Positions = dict[Hashable, tuple[float, float]]
 
-#: Distance in screen units between neighbouring nodes; labels need room.
-SPACING = 140.0
-#: The map canvas a layout is shaped for: about what a 1280 x 800 projector or a laptop leaves for it.
-CANVAS = (900.0, 620.0)
-#: Labels wrap at this width (vis-network's widthConstraint), in screen units.
-LABEL_WIDTH = 180.0
+#: Label size, glyph radius and the width at which labels wrap, in layout units. On screen a label
+#: is ``FONT x zoom`` pixels high, so a layout is readable when it fits the screen at a zoom near 1.
+FONT = 15.0
+GLYPH = 9.0
+LABEL_WIDTH = 170.0
+#: Line height, in ems.
+LEADING = 1.25
+#: The map a layout is shaped for: what a 1280 x 720 projector leaves for it in presenter mode.
+CANVAS = (1250.0, 600.0)
+#: Where a node's label goes: in its shape, or beside its glyph.
+SIDES = ("inside", "right", "left", "below")
+#: vis-network shapes that hold their label (the others are glyphs with the label beside them).
+LABEL_INSIDE = frozenset({"box", "dashedBox", "ellipse", "circle", "database", "text"})
+#: Gap between a glyph and its label, between two columns, and between two rows.
+LABEL_GAP = 5.0
+COLUMN_GAP = 56.0
+ROW_GAP = 7.0
+
+# Average advance of characters in a sans-serif font, in ems: narrow, wide, capitals, the rest.
+_NARROW = frozenset("iljtfI.,:;'!|()[] ")
+_WIDE = frozenset("mwMW@%")
+
+
+def text_width(text: str, font: float = FONT) -> float:
+    """About how wide ``text`` is drawn in a sans-serif font of ``font`` units (no browser needed)."""
+    ems = 0.0
+    for ch in text:
+        if ch in _NARROW:
+            ems += 0.3
+        elif ch in _WIDE:
+            ems += 0.85
+        elif ch.isupper() or ch.isdigit():
+            ems += 0.64
+        else:
+            ems += 0.53
+    return ems * font
+
+
+def wrap(label: str, max_width: float = LABEL_WIDTH, font: float = FONT) -> list[str]:
+    """The lines a label is drawn in: words wrapped at ``max_width`` (a long word gets a line of its own).
+
+    Examples
+    --------
+    >>> from viz.layout import wrap
+    >>> wrap("Tumour-infiltrating lymphocyte therapy")
+    ['Tumour-infiltrating', 'lymphocyte therapy']
+    """
+    lines: list[str] = []
+    for word in label.split():
+        if lines and text_width(lines[-1] + " " + word, font) <= max_width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+class Box(NamedTuple):
+    """The room a node and its label take, in layout units: width, height, and where the
+    box's centre lies relative to the node's position (a label beside a glyph pulls it over)."""
+
+    w: float
+    h: float
+    dx: float = 0.0
+    dy: float = 0.0
+
+
+def label_box(
+    label: str,
+    *,
+    shape: str = "dot",
+    side: str = "below",
+    width: float = LABEL_WIDTH,
+    font: float = FONT,
+    size: float = GLYPH,
+) -> Box:
+    """The :class:`Box` of a node drawn as ``shape`` with its label at ``side``.
+
+    Examples
+    --------
+    >>> from viz.layout import label_box
+    >>> box = label_box("PD-1", shape="diamond", side="right")
+    >>> box.dx > 0 and box.h < 2 * box.w
+    True
+    """
+    lines = wrap(label, width, font)
+    tw = max(text_width(line, font) for line in lines)
+    th = LEADING * font * len(lines)
+    if shape in LABEL_INSIDE or side == "inside":
+        w, h = tw + 16.0, th + 12.0  # vis-network's margin around the text
+        if shape == "ellipse":
+            w, h = w * 1.2, h * 1.2
+        elif shape == "database":
+            h += 12.0
+        elif shape == "circle":
+            w = h = max(w, h)
+        return Box(w, h)
+    glyph = 2.0 * size
+    if side in ("right", "left"):
+        w = glyph + LABEL_GAP + tw
+        return Box(w, max(glyph, th), (w / 2 - size) * (1 if side == "right" else -1), 0.0)
+    h = glyph + LABEL_GAP + th
+    return Box(max(glyph, tw), h, 0.0, h / 2 - size)
+
+
+def label_sides(g: nx.Graph, pos: Positions) -> dict:
+    """Where each node's label goes, for the layout the view asks for.
+
+    A shape that holds its label keeps it inside. On a layered map the label goes to
+    the right of the glyph (columns read left to right); on a ring it points away
+    from the centre; elsewhere it hangs below the glyph.
+    """
+    kind = g.graph.get("layout", "force")
+    sides = {}
+    cx = (min(x for x, _ in pos.values()) + max(x for x, _ in pos.values())) / 2 if pos else 0.0
+    for n, shape in g.nodes(data="shape"):
+        if shape in LABEL_INSIDE:
+            sides[n] = "inside"
+        elif kind == "layered":
+            sides[n] = "right"
+        elif kind == "circular":
+            x = pos[n][0]
+            sides[n] = "below" if abs(x - cx) < 1.0 else ("right" if x > cx else "left")
+        else:
+            sides[n] = "below"
+    return sides
+
+
+def node_boxes(g: nx.Graph, sides: Mapping, *, width: float | None = None) -> dict:
+    """:func:`label_box` of every node of ``g``, from its ``label`` and ``shape``, its side and the map's
+    :func:`wrap_width`."""
+    width = wrap_width(g) if width is None else width
+    return {
+        n: label_box(a.get("label", str(n)), shape=a.get("shape", "dot"), side=sides.get(n, "below"), width=width)
+        for n, a in g.nodes(data=True)
+    }
+
+
+def wrap_width(g: nx.Graph) -> float:
+    """Where the labels of a map wrap: on a layered map with few columns, wider than :data:`LABEL_WIDTH`
+    (the columns share the width of the screen), so that a tall column needs fewer lines."""
+    if g.graph.get("layout") != "layered":
+        return LABEL_WIDTH
+    columns = len({r for _, r in g.nodes(data="rank")}) or 1
+    room = CANVAS[0] / columns - COLUMN_GAP - 2 * GLYPH - LABEL_GAP
+    return float(min(2 * LABEL_WIDTH, max(LABEL_WIDTH, 10 * (room // 10))))
+
+
+# ---------------------------------------------------------------------------
+# measures
+
+
+#: How much a curved edge bows out (vis-network's ``smooth.roundness``).
+ROUNDNESS = 0.35
+
+
+def curve_via(a: tuple[float, float], b: tuple[float, float], kind: str, roundness: float = ROUNDNESS):
+    """The control point of vis-network's ``curvedCW`` / ``curvedCCW`` edge from ``a`` to ``b``
+    (the same formula as vis-network 9.1's ``_getViaCoordinates``)."""
+    ox, oy = b[0] - a[0], a[1] - b[1]
+    length = math.hypot(ox, oy)
+    k = 0.5 * roundness + 0.5
+    turn = (0.5 * roundness + 0.5) if kind == "curvedCW" else (0.5 * -roundness + 0.5)
+    g = (math.atan2(oy, ox) + turn * math.pi) % (2 * math.pi)
+    return (a[0] + k * length * math.sin(g), a[1] + k * length * math.cos(g))
+
+
+def edge_curves(g: nx.Graph, pos: Positions) -> dict:
+    """``{(a, b): "curvedCW" | "curvedCCW"}`` for the edges drawn curved: on a layered map (the only
+    layout with any), the links between two nodes of one column bow out to the left, away from the
+    labels on the right."""
+    if g.graph.get("layout", "layered") != "layered":
+        return {}
+    return {(a, b): kind for a, b in g.edges() if (kind := _bend(pos[a], pos[b]))}
+
+
+def _bend(p: tuple[float, float], q: tuple[float, float]) -> str | None:
+    """How an edge between two nodes of one column bows out to the left; ``None`` for other edges."""
+    if p == q or abs(p[0] - q[0]) >= 1.0:
+        return None
+    return min(("curvedCW", "curvedCCW"), key=lambda k: curve_via(p, q, k)[0])
+
+
+_STEPS = 8
+
+
+def _polyline(p, q, via, steps: int = _STEPS) -> list[tuple[float, float]]:
+    if via is None:
+        return [p, q]
+    return [
+        (
+            (1 - t) ** 2 * p[0] + 2 * (1 - t) * t * via[0] + t * t * q[0],
+            (1 - t) ** 2 * p[1] + 2 * (1 - t) * t * via[1] + t * t * q[1],
+        )
+        for t in (i / steps for i in range(steps + 1))
+    ]
+
+
+def _orient(a, b, c):
+    """Sign of the turn a -> b -> c for every pair (segment i of a, b; point j of c)."""
+    v = (b[:, None, 0] - a[:, None, 0]) * (c[None, :, 1] - a[:, None, 1]) - (b[:, None, 1] - a[:, None, 1]) * (
+        c[None, :, 0] - a[:, None, 0]
+    )
+    return np.sign(np.where(np.abs(v) < 1e-9, 0.0, v))
+
+
+class _Drawing:
+    """The edges of a drawing as line segments (a curved edge as :data:`_STEPS` of them, a straight one as
+    one), to count crossings, and to count them again cheaply after a few nodes moved. An edge keeps the
+    number of segments it starts with: an edge that may bend later must start bent."""
+
+    def __init__(self, pos: Positions, edges: Iterable[tuple], curves: Mapping | None = None):
+        self.pos = dict(pos)
+        self.curves = dict(curves or {})
+        links: dict[tuple, tuple] = {}
+        for a, b, *_ in edges:
+            if a != b and a in pos and b in pos:
+                links.setdefault(tuple(sorted((str(a), str(b)))), (a, b))
+        self.links = list(links.values())
+        self.touching: dict = defaultdict(list)
+        for k, (a, b) in enumerate(self.links):
+            self.touching[a].append(k)
+            self.touching[b].append(k)
+        n = len(self.links)
+        sizes = [_STEPS if self._kind(k) else 1 for k in range(n)]
+        self.start = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
+        self.segs = np.zeros((int(self.start[-1]), 4))
+        self.owner = np.repeat(np.arange(n), sizes)
+        ends = [set(link) for link in self.links]
+        self.apart = np.array([[not (ends[i] & ends[j]) for j in range(n)] for i in range(n)], dtype=bool)
+        for k in range(n):
+            self._line(k)
+
+    def _kind(self, k: int) -> str | None:
+        a, b = self.links[k]
+        return self.curves.get((a, b)) or self.curves.get((b, a))
+
+    def _line(self, k: int) -> None:
+        a, b = self.links[k]
+        kind = self._kind(k)
+        via = None
+        if kind:
+            p, q = (self.pos[a], self.pos[b]) if (a, b) in self.curves else (self.pos[b], self.pos[a])
+            via = curve_via(p, q, kind)
+        pts = _polyline(self.pos[a], self.pos[b], via, _STEPS)
+        rows = np.array([(*pts[i], *pts[i + 1]) for i in range(len(pts) - 1)], dtype=float)
+        block = self.segs[self.start[k] : self.start[k + 1]]
+        if len(rows) > len(block):  # bent now, straight before: draw it as the chord (a rare, small error)
+            rows = np.array([[*pts[0], *pts[-1]]])
+        block[:] = rows[-1, 2:].tolist() * 2  # unused slots: empty segments at the end, which cross nothing
+        block[: len(rows)] = rows
+
+    def _count(self, mine: list[int]) -> int:
+        """Crossings of the edges ``mine`` with every edge (pairs within ``mine`` once)."""
+        if not mine or len(self.links) < 2:
+            return 0
+        rows = np.concatenate([np.arange(self.start[k], self.start[k + 1]) for k in mine])
+        s, t = self.segs[rows], self.segs
+        st = _orient(s[:, :2], s[:, 2:], t[:, :2]) * _orient(s[:, :2], s[:, 2:], t[:, 2:]) < 0
+        ts = (_orient(t[:, :2], t[:, 2:], s[:, :2]) * _orient(t[:, :2], t[:, 2:], s[:, 2:]) < 0).T
+        a = self.owner[rows][:, None]
+        b = self.owner[None, :]
+        hit = st & ts & self.apart[a, b]
+        mine_set = np.zeros(len(self.links), dtype=bool)
+        mine_set[mine] = True
+        twice = mine_set[b] & (b < a)  # a pair of two of mine is counted from its first edge only
+        return int((hit & ~twice).sum())
+
+    def count(self) -> int:
+        return self._count(list(range(len(self.links))))
+
+    def moved(self, nodes: Iterable, pos: Positions, curves: Mapping | None = None) -> None:
+        """Move some nodes (and re-bend their edges if ``curves`` is given)."""
+        touched = sorted({k for n in nodes for k in self.touching.get(n, ())})
+        self.pos.update(pos)
+        if curves is not None:
+            for k in touched:
+                a, b = self.links[k]
+                self.curves.pop((a, b), None)
+                self.curves.pop((b, a), None)
+            self.curves.update(curves)
+        for k in touched:
+            self._line(k)
+
+    def around(self, nodes: Iterable) -> int:
+        """Crossings of the edges that touch ``nodes``."""
+        return self._count(sorted({k for n in nodes for k in self.touching.get(n, ())}))
+
+
+def crossings(pos: Positions, edges: Iterable[tuple], curves: Mapping | None = None) -> int:
+    """How many times edges cross as drawn: straight, or bowed as ``curves`` says (:func:`edge_curves`).
+    Edges that share an end are not counted; two parallel links between the same nodes are one.
+
+    Examples
+    --------
+    >>> from viz.layout import crossings
+    >>> crossings({"a": (0, 0), "b": (1, 1), "c": (0, 1), "d": (1, 0)}, [("a", "b"), ("c", "d")])
+    1
+    """
+    return _Drawing(pos, edges, curves).count()
+
+
+def overlaps(pos: Positions, boxes: Mapping, *, pad: float = 0.0) -> list[tuple]:
+    """Pairs of nodes whose boxes (glyph or shape with its label) overlap, ``pad`` units apart at least."""
+    nodes = sorted(pos, key=str)
+    centre = {n: (pos[n][0] + boxes[n].dx, pos[n][1] + boxes[n].dy) for n in nodes}
+    return [
+        (a, b)
+        for i, a in enumerate(nodes)
+        for b in nodes[i + 1 :]
+        if abs(centre[a][0] - centre[b][0]) < (boxes[a].w + boxes[b].w) / 2 + pad - 0.5
+        and abs(centre[a][1] - centre[b][1]) < (boxes[a].h + boxes[b].h) / 2 + pad - 0.5
+    ]
+
+
+def extent(pos: Positions, boxes: Mapping) -> tuple[float, float, float, float]:
+    """``(left, top, right, bottom)`` of every box."""
+    left = min(x + boxes[n].dx - boxes[n].w / 2 for n, (x, _) in pos.items())
+    right = max(x + boxes[n].dx + boxes[n].w / 2 for n, (x, _) in pos.items())
+    top = min(y + boxes[n].dy - boxes[n].h / 2 for n, (_, y) in pos.items())
+    bottom = max(y + boxes[n].dy + boxes[n].h / 2 for n, (_, y) in pos.items())
+    return left, top, right, bottom
+
+
+def fit_scale(pos: Positions, boxes: Mapping, canvas: tuple[float, float] = CANVAS) -> float:
+    """The zoom at which ``pos`` with their boxes fills ``canvas`` (labels are then ``FONT x zoom`` pixels)."""
+    if not pos:
+        return 1.0
+    left, top, right, bottom = extent(pos, boxes)
+    return min(canvas[0] / max(right - left, 1.0), canvas[1] / max(bottom - top, 1.0))
+
+
+# ---------------------------------------------------------------------------
+# layouts
 
 
 def view_layout(g: nx.Graph, *, seed: int = 7) -> Positions:
-    """Positions for a view, by the layout its data asks for."""
+    """Positions for a view, by the layout its data asks for (``g.graph["layout"]``), for the edges it draws."""
+    from viz.graph import drawn
+
+    g = drawn(g)
     kind = g.graph.get("layout", "force")
     if kind == "layered":
-        return layered_layout(g)
+        return layered_layout(g, seed=seed)
     if kind == "circular":
         return circular_layout(g, seed=seed)
     return force_layout(g, seed=seed)
 
 
-def force_layout(g: nx.Graph, *, seed: int = 7, spacing: float = SPACING) -> Positions:
-    """A seeded force-directed layout (igraph's Fruchterman-Reingold, fast in C).
+def _seeded(seed: int):
+    """igraph's random numbers from ``random.Random(seed)`` for the block (igraph keeps one global generator)."""
+    import contextlib
+
+    import igraph as ig
+
+    @contextlib.contextmanager
+    def block():
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            yield ig
+        finally:
+            ig.set_random_number_generator(random)
+
+    return block()
+
+
+def _spread(want: list[float], sizes: list[float]) -> list[float]:
+    """Positions as close as possible (least squares) to ``want``, in the same order, each at least
+    ``(sizes[i] + sizes[i + 1]) / 2`` from the next: pool-adjacent-violators on the gaps."""
+    offs = [0.0]
+    for a, b in itertools.pairwise(sizes):
+        offs.append(offs[-1] + (a + b) / 2)
+    blocks: list[list[float]] = []  # [sum of (want - offset), count, first index]
+    for i, (w, o) in enumerate(zip(want, offs, strict=True)):
+        blocks.append([w - o, 1.0, float(i)])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
+            s, c, _ = blocks.pop()
+            blocks[-1][0] += s
+            blocks[-1][1] += c
+    out: list[float] = []
+    for s, c, _ in blocks:
+        out += [s / c] * int(c)
+    return [b + o for b, o in zip(out, offs, strict=True)]
+
+
+def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7, tries: int = 6) -> Positions:
+    """The data's ranks as columns, left to right, each ordered to cross as few edges as possible.
+
+    The order within the columns comes from igraph's Sugiyama layout (the ranks are
+    its layer constraints; links between ranks several columns apart get dummy
+    nodes), run with ``tries`` seeds; the drawing with the fewest crossings of its
+    straight edges wins (ties go to the first). Each column is then spread by the
+    heights of its labels, every node as level with its linked neighbours as the
+    order allows. Nodes without a rank go to the first column.
+    """
+    nodes = sorted(g.nodes, key=str)
+    if not nodes:
+        return {}
+    ranks = {n: int(r) if r is not None else 0 for n, r in g.nodes(data=rank)}
+    levels = sorted(set(ranks.values()))
+    layer = {n: levels.index(ranks[n]) for n in nodes}
+    index = {n: i for i, n in enumerate(nodes)}
+    edges = sorted({(a, b) if layer[a] <= layer[b] else (b, a) for a, b in g.edges() if layer[a] != layer[b]})
+    sides = dict.fromkeys(nodes, "right")
+    for n in nodes:
+        if g.nodes[n].get("shape") in LABEL_INSIDE:
+            sides[n] = "inside"
+    boxes = node_boxes(g, sides)
+    und = nx.Graph()
+    und.add_nodes_from(nodes)
+    und.add_edges_from((a, b) for a, b in g.edges() if a != b)
+    slot: dict = {}
+
+    def draw(order: Mapping) -> tuple[int, Positions]:
+        pos = _place_columns(und, order, boxes, slot)
+        return crossings(pos, g.edges(), edge_curves(g, pos)), pos
+
+    best: tuple[int, dict, Positions] | None = None
+    for attempt in range(tries):
+        with _seeded(seed + attempt) as ig:
+            h = ig.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b in edges], directed=True)
+            coords = h.layout_sugiyama(layers=[layer[n] for n in nodes], maxiter=200).coords
+        order = defaultdict(list)
+        for n in sorted(nodes, key=lambda n: (coords[index[n]][0], str(n))):
+            order[layer[n]].append(n)
+        slot.update({n: i for col in order.values() for i, n in enumerate(col)})
+        count, pos = draw(order)
+        if best is None or count < best[0]:
+            best = (count, {c: list(col) for c, col in order.items()}, pos)
+    count, order, pos = best
+    for _ in range(3):  # sift, spread the columns again, and again while that helps
+        _sift(g, order, pos)
+        slot.update({n: k for col in order.values() for k, n in enumerate(col)})
+        trial, placed = draw(order)
+        if trial >= count:
+            break
+        count, pos = trial, placed
+    return pos
+
+
+def _sift(g: nx.Graph, order: Mapping, pos: Positions) -> None:
+    """The step igraph's Sugiyama leaves out: move each node up or down its column to the place where
+    its own edges cross fewest others (tried with the node between its would-be neighbours, the rest
+    where they are; the columns are spread again afterwards). Changes ``order`` in place."""
+    drawing = _Drawing(pos, g.edges(), edge_curves(g, pos))
+    for c in sorted(order):
+        col = order[c]
+        for u in list(col) if len(col) > 1 else ():
+            rest = [n for n in col if n != u]
+            ys = [drawing.pos[n][1] for n in rest]
+            x = drawing.pos[u][0]
+            home = drawing.pos[u]
+            best_j, best = col.index(u), drawing.around([u])
+            for j in range(len(rest) + 1):
+                above = ys[j - 1] if j else ys[0] - 40.0
+                below = ys[j] if j < len(rest) else ys[-1] + 40.0
+                spot = {u: (x, (above + below) / 2)}
+                drawing.moved([u], spot, _bends(g, drawing.pos | spot, [u]))
+                count = drawing.around([u])
+                if count < best:
+                    best_j, best = j, count
+            if best_j != col.index(u):
+                rest.insert(best_j, u)
+                col[:] = rest
+                # keep the places of the column, in the new order
+                places = sorted(drawing.pos[n][1] for n in col)
+                moved = {n: (drawing.pos[n][0], y) for n, y in zip(col, places, strict=True)}
+            else:
+                moved = {u: home}
+            drawing.moved(list(moved), moved, _bends(g, drawing.pos | moved, list(moved)))
+
+
+def _bends(g: nx.Graph, pos: Positions, nodes: list) -> dict:
+    """The bends (:func:`_bend`) of the edges that touch ``nodes``."""
+    edges = {(a, b) for n in nodes for a, b in (*g.in_edges(n), *g.out_edges(n))} if g.is_directed() else set()
+    if not g.is_directed():
+        edges = {(a, b) for n in nodes for a, b in g.edges(n)}
+    return {(a, b): kind for a, b in sorted(edges, key=str) if (kind := _bend(pos[a], pos[b]))}
+
+
+def _place_columns(und: nx.Graph, order: Mapping, boxes: Mapping, slot: Mapping) -> Positions:
+    """Columns side by side, as wide as their boxes; in each, nodes in ``order`` spread by box heights,
+    pulled level with their neighbours in the other columns."""
+    columns = sorted(order)
+    unit = float(np.median([boxes[n].h for n in und])) + ROW_GAP
+    y = {n: slot[n] * unit for n in und}
+    # no column is pulled taller than the tallest one needs to be
+    tallest = max(sum(boxes[n].h + ROW_GAP for n in order[c]) for c in columns)
+    lo, hi = -tallest / 2, tallest / 2
+    for c in columns:
+        y.update(
+            zip(order[c], _spread([y[n] for n in order[c]], [boxes[n].h + ROW_GAP for n in order[c]]), strict=True)
+        )
+    column = {n: c for c in columns for n in order[c]}
+
+    def pull(c: int, side: int, only_lonely: bool) -> None:
+        """Spread column ``c`` with each node as level as its order allows with its neighbours on ``side``
+        (-1 left, +1 right); with ``only_lonely``, only nodes with no neighbour on the left move."""
+        col = order[c]
+        want = []
+        for n in col:
+            near = [y[m] for m in und.neighbors(n) if column[m] - c == side or side * (column[m] - c) > 0]
+            if only_lonely and any(column[m] < c for m in und.neighbors(n)):
+                near = []
+            want.append(min(hi, max(lo, sum(near) / len(near))) if near else y[n])
+        y.update(zip(col, _spread(want, [boxes[n].h + ROW_GAP for n in col]), strict=True))
+
+    for c in columns[1:]:  # left to right, each node level with its neighbours to the left
+        pull(c, -1, False)
+    for c in columns[::-1]:  # then right to left, the nodes with none to the left (a column's first nodes)
+        pull(c, +1, True)
+    pos: Positions = {}
+    left = 0.0
+    for c in columns:
+        col = order[c]
+        for n in col:  # the glyph (or the shape's left edge) at the column's left
+            pos[n] = (left + boxes[n].w / 2 - boxes[n].dx, y[n])
+        left += max(boxes[n].w for n in col) + COLUMN_GAP
+    mid = (max(y.values()) + min(y.values())) / 2
+    return {n: (round(x, 1), round(v - mid, 1)) for n, (x, v) in pos.items()}
+
+
+def circular_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7, aspect: float | None = None) -> Positions:
+    """Ranked nodes on a ring in rank order, clockwise from the top; the rest around it.
+
+    A node linked to most of the ring (such as the cycle itself) is its hub and sits
+    in the middle. Every other node sits outside the ring at the mean angle of the
+    nodes it links to (a therapy beside the step where it acts; a node linked only
+    to outer nodes takes their angles); then neighbours around the ring swap places
+    while that crosses fewer edges, and overlap removal spreads the outer nodes so
+    that their labels, which point away from the centre, keep clear of each other.
+    The ring is an ellipse the shape of :data:`CANVAS` (``aspect`` = width / height,
+    1 for a circle), as large as its nodes need.
+    """
+    ranked = sorted((n for n, r in g.nodes(data=rank) if r is not None), key=lambda n: (g.nodes[n][rank], str(n)))
+    if not ranked:
+        return force_layout(g, seed=seed)
+    und = nx.Graph()
+    und.add_nodes_from(g.nodes)
+    und.add_edges_from((a, b) for a, b in g.edges() if a != b)
+    others = sorted((n for n in und if n not in set(ranked)), key=str)
+    on_ring = {n: sum(m in ranked for m in und.neighbors(n)) for n in others}
+    hubs = [n for n in others if on_ring[n] >= 0.85 * len(ranked)]
+    outer = [n for n in others if n not in hubs]
+    step = 2 * math.pi / len(ranked)
+    angle = {n: -math.pi / 2 + step * i for i, n in enumerate(ranked)}
+    wanted: dict = {}
+    for _ in range(3):  # outer nodes linked only to outer nodes take their angles, once those are known
+        for n in outer:
+            near = [angle.get(m, wanted.get(m)) for m in sorted(und.neighbors(n), key=str)]
+            near = [a for a in near if a is not None]
+            if near:
+                wanted[n] = math.atan2(sum(map(math.sin, near)), sum(map(math.cos, near)))
+    for i, n in enumerate(n for n in outer if n not in wanted):
+        wanted[n] = -math.pi / 2 + 2 * math.pi * (i + 0.5) / max(len(outer), 1)
+    start = -math.pi / 2 - step / 2  # the outer ring is cut half a step before the first ranked node
+    ring = sorted(outer, key=lambda n: ((wanted[n] - start) % (2 * math.pi), str(n)))
+    stretch = math.sqrt(CANVAS[0] / CANVAS[1] if aspect is None else aspect)
+    inside = {n: label_box(g.nodes[n].get("label", str(n)), shape=g.nodes[n].get("shape", "dot")) for n in ranked}
+    radius = max(3 * FONT * 4, sum(b.w + COLUMN_GAP for b in inside.values()) / (2 * math.pi * stretch))
+    outer_r = radius + max(b.w for b in inside.values()) / 2 + 2 * COLUMN_GAP
+    slots = max(len(ring), 1)
+
+    def place(ring: list) -> Positions:
+        pos: Positions = {n: (radius * math.cos(a), radius * math.sin(a)) for n, a in angle.items()}
+        for i, n in enumerate(hubs):
+            pos[n] = (0.0, (i - (len(hubs) - 1) / 2) * 3 * FONT)
+        # each outer node at its wanted angle, nudged towards an even share of the ring so that order counts
+        for i, n in enumerate(ring):
+            even = start + 2 * math.pi * (i + 0.5) / slots
+            a = math.atan2(math.sin(wanted[n]) + math.sin(even), math.cos(wanted[n]) + math.cos(even))
+            pos[n] = (outer_r * math.cos(a), outer_r * math.sin(a))
+        return {n: (x * stretch, y / stretch) for n, (x, y) in pos.items()}
+
+    pos = place(ring)
+    drawing = _Drawing(pos, g.edges())
+    for _ in range(4):  # move each outer node to the first place where it crosses fewer edges
+        improved = False
+        for n in list(ring):
+            i = ring.index(n)
+            for j in range(len(ring)):
+                if j == i:
+                    continue
+                trial = ring[:i] + ring[i + 1 :]
+                trial.insert(j, n)
+                span = ring[min(i, j) : max(i, j) + 1]
+                before = drawing.around(span)
+                trial_pos = place(trial)
+                drawing.moved(span, {m: trial_pos[m] for m in span})
+                if drawing.around(span) < before:
+                    ring, pos, improved = trial, trial_pos, True
+                    break
+                drawing.moved(span, {m: pos[m] for m in span})
+        if not improved:
+            break
+    sides = label_sides(g, pos)
+    return remove_overlaps(pos, node_boxes(g, sides), fixed=set(ranked) | set(hubs))
+
+
+def force_layout(g: nx.Graph, *, seed: int = 7, spacing: float = 110.0) -> Positions:
+    """A seeded force-directed layout (igraph's Fruchterman-Reingold, fast in C), then overlap removal
+    on the boxes of the nodes and their labels (which hang below their glyphs).
 
     The same graph and seed always give the same positions.
     """
-    import igraph as ig
-
     nodes = sorted(g.nodes, key=str)
     if not nodes:
         return {}
@@ -65,249 +665,40 @@ def force_layout(g: nx.Graph, *, seed: int = 7, spacing: float = SPACING) -> Pos
         return {nodes[0]: (0.0, 0.0)}
     index = {n: i for i, n in enumerate(nodes)}
     edges = sorted({tuple(sorted((index[a], index[b]))) for a, b in g.edges() if a != b})
-    h = ig.Graph(n=len(nodes), edges=edges)
-    ig.set_random_number_generator(random.Random(seed))
-    try:
+    with _seeded(seed) as ig:
+        h = ig.Graph(n=len(nodes), edges=edges)
         big = len(nodes) >= 300  # igraph switches to its fast grid method only above 1,000 nodes
         coords = h.layout_fruchterman_reingold(niter=500 if big else 1000, grid="grid" if big else "nogrid").coords
-    finally:
-        ig.set_random_number_generator(random)
-    pos = _rescale(dict(zip(nodes, coords, strict=True)), spacing)
-    return remove_overlaps(pos, label_boxes(g))
-
-
-def layered_layout(
-    g: nx.Graph,
-    *,
-    rank: str = "rank",
-    row_gap: float = 0.36 * SPACING,
-    gap: float = 0.45 * SPACING,
-    canvas: tuple[float, float] = CANVAS,
-) -> Positions:
-    """Columns by each node's ``rank`` attribute, left to right.
-
-    Within a column, nodes are ordered to keep linked nodes level with each
-    other (a few barycentre sweeps), ties broken by category and label, so the
-    result is deterministic. Nodes without a rank go to column 0. Columns are
-    as wide as their labels need, plus ``gap`` for the links. A tall column is
-    folded into side-by-side sub-columns (in zig-zag order); how many rows a
-    column may hold is chosen so that the whole map, fitted to a ``canvas``
-    of that shape, shows its labels as large as possible.
-    """
-    columns: dict[int, list] = defaultdict(list)
-    for n, r in g.nodes(data=rank):
-        columns[int(r) if r is not None else 0].append(n)
-    if not columns:
-        return {}
-    order = {
-        c: sorted(ns, key=lambda n: (g.nodes[n].get("category", ""), g.nodes[n].get("label", str(n))))
-        for c, ns in columns.items()
+    stretch = math.sqrt(CANVAS[0] / CANVAS[1])  # a landscape screen: wider than tall
+    pos = {
+        n: (x * stretch, y / stretch) for n, (x, y) in _rescale(dict(zip(nodes, coords, strict=True)), spacing).items()
     }
-    und = nx.Graph(g)
-    keys = sorted(order)
-    for _ in range(4):
-        for direction in (keys[1:], keys[-2::-1]):
-            for c in direction:
-                placed = {n: i for k in keys if k != c for i, n in enumerate(order[k])}
-
-                def centre(n, c=c, placed=placed):
-                    near = [placed[m] for m in und.neighbors(n) if m in placed]
-                    return sum(near) / len(near) if near else order[c].index(n)
-
-                order[c] = sorted(order[c], key=lambda n, centre=centre: (centre(n), str(n)))
-    boxes = label_boxes(g)
-    tallest = max(len(ns) for ns in order.values())
-    best: tuple[float, int, Positions] | None = None
-    for max_rows in range(tallest, min(tallest, 4) - 1, -1):
-        pos = _layered(und, keys, order, boxes, max_rows=max_rows, row_gap=row_gap, gap=gap)
-        scale = fit_scale(pos, boxes, canvas)
-        if best is None or scale > best[0] + 1e-9:
-            best = (scale, max_rows, pos)
-    return best[2]
-
-
-def _layered(und, keys, order, boxes, *, max_rows: int, row_gap: float, gap: float) -> Positions:
-    """Place ordered columns, folding any column longer than ``max_rows``.
-
-    Folded columns and the fullest column are stacked evenly (each node as far
-    below the one above as their label boxes need); the others, sweeping
-    outwards from the fullest, sit level with the mean of their placed
-    neighbours, in order and without overlapping.
-    """
-
-    def apart(a, b) -> float:  # how far below a node b must sit to keep both labels clear
-        return max(row_gap, boxes[a].dy - boxes[b].dy + (boxes[a].h + boxes[b].h) / 2 + 10.0)
-
-    folds = {c: max(1, math.ceil(len(order[c]) / max_rows)) for c in keys}
-    y: dict = {}
-    sub: dict = {}
-    widest = max(keys, key=lambda c: (math.ceil(len(order[c]) / folds[c]), -c))
-    for c in keys:
-        if folds[c] == 1 and c != widest:
-            continue
-        f = folds[c]
-        for j in range(f):  # each sub-column a stack, offset a little from its left neighbour (zig-zag)
-            stack = order[c][j::f]
-            ys = [0.0]
-            for prev, n in itertools.pairwise(stack):
-                ys.append(ys[-1] + apart(prev, n))
-            shift = -ys[-1] / 2 + j * row_gap / f
-            y.update({n: v + shift for n, v in zip(stack, ys, strict=True)})
-            sub.update(dict.fromkeys(stack, j))
-    sweep = [c for c in keys if c > widest] + [c for c in sorted(keys, reverse=True) if c < widest]
-    for c in sweep:
-        col = order[c]
-        if col[0] in y:
-            continue
-        want = []
-        for n in col:
-            near = [y[m] for m in und.neighbors(n) if m in y]
-            want.append(sum(near) / len(near) if near else None)
-        fallback = [(i - (len(col) - 1) / 2) * row_gap for i in range(len(col))]
-        want = [w if w is not None else f for w, f in zip(want, fallback, strict=True)]
-        placed = [want[0]]
-        for i in range(1, len(col)):  # keep the order, keep labels clear of each other
-            placed.append(max(want[i], placed[-1] + apart(col[i - 1], col[i])))
-        shift = sum(w - p for w, p in zip(want, placed, strict=True)) / len(col)
-        y.update({n: p + shift for n, p in zip(col, placed, strict=True)})
-        sub.update(dict.fromkeys(col, 0))
-    pos: Positions = {}
-    x = 0.0
-    previous = 0.0
-    for c in keys:
-        width = max(boxes[n][0] for n in order[c])
-        x += (previous + width) / 2 + (gap if pos else 0.0)
-        for n in order[c]:
-            pos[n] = (x + sub[n] * (width + gap / 2), y[n])
-        x += (folds[c] - 1) * (width + gap / 2)
-        previous = width
-    return {n: (round(px, 1), round(py, 1)) for n, (px, py) in pos.items()}
-
-
-def fit_scale(pos: Positions, boxes: Mapping, canvas: tuple[float, float] = CANVAS) -> float:
-    """The zoom at which vis-network's "fit" shows ``pos`` with their label boxes on ``canvas``.
-
-    Labels are drawn at ``font size x scale`` pixels, so this says how readable a
-    layout is on a screen of that size (capped at 1: fit never enlarges past it).
-    """
-    if not pos:
-        return 1.0
-    left = min(x - boxes[n].w / 2 for n, (x, _) in pos.items())
-    right = max(x + boxes[n].w / 2 for n, (x, _) in pos.items())
-    top = min(y + boxes[n].dy - boxes[n].h / 2 for n, (_, y) in pos.items())
-    bottom = max(y + boxes[n].dy + boxes[n].h / 2 for n, (_, y) in pos.items())
-    return min(1.0, canvas[0] / max(right - left, 1.0), canvas[1] / max(bottom - top, 1.0))
-
-
-def circular_layout(
-    g: nx.Graph,
-    *,
-    rank: str = "rank",
-    seed: int = 7,
-    spacing: float = SPACING,
-    aspect: float | None = None,
-) -> Positions:
-    """Ranked nodes on a ring in rank order, clockwise from the top; the rest outside.
-
-    The ring is stretched into an ellipse ``aspect`` times as wide as it is tall
-    (by default the shape of :data:`CANVAS`), so that it fills a landscape
-    screen; ``aspect=1`` draws a circle.
-
-    Each unranked node sits on an outer ring at the mean angle of the ranked
-    nodes it is linked to, so a therapy lands beside the step where it acts.
-    """
-    ranked = sorted((n for n, r in g.nodes(data=rank) if r is not None), key=lambda n: (g.nodes[n][rank], str(n)))
-    others = sorted((n for n, r in g.nodes(data=rank) if r is None), key=str)
-    if not ranked:
-        return force_layout(g, seed=seed, spacing=spacing)
-    radius = max(2.5 * spacing, len(ranked) * 1.5 * spacing / (2 * math.pi))
-    angle = {n: -math.pi / 2 + 2 * math.pi * i / len(ranked) for i, n in enumerate(ranked)}
-    pos: Positions = {n: (radius * math.cos(a), radius * math.sin(a)) for n, a in angle.items()}
-    und = nx.Graph(g)
-    # a node linked to most of the ring (such as the cycle itself) is its hub: put it in the middle
-    hubs = [n for n in others if sum(m in angle for m in und.neighbors(n)) >= 0.6 * len(ranked)]
-    for i, n in enumerate(hubs):
-        pos[n] = (0.0, (i - (len(hubs) - 1) / 2) * 0.6 * spacing)
-    others = [n for n in others if n not in hubs]
-    wanted: dict = {}
-    for i, n in enumerate(others):
-        near = [angle[m] for m in und.neighbors(n) if m in angle]
-        if near:
-            wanted[n] = math.atan2(sum(map(math.sin, near)), sum(map(math.cos, near)))
-        else:  # linked only to other outer nodes: spread them evenly for now
-            wanted[n] = -math.pi / 2 + 2 * math.pi * (i + 0.5) / max(len(others), 1)
-    outer = sorted(others, key=lambda n: (wanted[n] % (2 * math.pi), str(n)))
-    rings = max(1, math.ceil(len(outer) * spacing / (2 * math.pi * (radius + 1.4 * spacing))))
-    for i, n in enumerate(outer):
-        r = radius + spacing * (1.4 + 0.9 * (i % rings))
-        pos[n] = (r * math.cos(wanted[n]), r * math.sin(wanted[n]))
-    stretch = math.sqrt(CANVAS[0] / CANVAS[1] if aspect is None else aspect)
-    pos = {n: (x * stretch, y / stretch) for n, (x, y) in pos.items()}
-    boxes = label_boxes(g)
-    return remove_overlaps(pos, boxes, fixed=set(ranked) | set(hubs))
-
-
-class Box(NamedTuple):
-    """A node with its label, in screen units: width, height, and how far the box's
-    centre lies below the node's position (a label drawn under a glyph hangs down)."""
-
-    w: float
-    h: float
-    dy: float = 0.0
-
-
-def label_box(
-    label: str, *, font: float = 15.0, max_width: float = LABEL_WIDTH, inside: bool = False, size: float = 14.0
-) -> Box:
-    """Approximate extent of a node and its label.
-
-    Labels wrap at ``max_width`` (the map's ``widthConstraint``). ``inside`` is
-    for shapes that hold their label (a box); the others draw a glyph of radius
-    ``size`` with the label below it.
-    """
-    text = 0.52 * font * len(label)
-    lines = max(1, math.ceil(text / max_width))
-    width = max(40.0, min(text, max_width) + 18.0)
-    if inside:
-        return Box(width, 1.3 * font * lines + 18.0)
-    below = 6.0 + 1.3 * font * lines  # the label, under the glyph
-    return Box(max(width, 2 * size), 2 * size + below, below / 2)
-
-
-def label_boxes(g: nx.Graph, *, font: float = 15.0) -> dict:
-    """:func:`label_box` of every node, from its ``label`` and ``shape`` attributes."""
-    from viz.style import SHAPES_WITH_LABEL_INSIDE
-
-    return {
-        n: label_box(a.get("label", str(n)), font=font, inside=a.get("shape") in SHAPES_WITH_LABEL_INSIDE)
-        for n, a in g.nodes(data=True)
-    }
+    sides = {n: "inside" if g.nodes[n].get("shape") in LABEL_INSIDE else "below" for n in nodes}
+    return remove_overlaps(pos, node_boxes(g, sides))
 
 
 def remove_overlaps(
     pos: Positions,
     boxes: Mapping,
     *,
-    pad: float = 12.0,
+    pad: float = 10.0,
     fixed: set | frozenset = frozenset(),
     rounds: int = 300,
     max_nodes: int = 400,
 ) -> Positions:
-    """Push apart nodes whose label boxes overlap, along the axis of least overlap.
+    """Push apart nodes whose boxes overlap, along the axis of least overlap.
 
     Deterministic (simultaneous updates, ties broken by node order). Nodes in
     ``fixed`` stay put. Graphs above ``max_nodes`` are returned unchanged: at that
     size a reader zooms in anyway, and the pairwise passes, which seldom settle on
     a dense graph, would take most of the build (12 s at 1,000 nodes).
     """
-    import numpy as np
-
     nodes = sorted(pos, key=str)
     if len(nodes) < 2 or len(nodes) > max_nodes:
         return {n: (round(pos[n][0], 1), round(pos[n][1], 1)) for n in pos}
     wh = np.array([boxes[n][:2] for n in nodes], dtype=float)
-    drop = np.array([[0.0, boxes[n][2] if len(boxes[n]) > 2 else 0.0] for n in nodes])
-    xy = np.array([pos[n] for n in nodes], dtype=float) + drop  # the centres of the boxes
+    shift = np.array([[boxes[n].dx, boxes[n].dy] for n in nodes], dtype=float)
+    xy = np.array([pos[n] for n in nodes], dtype=float) + shift  # the centres of the boxes
     free = np.array([n not in fixed for n in nodes], dtype=float)
     # of the push that separates i and j, i takes its share: half if both may move, all if j is fixed
     weight = free[:, None] / np.maximum(free[:, None] + free[None, :], 1e-9)
@@ -331,7 +722,7 @@ def remove_overlaps(
         move_x = -(np.where(along_x, ox * sx, 0.0) * weight).sum(axis=1)
         move_y = -(np.where(along_y, oy * sy, 0.0) * weight).sum(axis=1)
         xy += 0.8 * np.stack([move_x, move_y], axis=1)
-    xy -= drop
+    xy -= shift
     return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in zip(nodes, xy, strict=True)}
 
 
@@ -340,7 +731,7 @@ def _rescale(coords: Mapping, spacing: float) -> Positions:
     xs = [c[0] for c in coords.values()]
     ys = [c[1] for c in coords.values()]
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-    extent = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    size = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
     target = spacing * math.sqrt(len(coords)) * 1.1
-    k = target / extent
+    k = target / size
     return {n: (round((x - cx) * k, 1), round((y - cy) * k, 1)) for n, (x, y) in coords.items()}
