@@ -35,7 +35,9 @@ def test_layered_layout_puts_ranks_in_columns_left_to_right():
         g.add_node(n, rank=r, label=n)
     g.add_edges_from([("a", "b"), ("a", "c"), ("b", "d")])
     pos = layout.layered_layout(g)
-    assert pos["a"][0] < pos["b"][0] == pos["c"][0] < pos["d"][0]
+    boxes = layout.node_boxes(g, layout.label_sides(g, pos))
+    left = {n: round(x - boxes[n].w / 2) for n, (x, _) in pos.items()}
+    assert left["a"] < left["b"] == left["c"] < left["d"], "a column's boxes line up on its left edge"
     assert pos["d"][1] == pos["b"][1], "d is drawn level with its neighbour b"
 
 

@@ -17,7 +17,9 @@ def _payload(html: str) -> dict:
 def test_nodes_carry_category_and_step(tiny_dataset):
     net = maps.view_map(tiny_dataset, "checkpoints")
     nodes = {n["id"]: n for n in net.nodes}
-    assert nodes["pd1"]["group"] == "molecule" and nodes["pd1"]["shape"] == "diamond"
+    assert nodes["pd1"]["group"] == "molecule"
+    assert nodes["pd1"]["shape"] == "box", "a glyph and its label share a box (the page draws the diamond in it)"
+    assert set(net.page["sides"].values()) == {"chip"}, "on a small map every glyph shares a box with its label"
     assert nodes["ipilimumab"]["step"] == 4
     assert len(net.edges) == 17
 
@@ -25,10 +27,15 @@ def test_nodes_carry_category_and_step(tiny_dataset):
 def test_colours_and_shapes_come_from_the_category_table(tiny_dataset):
     net = maps.view_map(tiny_dataset, "checkpoints")
     groups = net.vis_options["groups"]
+    legend = {c["id"]: c for c in net.page["categories"]}
     for cat in tiny_dataset.categories.itertuples():
         if cat.id in groups:
-            assert groups[cat.id]["color"]["background"] == cat.colour.lower()
-            assert groups[cat.id]["shape"] == cat.shape
+            assert legend[cat.id]["colour"] == cat.colour.lower() and legend[cat.id]["shape"] == cat.shape
+            if cat.shape in style.SHAPES_WITH_LABEL_INSIDE:  # vis-network draws the shape, in its colour
+                assert groups[cat.id]["color"]["background"] == cat.colour.lower()
+                assert groups[cat.id]["shape"] == ("box" if cat.shape == "dashedBox" else cat.shape)
+            else:  # a chip: a box, and the page draws the glyph in it from the legend's shape and colour
+                assert groups[cat.id]["shape"] == "box" and groups[cat.id]["margin"]["left"] > 20
     assert [c["id"] for c in net.page["categories"]] == [
         c for c in tiny_dataset.categories.sort_values("order")["id"] if c in groups
     ], "the legend lists the categories in use, in table order"

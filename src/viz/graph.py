@@ -85,7 +85,7 @@ def view_graph(ds, view: str, *, graph: nx.MultiDiGraph | None = None) -> nx.Mul
     steps = ds.steps[ds.steps["view"] == view].sort_values("step")
     if spec["selection"] == "all":
         nodes = sorted(full.nodes)
-        step_of = _category_steps(ds, full) if steps.empty else dict.fromkeys(nodes, 1)
+        step_of = dict.fromkeys(nodes, 1)  # a map of everything tells no story unless steps.csv gives it one
         rank_of: dict[str, int | None] = dict.fromkeys(nodes)
     else:
         nodes = sorted(members["concept"])
@@ -102,10 +102,6 @@ def view_graph(ds, view: str, *, graph: nx.MultiDiGraph | None = None) -> nx.Mul
         g.nodes[n]["step"] = step_of.get(n, 1)
         g.nodes[n]["rank"] = rank_of.get(n)
     captions = list(steps["caption"])
-    if spec["selection"] == "all" and not captions:
-        cats = ds.categories.sort_values("order")
-        present = [c for c in cats.index if any(g.nodes[n]["category"] == c for n in g)]
-        captions = [f"{cats.at[c, 'label']}: {cats.at[c, 'description']}" for c in present]
     g.graph.update(
         id=view,
         title=spec["title"],
@@ -118,10 +114,3 @@ def view_graph(ds, view: str, *, graph: nx.MultiDiGraph | None = None) -> nx.Mul
         version=ds.version,
     )
     return g
-
-
-def _category_steps(ds, g: nx.MultiDiGraph) -> dict[str, int]:
-    """For a view of everything without its own story: one step per category."""
-    order = list(ds.categories.sort_values("order").index)
-    present = [c for c in order if any(g.nodes[n]["category"] == c for n in g)]
-    return {n: present.index(g.nodes[n]["category"]) + 1 for n in g}

@@ -31,6 +31,8 @@ from typing import NamedTuple
 import networkx as nx
 import numpy as np
 
+from viz.style import SHAPES_WITH_LABEL_INSIDE
+
 __all__ = [
     "CANVAS",
     "FONT",
@@ -39,9 +41,11 @@ __all__ = [
     "SIDES",
     "Box",
     "circular_layout",
+    "columns",
     "crossings",
     "fit_scale",
     "force_layout",
+    "hubs",
     "label_box",
     "label_sides",
     "layered_layout",
@@ -61,35 +65,119 @@ GLYPH = 9.0
 LABEL_WIDTH = 170.0
 #: Line height, in ems.
 LEADING = 1.25
-#: The map a layout is shaped for: what a 1280 x 720 projector leaves for it in presenter mode.
-CANVAS = (1250.0, 600.0)
-#: Where a node's label goes: in its shape, or beside its glyph.
-SIDES = ("inside", "right", "left", "below")
+#: The map a layout is shaped for: what a 1280 x 720 projector leaves for it in presenter mode, under
+#: the legend and above the story's caption.
+CANVAS = (1180.0, 480.0)
+#: Where a node's label goes: in its shape; in a box with the node's glyph before it (a "chip": edges
+#: meet the box, never run through the label); or beside its glyph.
+SIDES = ("inside", "chip", "right", "left", "below")
+
 #: vis-network shapes that hold their label (the others are glyphs with the label beside them).
-LABEL_INSIDE = frozenset({"box", "dashedBox", "ellipse", "circle", "database", "text"})
+LABEL_INSIDE = SHAPES_WITH_LABEL_INSIDE
+#: A map with more nodes than this is for zooming into: its categories are held together in regions, and
+#: only its hubs are labelled when it opens (:func:`hubs`).
+BIG = 100
 #: Gap between a glyph and its label, between two columns, and between two rows.
 LABEL_GAP = 5.0
 COLUMN_GAP = 56.0
-ROW_GAP = 7.0
+ROW_GAP = 5.0
+#: Between two nodes of a folded column, room for the links that pass to the other half.
+FOLD_GAP = 16.0
+#: The label size, in pixels, a whole map must keep on :data:`CANVAS`.
+READABLE_PX = 12.0
+#: The room in a chip: around the text, and before it for the glyph.
+CHIP_PAD = (8.0, 5.0)
+CHIP_GLYPH = 2 * GLYPH + LABEL_GAP + 4.0
 
-# Average advance of characters in a sans-serif font, in ems: narrow, wide, capitals, the rest.
-_NARROW = frozenset("iljtfI.,:;'!|()[] ")
-_WIDE = frozenset("mwMW@%")
+#: Advance of each character in ems, as Chromium draws 15 px system-ui on Debian (DejaVu Sans, one of
+#: the widest common sans-serif faces, so labels measured with it fit in the narrower ones too).
+_EMS = {
+    " ": 0.318,
+    "&": 0.78,
+    "(": 0.39,
+    ")": 0.39,
+    "+": 0.838,
+    ",": 0.318,
+    "-": 0.361,
+    ".": 0.318,
+    "/": 0.337,
+    "0": 0.636,
+    "1": 0.636,
+    "2": 0.636,
+    "3": 0.636,
+    "4": 0.636,
+    "5": 0.636,
+    "6": 0.636,
+    "7": 0.636,
+    "8": 0.636,
+    "9": 0.636,
+    ":": 0.337,
+    ";": 0.337,
+    "A": 0.684,
+    "B": 0.686,
+    "C": 0.698,
+    "D": 0.77,
+    "E": 0.632,
+    "F": 0.575,
+    "G": 0.775,
+    "H": 0.752,
+    "I": 0.295,
+    "J": 0.295,
+    "K": 0.656,
+    "L": 0.557,
+    "M": 0.863,
+    "N": 0.748,
+    "O": 0.787,
+    "P": 0.603,
+    "Q": 0.787,
+    "R": 0.695,
+    "S": 0.635,
+    "T": 0.611,
+    "U": 0.732,
+    "V": 0.684,
+    "W": 0.989,
+    "X": 0.685,
+    "Y": 0.611,
+    "Z": 0.685,
+    "a": 0.613,
+    "b": 0.635,
+    "c": 0.55,
+    "d": 0.635,
+    "e": 0.615,
+    "f": 0.352,
+    "g": 0.635,
+    "h": 0.634,
+    "i": 0.278,
+    "j": 0.278,
+    "k": 0.579,
+    "l": 0.278,
+    "m": 0.974,
+    "n": 0.634,
+    "o": 0.612,
+    "p": 0.635,
+    "q": 0.635,
+    "r": 0.411,
+    "s": 0.521,
+    "t": 0.392,
+    "u": 0.634,
+    "v": 0.592,
+    "w": 0.818,
+    "x": 0.592,
+    "y": 0.592,
+    "z": 0.525,
+}
 
 
 def text_width(text: str, font: float = FONT) -> float:
-    """About how wide ``text`` is drawn in a sans-serif font of ``font`` units (no browser needed)."""
-    ems = 0.0
-    for ch in text:
-        if ch in _NARROW:
-            ems += 0.3
-        elif ch in _WIDE:
-            ems += 0.85
-        elif ch.isupper() or ch.isdigit():
-            ems += 0.64
-        else:
-            ems += 0.53
-    return ems * font
+    """About how wide ``text`` is drawn in the pages' sans-serif font of ``font`` units (no browser needed).
+
+    Examples
+    --------
+    >>> from viz.layout import text_width
+    >>> round(text_width("PD-1"))
+    36
+    """
+    return font * sum(_EMS.get(ch, 0.62) for ch in text)
 
 
 def wrap(label: str, max_width: float = LABEL_WIDTH, font: float = FONT) -> list[str]:
@@ -123,7 +211,7 @@ class Box(NamedTuple):
 def label_box(
     label: str,
     *,
-    shape: str = "dot",
+    shape: str = "box",
     side: str = "below",
     width: float = LABEL_WIDTH,
     font: float = FONT,
@@ -141,12 +229,12 @@ def label_box(
     lines = wrap(label, width, font)
     tw = max(text_width(line, font) for line in lines)
     th = LEADING * font * len(lines)
-    if shape in LABEL_INSIDE or side == "inside":
+    if side == "chip":
+        return Box(CHIP_GLYPH + tw + 2 * CHIP_PAD[0], max(2 * size, th) + 2 * CHIP_PAD[1])
+    if side == "inside":
         w, h = tw + 16.0, th + 12.0  # vis-network's margin around the text
         if shape == "ellipse":
             w, h = w * 1.2, h * 1.2
-        elif shape == "database":
-            h += 12.0
         elif shape == "circle":
             w = h = max(w, h)
         return Box(w, h)
@@ -159,26 +247,20 @@ def label_box(
 
 
 def label_sides(g: nx.Graph, pos: Positions) -> dict:
-    """Where each node's label goes, for the layout the view asks for.
+    """Where each node's label goes.
 
-    A shape that holds its label keeps it inside. On a layered map the label goes to
-    the right of the glyph (columns read left to right); on a ring it points away
-    from the centre; elsewhere it hangs below the glyph.
+    A shape that holds its label keeps it inside; a glyph and its label share a chip. On a map too
+    large to label whole (more than :data:`BIG` nodes), every node is its category's glyph, with the
+    label below it, so that the page can leave most labels out until the reader zooms in.
     """
-    kind = g.graph.get("layout", "force")
-    sides = {}
-    cx = (min(x for x, _ in pos.values()) + max(x for x, _ in pos.values())) / 2 if pos else 0.0
-    for n, shape in g.nodes(data="shape"):
-        if shape in LABEL_INSIDE:
-            sides[n] = "inside"
-        elif kind == "layered":
-            sides[n] = "right"
-        elif kind == "circular":
-            x = pos[n][0]
-            sides[n] = "below" if abs(x - cx) < 1.0 else ("right" if x > cx else "left")
-        else:
-            sides[n] = "below"
-    return sides
+    if len(g) > BIG:
+        return dict.fromkeys(g.nodes, "below")
+    return {n: _side(g, n) for n in g.nodes}
+
+
+def _side(g: nx.Graph, n) -> str:
+    """Where a node's label goes on a map small enough to label whole."""
+    return "inside" if g.nodes[n].get("shape") in LABEL_INSIDE else "chip"
 
 
 def node_boxes(g: nx.Graph, sides: Mapping, *, width: float | None = None) -> dict:
@@ -196,9 +278,49 @@ def wrap_width(g: nx.Graph) -> float:
     (the columns share the width of the screen), so that a tall column needs fewer lines."""
     if g.graph.get("layout") != "layered":
         return LABEL_WIDTH
-    columns = len({r for _, r in g.nodes(data="rank")}) or 1
-    room = CANVAS[0] / columns - COLUMN_GAP - 2 * GLYPH - LABEL_GAP
+    count = sum(columns(g)[1].values()) or 1
+    room = CANVAS[0] / count - COLUMN_GAP - CHIP_GLYPH - 2 * CHIP_PAD[0]
     return float(min(2 * LABEL_WIDTH, max(LABEL_WIDTH, 10 * (room // 10))))
+
+
+def columns(g: nx.Graph, *, rank: str = "rank") -> tuple[dict, dict]:
+    """The columns of a layered map: ``({node: column}, {column: folds})``, left to right.
+
+    Each rank is a column. A rank too tall to show at :data:`READABLE_PX` on :data:`CANVAS` (its
+    labels wrapped at :data:`LABEL_WIDTH`) is split in two side by side, the nodes linked to a column
+    on the left first, when both halves hold a quarter of it at least; otherwise it is folded: its
+    nodes zig-zag between two or three columns, with room between two nodes of one column for the
+    links to the other.
+    """
+    limit = CANVAS[1] * FONT / READABLE_PX
+    rank_of = {n: r if r is not None else 0 for n, r in g.nodes(data=rank)}
+
+    def need(ns) -> float:
+        return sum(
+            label_box(g.nodes[n].get("label", str(n)), shape=g.nodes[n].get("shape", "dot"), side=_side(g, n)).h
+            + ROW_GAP
+            for n in ns
+        )
+
+    und = nx.Graph()
+    und.add_nodes_from(g.nodes)
+    und.add_edges_from((a, b) for a, b in g.edges() if a != b)
+    column: dict = {}
+    fold: dict = {}
+    k = 0
+    for r in sorted(set(rank_of.values())):
+        members = sorted((n for n in g if rank_of[n] == r), key=str)
+        parts = [members]
+        if need(members) > limit:
+            linked = [n for n in members if any(rank_of[m] < r for m in und.neighbors(n))]
+            rest = [n for n in members if n not in set(linked)]
+            if min(len(linked), len(rest)) >= len(members) / 4:
+                parts = [linked, rest]
+        for part in parts:
+            column.update(dict.fromkeys(part, k))
+            fold[k] = min(3, max(1, math.ceil(need(part) / limit)))
+            k += 1
+    return column, fold
 
 
 # ---------------------------------------------------------------------------
@@ -385,6 +507,20 @@ def fit_scale(pos: Positions, boxes: Mapping, canvas: tuple[float, float] = CANV
     return min(canvas[0] / max(right - left, 1.0), canvas[1] / max(bottom - top, 1.0))
 
 
+def hubs(g: nx.Graph, most: int) -> list:
+    """The ``most`` best-linked nodes, best first (ties by label): the labels a page shows on a map too
+    big to label whole, as long as they keep clear of each other on the screen.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from viz import layout
+    >>> layout.hubs(nx.star_graph(5), 2)
+    [0, 1]
+    """
+    return sorted(g.nodes, key=lambda n: (-g.degree(n), str(g.nodes[n].get("label", n)), str(n)))[:most]
+
+
 # ---------------------------------------------------------------------------
 # layouts
 
@@ -399,7 +535,7 @@ def view_layout(g: nx.Graph, *, seed: int = 7) -> Positions:
         return layered_layout(g, seed=seed)
     if kind == "circular":
         return circular_layout(g, seed=seed)
-    return force_layout(g, seed=seed)
+    return force_layout(g, seed=seed, group="category" if len(g) > BIG else None, pull=8)
 
 
 def _seeded(seed: int):
@@ -451,23 +587,17 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7, tries: int
     nodes = sorted(g.nodes, key=str)
     if not nodes:
         return {}
-    ranks = {n: int(r) if r is not None else 0 for n, r in g.nodes(data=rank)}
-    levels = sorted(set(ranks.values()))
-    layer = {n: levels.index(ranks[n]) for n in nodes}
+    layer, fold = columns(g, rank=rank)
     index = {n: i for i, n in enumerate(nodes)}
     edges = sorted({(a, b) if layer[a] <= layer[b] else (b, a) for a, b in g.edges() if layer[a] != layer[b]})
-    sides = dict.fromkeys(nodes, "right")
-    for n in nodes:
-        if g.nodes[n].get("shape") in LABEL_INSIDE:
-            sides[n] = "inside"
-    boxes = node_boxes(g, sides)
+    boxes = node_boxes(g, label_sides(g, {}))
     und = nx.Graph()
     und.add_nodes_from(nodes)
     und.add_edges_from((a, b) for a, b in g.edges() if a != b)
     slot: dict = {}
 
     def draw(order: Mapping) -> tuple[int, Positions]:
-        pos = _place_columns(und, order, boxes, slot)
+        pos = _place_columns(und, order, boxes, slot, fold)
         return crossings(pos, g.edges(), edge_curves(g, pos)), pos
 
     best: tuple[int, dict, Positions] | None = None
@@ -533,19 +663,23 @@ def _bends(g: nx.Graph, pos: Positions, nodes: list) -> dict:
     return {(a, b): kind for a, b in sorted(edges, key=str) if (kind := _bend(pos[a], pos[b]))}
 
 
-def _place_columns(und: nx.Graph, order: Mapping, boxes: Mapping, slot: Mapping) -> Positions:
+def _place_columns(und: nx.Graph, order: Mapping, boxes: Mapping, slot: Mapping, fold: Mapping) -> Positions:
     """Columns side by side, as wide as their boxes; in each, nodes in ``order`` spread by box heights,
-    pulled level with their neighbours in the other columns."""
+    pulled level with their neighbours in the other columns. A column folded ``k`` times zig-zags its
+    nodes between ``k`` columns side by side."""
     columns = sorted(order)
+
+    def pitch(n, c) -> float:  # the height a node takes in its column
+        k = fold.get(c, 1)
+        return (boxes[n].h + (FOLD_GAP if k > 1 else ROW_GAP)) / k
+
     unit = float(np.median([boxes[n].h for n in und])) + ROW_GAP
     y = {n: slot[n] * unit for n in und}
     # no column is pulled taller than the tallest one needs to be
-    tallest = max(sum(boxes[n].h + ROW_GAP for n in order[c]) for c in columns)
+    tallest = max(sum(pitch(n, c) for n in order[c]) for c in columns)
     lo, hi = -tallest / 2, tallest / 2
     for c in columns:
-        y.update(
-            zip(order[c], _spread([y[n] for n in order[c]], [boxes[n].h + ROW_GAP for n in order[c]]), strict=True)
-        )
+        y.update(zip(order[c], _spread([y[n] for n in order[c]], [pitch(n, c) for n in order[c]]), strict=True))
     column = {n: c for c in columns for n in order[c]}
 
     def pull(c: int, side: int, only_lonely: bool) -> None:
@@ -558,7 +692,7 @@ def _place_columns(und: nx.Graph, order: Mapping, boxes: Mapping, slot: Mapping)
             if only_lonely and any(column[m] < c for m in und.neighbors(n)):
                 near = []
             want.append(min(hi, max(lo, sum(near) / len(near))) if near else y[n])
-        y.update(zip(col, _spread(want, [boxes[n].h + ROW_GAP for n in col]), strict=True))
+        y.update(zip(col, _spread(want, [pitch(n, c) for n in col]), strict=True))
 
     for c in columns[1:]:  # left to right, each node level with its neighbours to the left
         pull(c, -1, False)
@@ -567,10 +701,11 @@ def _place_columns(und: nx.Graph, order: Mapping, boxes: Mapping, slot: Mapping)
     pos: Positions = {}
     left = 0.0
     for c in columns:
-        col = order[c]
-        for n in col:  # the glyph (or the shape's left edge) at the column's left
-            pos[n] = (left + boxes[n].w / 2 - boxes[n].dx, y[n])
-        left += max(boxes[n].w for n in col) + COLUMN_GAP
+        col, k = order[c], fold.get(c, 1)
+        width = max(boxes[n].w for n in col)
+        for i, n in enumerate(col):  # every box at its column's left edge
+            pos[n] = (left + (i % k) * (width + COLUMN_GAP / 2) + boxes[n].w / 2 - boxes[n].dx, y[n])
+        left += k * width + (k - 1) * COLUMN_GAP / 2 + COLUMN_GAP
     mid = (max(y.values()) + min(y.values())) / 2
     return {n: (round(x, 1), round(v - mid, 1)) for n, (x, v) in pos.items()}
 
@@ -611,7 +746,10 @@ def circular_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7, aspect: f
     start = -math.pi / 2 - step / 2  # the outer ring is cut half a step before the first ranked node
     ring = sorted(outer, key=lambda n: ((wanted[n] - start) % (2 * math.pi), str(n)))
     stretch = math.sqrt(CANVAS[0] / CANVAS[1] if aspect is None else aspect)
-    inside = {n: label_box(g.nodes[n].get("label", str(n)), shape=g.nodes[n].get("shape", "dot")) for n in ranked}
+    inside = {
+        n: label_box(g.nodes[n].get("label", str(n)), shape=g.nodes[n].get("shape", "dot"), side=_side(g, n))
+        for n in ranked
+    }
     radius = max(3 * FONT * 4, sum(b.w + COLUMN_GAP for b in inside.values()) / (2 * math.pi * stretch))
     outer_r = radius + max(b.w for b in inside.values()) / 2 + 2 * COLUMN_GAP
     slots = max(len(ring), 1)
@@ -652,10 +790,14 @@ def circular_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7, aspect: f
     return remove_overlaps(pos, node_boxes(g, sides), fixed=set(ranked) | set(hubs))
 
 
-def force_layout(g: nx.Graph, *, seed: int = 7, spacing: float = 110.0) -> Positions:
+def force_layout(
+    g: nx.Graph, *, seed: int = 7, spacing: float = 95.0, group: str | None = None, pull: int = 3
+) -> Positions:
     """A seeded force-directed layout (igraph's Fruchterman-Reingold, fast in C), then overlap removal
     on the boxes of the nodes and their labels (which hang below their glyphs).
 
+    With ``group`` (a node attribute such as ``"category"``), nodes of a group are held together: each
+    group gets an unseen anchor linked ``pull`` times to its members, so the map falls into regions.
     The same graph and seed always give the same positions.
     """
     nodes = sorted(g.nodes, key=str)
@@ -665,16 +807,21 @@ def force_layout(g: nx.Graph, *, seed: int = 7, spacing: float = 110.0) -> Posit
         return {nodes[0]: (0.0, 0.0)}
     index = {n: i for i, n in enumerate(nodes)}
     edges = sorted({tuple(sorted((index[a], index[b]))) for a, b in g.edges() if a != b})
+    anchors = sorted({str(a) for _, a in g.nodes(data=group)}) if group else []
+    for k, name in enumerate(anchors):
+        members = [index[n] for n in nodes if str(g.nodes[n].get(group)) == name]
+        edges += [(m, len(nodes) + k) for m in members] * pull
     with _seeded(seed) as ig:
-        h = ig.Graph(n=len(nodes), edges=edges)
+        h = ig.Graph(n=len(nodes) + len(anchors), edges=edges)
         big = len(nodes) >= 300  # igraph switches to its fast grid method only above 1,000 nodes
         coords = h.layout_fruchterman_reingold(niter=500 if big else 1000, grid="grid" if big else "nogrid").coords
-    stretch = math.sqrt(CANVAS[0] / CANVAS[1])  # a landscape screen: wider than tall
+    coords = coords[: len(nodes)]
+    # a landscape screen: wider than tall (a big map, under its year bar, more so)
+    stretch = math.sqrt(CANVAS[0] / CANVAS[1] * (1.3 if len(nodes) > BIG else 1.0))
     pos = {
         n: (x * stretch, y / stretch) for n, (x, y) in _rescale(dict(zip(nodes, coords, strict=True)), spacing).items()
     }
-    sides = {n: "inside" if g.nodes[n].get("shape") in LABEL_INSIDE else "below" for n in nodes}
-    return remove_overlaps(pos, node_boxes(g, sides))
+    return remove_overlaps(pos, node_boxes(g, label_sides(g, pos)))
 
 
 def remove_overlaps(

@@ -26,8 +26,11 @@ __all__ = ["ConceptMap", "concept_map", "view_map"]
 #: Node label size and glyph radius, in the layout's units (the layouts leave room for labels this size).
 #: Presenter mode does not change them: it gives the map the whole width of the window, so the page
 #: draws the same picture larger without labels running into each other.
-FONT_SIZE = 15
-NODE_SIZE = 14
+FONT_SIZE = _layout.FONT
+NODE_SIZE = _layout.GLYPH
+#: On the map of everything, the page labels up to this many hubs when it opens (the best linked, as
+#: long as their labels keep clear of each other); the rest as the reader zooms in.
+HUBS = 1000
 #: Node attributes that say how a concept is drawn; every other one is text for the panel.
 DRAWN = frozenset({"label", "category", "shape", "first_year", "step", "rank"})
 #: Edge attributes that say how a relation is drawn; every other one is text for the panel.
@@ -64,6 +67,10 @@ def concept_map(
     pal: Palette,
     sources: Mapping[str, Mapping[str, str]] | None = None,
     fields: Mapping[str, str] | None = None,
+    sides: Mapping | None = None,
+    curves: Mapping | None = None,
+    wrap: float = _layout.LABEL_WIDTH,
+    hubs: list | None = None,
     presenter: bool = False,
     title: str | None = None,
     intro: str | None = None,
@@ -86,6 +93,15 @@ def concept_map(
         ``{source id: {"citation", "url"}}`` for the side panel's links.
     fields
         ``{attribute: heading}`` for the panel: how to title the texts it shows.
+    sides
+        ``{node: "inside" | "right" | "left" | "below"}``: where each label goes (:func:`viz.layout.label_sides`);
+        the page draws the labels beside glyphs itself. By default a glyph's label hangs below it.
+    curves
+        ``{(a, b): "curvedCW" | "curvedCCW"}``: the edges drawn bowed (:func:`viz.layout.edge_curves`).
+    wrap
+        The width, in layout units, at which labels wrap.
+    hubs
+        Nodes whose labels are drawn even when the map is zoomed too far out to read the rest.
     presenter
         Open the page in presenter mode (the map across the whole window, larger text), for projection.
 
@@ -104,6 +120,8 @@ def concept_map(
     ('PD-1', {'summary': 'A brake on T cells.'})
     """
     net = ConceptMap(directed=True)
+    sides = dict(sides or {})
+    curves = dict(curves or {})
     used_categories: list[str] = []
     for n in sorted(g.nodes, key=str):
         attrs = g.nodes[n]
@@ -111,22 +129,28 @@ def concept_map(
         if cat.id not in used_categories:
             used_categories.append(cat.id)
         x, y = pos[n]
+        label = attrs.get("label", str(n))
+        lines = _layout.wrap(label, wrap)
         net.add_node(
             str(n),
-            label=attrs.get("label", str(n)),
-            shape=cat.vis_shape()["shape"],
+            label=label,
+            shape={"chip": "box", "inside": cat.vis_shape()["shape"]}.get(sides.get(n, "inside"), "dot"),
             group=cat.id,  # colour and label colour come from the group (vis-network's groups option)
             x=float(x),
             y=float(y),
             step=int(attrs.get("step", 1)),
             year=attrs.get("first_year"),
+            **({"text": "\n".join(lines)} if len(lines) > 1 else {}),  # the label as the layout wrapped it
         )
     used_relations: list[str] = []
     for a, b, key, attrs in sorted(g.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[2]), str(e[1]))):
         rel = pal.relations[attrs.get("relation", key)]
-        if rel.id not in used_relations:
+        if rel.id not in used_relations and not attrs.get("hidden"):
             used_relations.append(rel.id)
         arrows = {"to": {"enabled": rel.arrow != "none", "type": "bar" if rel.arrow == "bar" else "arrow"}}
+        extra = {"hidden": True} if attrs.get("hidden") else {}
+        if (a, b) in curves:
+            extra["smooth"] = {"enabled": True, "type": curves[(a, b)], "roundness": _layout.ROUNDNESS}
         net.add_edge(
             str(a),
             str(b),
@@ -135,23 +159,12 @@ def concept_map(
             dashes=rel.dashes,
             color=EDGE,
             title=f"{g.nodes[a].get('label', a)} {rel.label} {g.nodes[b].get('label', b)}",
+            **extra,
         )
     cats = [pal.categories[c] for c in sorted(used_categories, key=lambda c: pal.categories[c].order)]
+    look = {g.nodes[n]["category"]: "glyph" if sides.get(n) in ("right", "left", "below") else sides.get(n) for n in g}
     net.vis_options = _vis_options(FONT_SIZE, NODE_SIZE)
-    net.vis_options["groups"] = {
-        c.id: {
-            **c.vis_shape(),
-            "color": {
-                "background": c.colour,
-                "border": INK,
-                "highlight": {"background": c.colour, "border": INK},
-                "hover": {"background": c.colour, "border": INK},
-            },
-            # a label inside its shape needs no white halo; one on the canvas does
-            "font": {"color": c.font_colour, "strokeWidth": 0 if c.shape in SHAPES_WITH_LABEL_INSIDE else 4},
-        }
-        for c in cats
-    }
+    net.vis_options["groups"] = {c.id: _group(c, look.get(c.id, "inside")) for c in cats}
     rels = [pal.relations[r] for r in pal.relations if r in used_relations]
     concepts = {str(n): _text_fields(g.nodes[n], DRAWN) for n in sorted(g.nodes, key=str)}
     notes = {
@@ -185,12 +198,46 @@ def concept_map(
         "concepts": concepts,
         "notes": notes,
         "fields": dict(fields or {}),
+        "sides": {str(n): side for n, side in sorted(sides.items(), key=lambda x: str(x[0])) if side != "inside"},
+        "wrap": wrap,
+        "hubs": [str(n) for n in hubs or ()],
         "sources": {s: dict(sources[s]) for s in cited if sources and s in sources},
     }
     return net
 
 
-def _vis_options(font_size: int, node_size: int) -> dict:
+def _group(c, look: str) -> dict:
+    """vis-network's options for the nodes of a category, drawn as ``look``.
+
+    ``inside``: a shape that holds its label, which vis-network draws. ``chip``: a box with room before
+    the label for the category's glyph, which the page draws. ``glyph``: the page draws the glyph and
+    its label (on a map too big to label whole); vis-network keeps an unseen dot to click and to end
+    the edges at.
+    """
+    fill = {"background": c.colour, "border": INK}
+    if look == "glyph":
+        clear = {"background": "rgba(0,0,0,0)", "border": "rgba(0,0,0,0)"}
+        return {"shape": "dot", "color": {**clear, "highlight": clear, "hover": clear}, "font": {"size": 0}}
+    if look == "chip":
+        fill = {"background": BACKGROUND, "border": INK}
+        pad_x, pad_y = _layout.CHIP_PAD
+        return {
+            "shape": "box",
+            "color": {**fill, "highlight": fill, "hover": fill},
+            "font": {"color": INK, "strokeWidth": 0, "align": "left"},
+            "margin": {"top": pad_y, "bottom": pad_y, "left": pad_x + _layout.CHIP_GLYPH, "right": pad_x},
+            "borderWidth": 1,
+            "shapeProperties": {"borderRadius": 4},
+        }
+    inside = c.shape in SHAPES_WITH_LABEL_INSIDE
+    return {
+        **c.vis_shape(),
+        "color": {**fill, "highlight": fill, "hover": fill},
+        "font": {"color": c.font_colour, "strokeWidth": 0} if inside else {"color": c.font_colour, "size": 0},
+    }
+
+
+def _vis_options(font_size: float, node_size: float) -> dict:
     """vis-network options: no physics (positions come from Python), fast drawing."""
     return {
         "autoResize": True,
@@ -214,7 +261,7 @@ def _vis_options(font_size: int, node_size: int) -> dict:
             "borderWidthSelected": 3,
             "font": {"size": font_size, "face": FONT_STACK, "strokeWidth": 4, "strokeColor": BACKGROUND},
             "margin": 8,
-            "widthConstraint": {"maximum": _layout.LABEL_WIDTH},
+            "widthConstraint": False,  # labels come wrapped, as the layout measured them
         },
         "edges": {
             "smooth": False,
@@ -238,6 +285,19 @@ def view_map(ds, view: str, *, presenter: bool = False, seed: int = 7) -> Concep
     """
     g = _graph.view_graph(ds, view)
     pos = _layout.view_layout(g, seed=seed)
+    sides = _layout.label_sides(g, pos)
+    hubs = _layout.hubs(g, HUBS) if len(g) > _layout.BIG else []
     sources = {i: {"citation": r.citation, "url": r.url} for i, r in ds.sources.iterrows()}
     fields = {**ds.field_titles("concepts"), **ds.field_titles("relations")}
-    return concept_map(g, pos, pal=palette(ds), sources=sources, fields=fields, presenter=presenter)
+    return concept_map(
+        g,
+        pos,
+        pal=palette(ds),
+        sources=sources,
+        fields=fields,
+        sides=sides,
+        curves=_layout.edge_curves(_graph.drawn(g), pos),
+        wrap=_layout.wrap_width(g),
+        hubs=hubs,
+        presenter=presenter,
+    )

@@ -231,7 +231,7 @@ def map_payload(net) -> dict:
     for n in net.nodes:
         group = n.get("group", "")
         base = node_groups.get(group, {})
-        extra = {k: v for k, v in n.items() if k in ("shape", "color", "font", "size") and base.get(k) != v}
+        extra = {k: v for k, v in n.items() if k in ("shape", "color", "font", "size", "text") and base.get(k) != v}
         row = [n["id"], n["label"], group, n["x"], n["y"], n.get("step", 1), n.get("year")]
         if extra:
             row.append(extra)
@@ -241,7 +241,7 @@ def map_payload(net) -> dict:
     edges = []
     for e in net.edges:
         rel = e.get("rel", "")
-        look = {k: v for k, v in e.items() if k in ("arrows", "dashes", "color")}
+        look = {k: v for k, v in e.items() if k in ("arrows", "dashes", "color", "smooth", "hidden")}
         base = edge_types.setdefault(rel, look)
         row = [index[e["from"]], index[e["to"]], rel]
         extra = {k: v for k, v in look.items() if base.get(k) != v}
@@ -266,6 +266,9 @@ def map_payload(net) -> dict:
         "presenter": page.get("presenter", False),
         "title": page.get("title", ""),
         "colours": style.MAP_STATES,
+        "sides": page.get("sides", {}),
+        "wrap": page.get("wrap"),
+        "hubs": page.get("hubs", []),
     }
 
 

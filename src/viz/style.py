@@ -68,10 +68,13 @@ MAP_STATES = {
     "edge": EDGE,
     "edgeOn": INK,
     "edgeOff": "#dfe1e5",
+    "halo": BACKGROUND,
+    "ink": INK,
 }
 FONT_STACK = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
-#: vis-network draws the label inside these shapes, so the fill must contrast with it.
-SHAPES_WITH_LABEL_INSIDE = frozenset({"box", "dashedBox", "ellipse", "circle", "database", "text"})
+#: vis-network draws the label inside these shapes, so the fill must contrast with it. (A cylinder,
+#: "database", as wide as its label grows as tall: it is a glyph in a chip, like the other glyphs.)
+SHAPES_WITH_LABEL_INSIDE = frozenset({"box", "dashedBox", "ellipse", "circle", "text"})
 
 
 def _luminance(hex_colour: str) -> float:
@@ -109,8 +112,6 @@ class CategoryStyle:
         """The vis-network options that draw this shape (ours adds ``dashedBox``)."""
         if self.shape == "dashedBox":
             return {"shape": "box", "shapeProperties": {"borderDashes": [5, 3]}}
-        if self.shape == "database":  # a cylinder as wide as its label is also that tall: wrap it
-            return {"shape": "database", "widthConstraint": {"maximum": 90}}
         return {"shape": self.shape}
 
 

@@ -21,6 +21,8 @@
     n.title = tooltip(n);
     return n;
   });
+  // vis-network draws a label in the lines the layout wrapped it into
+  var visNodes = nodes.map(function (n) { return n.text ? Object.assign({}, n, { label: n.text }) : n; });
   var byId = {};
   nodes.forEach(function (n) { byId[n.id] = n; });
   var edges = data.edges.map(function (row, i) {
@@ -28,6 +30,7 @@
     var style = data.edgeTypes[row[2]] || {};
     Object.keys(style).forEach(function (k) { e[k] = style[k]; });
     if (row[3]) Object.keys(row[3]).forEach(function (k) { e[k] = row[3][k]; });
+    e.unseen = !!e.hidden;  // a relation type this map does not draw (still listed in the panel)
     e.title = byId[e.from].label + " " + relLabel(e.rel) + " " + byId[e.to].label;
     return e;
   });
@@ -47,10 +50,10 @@
   }
   function tooltip(n) {  // plain text: vis-network shows strings with innerText
     var c = data.concepts[n.id];
-    return n.label + " (" + categoryLabel(n.group) + ")" + (c && c.summary ? "\n" + c.summary : "");
+    return (n.text || n.label) + " (" + categoryLabel(n.group) + ")" + (c && c.summary ? "\n" + c.summary : "");
   }
 
-  var nodeSet = new vis.DataSet(nodes);
+  var nodeSet = new vis.DataSet(visNodes);
   var edgeSet = new vis.DataSet(edges);
   var container = $("map");
   var options = data.options;
@@ -81,40 +84,265 @@
       shown[n.id] = v;
       return { id: n.id, hidden: !v };
     }));
-    edgeSet.update(edges.map(function (e) { return { id: e.id, hidden: !(shown[e.from] && shown[e.to]) }; }));
+    edgeSet.update(edges.map(function (e) { return { id: e.id, hidden: !!e.unseen || !(shown[e.from] && shown[e.to]) }; }));
     if (state.selected && !shown[state.selected]) clearSelection();
     document.body.dataset.visible = String(Object.keys(shown).filter(function (k) { return shown[k]; }).length);
   }
 
-  // zoom so that every visible concept is on screen (after a story step reveals more),
-  // inside the part of the map that the caption and year bars (over its bottom and top) leave free
-  function fitVisible(animate) {
-    var ids = nodes.filter(visible).map(function (n) { return n.id; });
-    if (!ids.length) return;
+  // ---- labels beside glyphs: vis-network draws the labels inside shapes, the page draws the others
+  // (beside the glyph on layered maps and rings, below it elsewhere), with a halo, wrapped like Python's
+  // viz.layout.wrap; on a map too big to label whole, only its hubs until the reader zooms in
+  var SIDES = data.sides || {};
+  var FONT = data.options.nodes.font.size, GLYPH = data.options.nodes.size, FACE = data.options.nodes.font.face;
+  var GAP = 5, LEADING = 1.25, HUB_PX = 14, ALL_PX = 9, REGION_PX = 20;
+  var hubs = {};
+  (data.hubs || []).forEach(function (id) { hubs[id] = true; });
+  var big = (data.hubs || []).length > 0;
+  var labelNow = {};  // what each label says now, in the lines the layout wrapped it into (a "?" in the self-test)
+  nodes.forEach(function (n) { labelNow[n.id] = n.text || n.label; });
+  var dimmed = {};
+  var measurer = document.createElement("canvas").getContext("2d");
+  var lineCache = {};
+  function labelLines(id) {
+    var text = labelNow[id], c = lineCache[id];
+    if (c && c.text === text) return c;
+    measurer.font = FONT + "px " + FACE;
+    var lines = String(text).split("\n");
+    var width = 0;
+    lines.forEach(function (l) { width = Math.max(width, measurer.measureText(l).width); });
+    c = lineCache[id] = { text: text, lines: lines, width: width };
+    return c;
+  }
+  // the rectangle a label takes, in canvas units, drawn f times the normal size
+  function labelRect(id, x, y, f) {
+    var side = SIDES[id], L = labelLines(id);
+    var w = L.width * f, h = L.lines.length * LEADING * FONT * f;
+    if (side === "right") return { left: x + GLYPH + GAP, top: y - h / 2, right: x + GLYPH + GAP + w, bottom: y + h / 2 };
+    if (side === "left") return { left: x - GLYPH - GAP - w, top: y - h / 2, right: x - GLYPH - GAP, bottom: y + h / 2 };
+    return { left: x - w / 2, top: y + GLYPH + GAP, right: x + w / 2, bottom: y + GLYPH + GAP + h };
+  }
+  // how large a label is drawn: 1 (its size in the layout), more for a hub while the map is zoomed out,
+  // 0 when it is not drawn at all
+  function labelFactor(id, scale) {
+    var px = FONT * scale;
+    if (!big || px >= ALL_PX) return px >= 3 ? 1 : 0;
+    return shownHubs[id] ? Math.max(1, HUB_PX / px) : 0;
+  }
+  // while a big map is zoomed out: the best-linked concepts (the payload's hubs, in order) whose labels,
+  // at HUB_PX on screen, keep clear of each other and of the regions' names
+  var shownHubs = {};
+  function chooseHubs(scale) {
+    shownHubs = {};
+    if (!big || FONT * scale >= ALL_PX) return;
+    var taken = Object.keys(regionRects).map(function (k) { return regionRects[k]; });
+    var pad = 4 / scale;
+    (data.hubs || []).forEach(function (id) {
+      var bn = network.body.nodes[id];
+      if (!bn || bn.options.hidden) return;
+      var r = labelRect(id, bn.x, bn.y, Math.max(1, HUB_PX / (FONT * scale)));
+      var clash = taken.some(function (o) {
+        return r.left - pad < o.right && o.left < r.right + pad && r.top - pad < o.bottom && o.top < r.bottom + pad;
+      });
+      if (!clash) { shownHubs[id] = true; taken.push(r); }
+    });
+  }
+  var drawnRects = {};
+  function drawLabels(ctx) {
+    var scale = network.getScale(), body = network.body.nodes;
+    drawnRects = {};
+    regionRects = {};
+    if (big && FONT * scale < ALL_PX) placeRegions(ctx, scale);
+    chooseHubs(scale);
+    var r0 = Math.max(GLYPH, 3.5 / scale);  // a glyph stays visible when the map is zoomed far out
+    ctx.save();
+    ctx.lineJoin = "round";
+    ctx.textBaseline = "middle";
+    Object.keys(SIDES).forEach(function (id) {
+      var bn = body[id];
+      if (!bn || bn.options.hidden) return;
+      if (SIDES[id] === "chip") { drawChipGlyph(ctx, id, bn); return; }
+      var cat = catById[byId[id].group];
+      glyph(ctx, cat.shape, bn.x, bn.y, r0, dimmed[id] ? C.dim.background : cat.colour, dimmed[id] ? C.dim.border : C.ink);
+      if (state.selected === id) {  // the unseen dot is vis-network's; the selection ring is the page's
+        ctx.beginPath();
+        ctx.arc(bn.x, bn.y, GLYPH + 4, 0, 2 * Math.PI);
+        ctx.lineWidth = 3;
+        ctx.strokeStyle = C.ink;
+        ctx.stroke();
+      }
+      var f = labelFactor(id, scale);
+      if (!f) return;
+      var side = SIDES[id], L = labelLines(id), r = labelRect(id, bn.x, bn.y, f), size = FONT * f;
+      ctx.font = (state.selected === id ? "bold " : "") + size + "px " + FACE;
+      ctx.textAlign = side === "left" ? "right" : side === "right" ? "left" : "center";
+      var x = side === "left" ? r.right : side === "right" ? r.left : (r.left + r.right) / 2;
+      ctx.lineWidth = 4 * f;
+      ctx.strokeStyle = C.halo;
+      ctx.fillStyle = dimmed[id] ? C.dimFont : (original[id].font && original[id].font.color) || C.ink;
+      L.lines.forEach(function (line, i) {
+        var ly = r.top + (i + 0.5) * LEADING * size;
+        ctx.strokeText(line, x, ly);
+        ctx.fillText(line, x, ly);
+      });
+      drawnRects[id] = r;
+    });
+    drawRegions(ctx, scale);
+    ctx.restore();
+  }
+  // the category's glyph in the room a chip leaves before its label
+  var catById = {};
+  data.categories.forEach(function (c) { catById[c.id] = c; });
+  function drawChipGlyph(ctx, id, bn) {
+    var cat = catById[byId[id].group];
+    if (!cat || !bn.shape || bn.shape.left === undefined) return;
+    var x = bn.shape.left + data.options.nodes.borderWidth + 4 + GLYPH, y = bn.y;
+    var fill = dimmed[id] ? C.dim.background : cat.colour, line = dimmed[id] ? C.dim.border : C.ink;
+    glyph(ctx, cat.shape, x, y, GLYPH, fill, line);
+  }
+  // a node shape drawn on the canvas, as in the legend (viz.style.GLYPHS)
+  function glyph(ctx, shape, x, y, r, fill, line) {
+    ctx.beginPath();
+    var i, a;
+    if (shape === "square") ctx.rect(x - r * 0.8, y - r * 0.8, 1.6 * r, 1.6 * r);
+    else if (shape === "diamond") { ctx.moveTo(x, y - r); ctx.lineTo(x + r, y); ctx.lineTo(x, y + r); ctx.lineTo(x - r, y); }
+    else if (shape === "triangle") { ctx.moveTo(x, y - r); ctx.lineTo(x + r, y + 0.8 * r); ctx.lineTo(x - r, y + 0.8 * r); }
+    else if (shape === "triangleDown") { ctx.moveTo(x, y + r); ctx.lineTo(x + r, y - 0.8 * r); ctx.lineTo(x - r, y - 0.8 * r); }
+    else if (shape === "star") {
+      for (i = 0; i < 10; i++) {
+        a = (-90 + 36 * i) * Math.PI / 180;
+        var k = i % 2 ? 0.42 * r : r;
+        if (i) ctx.lineTo(x + k * Math.cos(a), y + k * Math.sin(a)); else ctx.moveTo(x + k * Math.cos(a), y + k * Math.sin(a));
+      }
+    } else if (shape === "hexagon") {
+      for (i = 0; i < 6; i++) {
+        a = 60 * i * Math.PI / 180;
+        if (i) ctx.lineTo(x + r * Math.cos(a), y + r * Math.sin(a)); else ctx.moveTo(x + r * Math.cos(a), y + r * Math.sin(a));
+      }
+    } else if (shape === "box" || shape === "dashedBox") {
+      ctx.rect(x - 1.1 * r, y - 0.75 * r, 2.2 * r, 1.5 * r);
+    } else if (shape === "ellipse") {
+      ctx.ellipse(x, y, 1.15 * r, 0.75 * r, 0, 0, 2 * Math.PI);
+    } else if (shape === "database") {  // a cylinder: body, then its top rim
+      ctx.ellipse(x, y - 0.6 * r, 0.85 * r, 0.3 * r, 0, Math.PI, 0);
+      ctx.lineTo(x + 0.85 * r, y + 0.6 * r);
+      ctx.ellipse(x, y + 0.6 * r, 0.85 * r, 0.3 * r, 0, 0, Math.PI);
+      ctx.lineTo(x - 0.85 * r, y - 0.6 * r);
+      ctx.fillStyle = fill; ctx.fill(); ctx.lineWidth = 1.5; ctx.strokeStyle = line; ctx.stroke();
+      ctx.beginPath();
+      ctx.ellipse(x, y - 0.6 * r, 0.85 * r, 0.3 * r, 0, 0, 2 * Math.PI);
+    } else ctx.arc(x, y, 0.85 * r, 0, 2 * Math.PI);
+    ctx.closePath();
+    ctx.fillStyle = fill;
+    ctx.fill();
+    ctx.lineWidth = 1.5;
+    ctx.strokeStyle = line;
+    ctx.stroke();
+  }
+
+  // on a big map seen whole, each category's name over its region: click it to zoom in
+  var regionRects = {};
+  function placeRegions(ctx, scale) {
+    var body = network.body.nodes, sums = {};
+    nodes.forEach(function (n) {
+      var bn = body[n.id];
+      if (!bn || bn.options.hidden) return;
+      var s = sums[n.group] || (sums[n.group] = { x: 0, y: 0, k: 0 });
+      s.x += bn.x; s.y += bn.y; s.k += 1;
+    });
+    var size = REGION_PX / scale;
+    ctx.save();
+    ctx.font = "bold " + size + "px " + FACE;
+    data.categories.forEach(function (cat) {
+      var s = sums[cat.id];
+      if (!s) return;
+      var x = s.x / s.k, y = s.y / s.k, w = ctx.measureText(cat.label).width;
+      var r = { left: x - w / 2, right: x + w / 2, top: y - size / 2, bottom: y + size / 2, label: cat.label };
+      var clash = Object.keys(regionRects).some(function (k) {
+        var o = regionRects[k];
+        return r.left < o.right && o.left < r.right && r.top < o.bottom && o.top < r.bottom;
+      });
+      if (!clash) regionRects[cat.id] = r;  // a region whose name would cover another's: its hubs speak for it
+    });
+    ctx.restore();
+  }
+  function drawRegions(ctx, scale) {
+    var size = REGION_PX / scale;
+    ctx.font = "bold " + size + "px " + FACE;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.lineWidth = 6 / scale;
+    Object.keys(regionRects).forEach(function (k) {
+      var r = regionRects[k], x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2;
+      ctx.strokeStyle = C.halo;
+      ctx.fillStyle = C.ink;
+      ctx.strokeText(r.label, x, y);
+      ctx.fillText(r.label, x, y);
+    });
+  }
+  function inRect(r, p) { return r && p.x >= r.left && p.x <= r.right && p.y >= r.top && p.y <= r.bottom; }
+
+  // the box a concept takes on the canvas: its shape, and its label when the page draws it beside
+  function nodeBox(id) {
+    var b = network.getBoundingBox(id);
+    if (!b || !SIDES[id] || SIDES[id] === "chip" || big) return b;
+    var p = network.getPosition(id), r = labelRect(id, p.x, p.y, 1);
+    return { left: Math.min(b.left, r.left), right: Math.max(b.right, r.right),
+             top: Math.min(b.top, r.top), bottom: Math.max(b.bottom, r.bottom) };
+  }
+
+  // zoom so that the given concepts are on screen, as large as the map's frame allows, inside the
+  // part of it that the caption and year bars (over its bottom and top) leave free
+  function frameOf(ids) {
     var box = null;
     ids.forEach(function (id) {
-      var b = network.getBoundingBox(id);
+      var b = nodeBox(id);
       if (!b) return;
       box = box ? { left: Math.min(box.left, b.left), right: Math.max(box.right, b.right),
                     top: Math.min(box.top, b.top), bottom: Math.max(box.bottom, b.bottom) } : b;
     });
-    if (!box) return;
+    if (!box) return null;
     var bottom = $("story") && !$("story").hidden ? $("story").offsetHeight + 8 : 0;
     var top = $("replay") && !$("replay").hidden ? $("replay").offsetHeight + 8 : 0;
     var width = container.clientWidth || 1;
     var free = Math.max(0.5 * (container.clientHeight || 1), (container.clientHeight || 1) - top - bottom);
     var scale = 0.94 * Math.min(width / Math.max(box.right - box.left, 1), free / Math.max(box.bottom - box.top, 1));
     scale = Math.min(scale, maxFitScale());
-    var target = {
+    return {
       position: { x: (box.left + box.right) / 2, y: (box.top + box.bottom) / 2 + (bottom - top) / 2 / scale },
       scale: scale,
     };
+  }
+  function fitIds(ids, animate) {
+    var target = frameOf(ids);
+    if (!target) return;
     if (animate) {
       network.moveTo({ position: target.position, scale: target.scale,
                        animation: { duration: 400, easingFunction: "easeInOutQuad" } });
     } else {
       network.moveTo(target);
     }
+  }
+  function fitVisible(animate) {
+    state.frame = null;
+    fitIds(nodes.filter(visible).map(function (n) { return n.id; }), animate);
+  }
+
+  // a story step frames what it reveals with the concepts they link to, so that they are large;
+  // if that frame is too wide to read, the new concepts alone (the last step shows the whole map)
+  var READABLE_STEP_PX = 18;
+  function frameStep(animate) {
+    if (!steps || state.step >= steps) { fitVisible(animate); return; }
+    var fresh = nodes.filter(function (n) { return n.step === state.step && visible(n); }).map(function (n) { return n.id; });
+    if (!fresh.length) { fitVisible(animate); return; }
+    var around = {};
+    fresh.forEach(function (id) {
+      around[id] = true;
+      network.getConnectedNodes(id).forEach(function (m) { if (visible(byId[m])) around[m] = true; });
+    });
+    var wide = Object.keys(around), target = frameOf(wide);
+    var ids = target && FONT * target.scale >= READABLE_STEP_PX ? wide : fresh;
+    state.frame = ids;
+    fitIds(ids, animate);
   }
 
   // ---- highlight a neighbourhood
@@ -128,6 +356,8 @@
   }
   function highlight(id) {
     var near = neighbours(id);
+    dimmed = {};
+    nodes.forEach(function (n) { if (!near[n.id]) dimmed[n.id] = true; });
     nodeSet.update(nodes.map(function (n) {
       var o = original[n.id];
       return near[n.id]
@@ -140,6 +370,7 @@
     }));
   }
   function unhighlight() {
+    dimmed = {};
     nodeSet.update(nodes.map(function (n) { return { id: n.id, color: original[n.id].color, font: original[n.id].font }; }));
     edgeSet.update(edges.map(function (e) { return { id: e.id, color: C.edge, width: 1.4 }; }));
   }
@@ -233,13 +464,22 @@
   function cssEscape(s) { return (window.CSS && CSS.escape) ? CSS.escape(s) : String(s).replace(/["\\]/g, "\\$&"); }
 
   network.on("click", function (params) {
-    if (params.nodes.length) select(params.nodes[0], false);
-    else clearSelection();
+    if (params.nodes.length) { select(params.nodes[0], false); return; }
+    var p = params.pointer.canvas;
+    var hit = Object.keys(drawnRects).filter(function (id) { return inRect(drawnRects[id], p); })[0];
+    if (hit) { select(hit, false); return; }
+    var region = Object.keys(regionRects).filter(function (c) { return inRect(regionRects[c], p); })[0];
+    if (region) {  // a category's name on a big map seen whole: zoom into its region
+      fitIds(nodes.filter(function (n) { return n.group === region && visible(n); }).map(function (n) { return n.id; }), true);
+      return;
+    }
+    clearSelection();
   });
+  network.on("afterDrawing", drawLabels);
 
   // ---- search by label and aliases, with keyboard
   var search = $("search"), results = $("search-results"), active = -1, matches = [];
-  function fold(s) { return String(s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
+  function fold(s) { return String(s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, " ").toLowerCase(); }
   function findMatches(q) {
     q = fold(q).trim();
     if (!q) return [];
@@ -304,7 +544,7 @@
     $("presenter").checked = on;
     network.setSize("100%", "100%");
     network.redraw();
-    fitVisible(false);
+    frameStep(false);
     if (on && $("main").scrollIntoView) $("main").scrollIntoView({ block: "start" });  // the map fills the screen
   }
   $("presenter").addEventListener("change", function (ev) { setPresenter(ev.target.checked); });
@@ -322,7 +562,7 @@
     $("next").disabled = state.step >= steps;
     document.body.dataset.step = String(state.step);
     refresh();
-    fitVisible(!fromHash);
+    frameStep(!fromHash);
     if (!fromHash && window.history && history.replaceState) {
       try { history.replaceState(null, "", "#step=" + state.step); } catch (e) { /* sandboxed frame */ }
     }
@@ -409,7 +649,8 @@
     var done = false;
     function finish(correct) {
       if (!done) { state.score.asked += 1; if (correct) state.score.right += 1; done = true; }
-      nodeSet.update({ id: id, label: byId[id].label });
+      labelNow[id] = byId[id].text || byId[id].label;
+      nodeSet.update({ id: id, label: labelNow[id] });
       showPanel(id, { hideName: false });
       var p = $("panel");
       var verdict = el("p", (correct ? "Right: " : "The answer: ") + byId[id].label, correct ? "quiz-right" : "quiz-wrong");
@@ -433,7 +674,8 @@
     state.quiz = !state.quiz;
     $("quiz").setAttribute("aria-pressed", String(state.quiz));
     document.body.classList.toggle("quiz", state.quiz);
-    nodeSet.update(nodes.map(function (n) { return { id: n.id, label: state.quiz ? "?" : n.label }; }));
+    nodes.forEach(function (n) { labelNow[n.id] = state.quiz ? "?" : n.text || n.label; });
+    nodeSet.update(nodes.map(function (n) { return { id: n.id, label: labelNow[n.id] }; }));
     if (!state.quiz) state.score = { right: 0, asked: 0 };
     updateScore();
     clearSelection();
@@ -445,7 +687,7 @@
   if (steps) setStep(start || steps, !start);
   else refresh();
   network.once("afterDrawing", function () {
-    fitVisible(false);
+    frameStep(false);
     // #find=Label (from the site index) selects that concept
     var find = /(?:^#|&)find=([^&]*)/.exec(location.hash || "");
     if (find) {
@@ -460,10 +702,22 @@
     document.body.dataset.snapshot = "0";
     document.body.classList.add("snapshot");
     network.setSize("100%", "100%");
-    network.fit();
+    fitVisible(false);
     network.once("afterDrawing", function () { document.body.dataset.snapshot = "1"; });
     network.redraw();
   }
+  // for tests and the history page: where a label is drawn, and how many pixels high on screen
+  function labelBox(id) {
+    var p = network.getPosition(id);
+    if (!SIDES[id] || SIDES[id] === "chip") return network.getBoundingBox(id);
+    var f = labelFactor(id, network.getScale());
+    return f ? labelRect(id, p.x, p.y, f) : null;
+  }
+  function labelPx(id) {
+    var scale = network.getScale();
+    if (!SIDES[id] || SIDES[id] === "chip") return FONT * scale;
+    return FONT * labelFactor(id, scale) * scale;
+  }
   window.immunoviz = { network: network, snapshot: snapshot, nodes: nodeSet, edges: edgeSet, select: select, setStep: setStep,
-                       setYear: setYear, state: state };
+                       setYear: setYear, state: state, labelBox: labelBox, labelPx: labelPx, nodeBox: nodeBox };
 })();
