@@ -264,3 +264,81 @@ def test_every_product_of_the_class_has_an_approval_event(klass):
     approved = _approved()
     missing = sorted(d for d in members if not approved.get(d))
     assert not missing, f"{klass} products with no approval event: {missing}"
+
+
+# ---------------------------------------------------------------------------
+# regulators and second-hand links (issue 16)
+
+
+def test_every_approval_names_its_regulator_in_one_spelling():
+    """Each approval says which authority decided; the spellings are the agreed ones."""
+    events = _read("events")
+    missing = [e["id"] for e in events if e["kind"] == "approval" and not e["regulator"].strip()]
+    stray = [e["id"] for e in events if e["kind"] != "approval" and e["regulator"].strip()]
+    assert not missing, f"approvals without a regulator: {missing}"
+    assert not stray, f"a regulator on an event that is not an approval: {stray}"
+    unknown = sorted({e["regulator"] for e in events if e["regulator"]} - set(REGULATORS))
+    assert not unknown, f"regulator spellings not in REGULATORS: {unknown}"
+
+
+def test_validate_reports_an_approval_without_a_regulator(tmp_path):
+    """The semantic check names file, row and column, with a hint."""
+    import shutil
+
+    from viz import data
+    from viz.paths import PROJ_ROOT as root
+
+    copy = tmp_path / "tiny"
+    shutil.copytree(root / "tests" / "fixtures" / "tiny", copy)
+    path = copy / "events.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(lines, start=1) if line.startswith("ipilimumab-survival,"))
+    lines[row - 1] = lines[row - 1].replace(",trial,", ",approval,", 1)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = [str(p) for p in data.validate(copy)]
+    assert any(f"events.csv:{row}:regulator: an approval needs its regulator (hint: " in p for p in found), found
+    lines[row - 1] = lines[row - 1].replace(",approval,", ",trial,", 1).replace(
+        "New England Journal of Medicine,", "New England Journal of Medicine,FDA (US)", 1
+    )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = [str(p) for p in data.validate(copy)]
+    assert any(f"events.csv:{row}:regulator: 'FDA (US)' is set, but this event is a trial" in p for p in found), found
+
+
+def test_a_planted_aggregator_link_warns_but_validates(tmp_path):
+    """A source on a drug database or news aggregator is reported as a warning, not an error."""
+    import shutil
+    import subprocess
+    import sys
+
+    from viz import data
+    from viz.paths import PROJ_ROOT as root
+
+    copy = tmp_path / "tiny"
+    shutil.copytree(root / "tests" / "fixtures" / "tiny", copy)
+    path = copy / "sources.csv"
+    text = path.read_text(encoding="utf-8")
+    assert "pmid:1396582" in text
+    path.write_text(text.replace("pmid:1396582", "https://www.drugs.com/history/keytruda.html", 1), encoding="utf-8")
+    row = next(i for i, line in enumerate(text.splitlines(), start=1) if line.startswith("pmid-1396582,"))
+    assert data.validate(copy) == []  # still valid
+    warned = [str(w) for w in data.link_warnings(copy)]
+    assert len(warned) == 1 and f"sources.csv:{row}:link: warning: 'pmid-1396582' links to drugs.com" in warned[0]
+    assert "(hint: cite the primary record instead" in warned[0]
+    result = subprocess.run(
+        [sys.executable, "-m", "viz.cli", "validate", "--data", str(copy)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"sources.csv:{row}:link: warning: " in result.stdout and "1 warning" in result.stdout
+    # a subdomain of a listed host is caught; a look-alike host is not
+    assert data._aggregator("https://news.drugs.com/x") == "drugs.com"
+    assert data._aggregator("https://notdrugs.com/x") is None
+    assert data._aggregator("pmid:1396582") is None
+
+
+def test_shipped_sources_link_to_no_aggregator_unless_explained():
+    """Every remaining second-hand link is on the short, explained list."""
+    from viz import data
+
+    left = sorted(w.message.split("'")[1] for w in data.link_warnings(DATA_DIR))
+    assert set(left) <= set(SECOND_HAND_ALLOWED), f"replace these with primary records: {sorted(set(left) - set(SECOND_HAND_ALLOWED))}"
