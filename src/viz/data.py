@@ -106,7 +106,6 @@ AGGREGATOR_HOSTS = frozenset(
         "htsyndication.com",
         "bio-medicine.org",
         "biospace.com",
-        "bigmoleculewatch.com",
         "letswinpc.org",
         "m3india.in",
         "precisionvaccinations.com",
