@@ -384,7 +384,6 @@ SECOND_HAND_ALLOWED = {
     "jama-1982-hepatitis-b-vaccine": "index entry of the JAMA 1982 article; no DOI or PMID found",
     "sciencenews-1986-interferon": "copy of the 1986 Science News report; no FDA record of 1986 found",
     "precisionvaccinations-keynote942-2022": "reports the Moderna/Merck announcement of 13 December 2022",
-    "fda-ipilimumab-2011": "the FDA's own 2011 news release, reposted; the fda.gov page has moved",
     "dendreon-sipuleucel-t-2010": "Dendreon's own release, reposted; not found on the sponsor's site",
     "genmab-epcoritamab-2023": "Genmab's own announcement, reposted",
     "adaptimmune-afamitresgene-autoleucel-2024": "kept only to document the sponsor's 1 August date",
