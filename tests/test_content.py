@@ -264,3 +264,349 @@ def test_every_product_of_the_class_has_an_approval_event(klass):
     approved = _approved()
     missing = sorted(d for d in members if not approved.get(d))
     assert not missing, f"{klass} products with no approval event: {missing}"
+
+
+# ---------------------------------------------------------------------------
+# issue 16: regulators beyond the FDA, the cancer-immunity cycle, new concepts,
+# qualified "firsts" and second-hand links
+
+#: The agreed spelling of each authority in events.csv:regulator (one per authority).
+REGULATORS = {
+    "FDA (US)": "US Food and Drug Administration",
+    "European Commission (EU)": "the Commission's decision, after the EMA's opinion",
+    "MHLW (Japan)": "Japan's Ministry of Health, Labour and Welfare",
+    "NMPA (China)": "China's National Medical Products Administration",
+}
+
+#: For each therapy class with a European Commission approval in the tables: the event that
+#: must be the earliest EU approval of the class (its own products or its subclasses').
+EU_FIRSTS = {
+    "checkpoint_inhibitor": "ec-ipilimumab-2011",
+    "ctla4_inhibitor": "ec-ipilimumab-2011",
+    "pd1_inhibitor": "ec-nivolumab-2015",
+    "pdl1_inhibitor": "ec-avelumab-2017",
+    "lag3_inhibitor": "ec-relatlimab-nivolumab-2022",
+    "adoptive_cell_therapy": "ec-tisagenlecleucel-2018",
+    "car_t": "ec-tisagenlecleucel-2018",
+    "allogeneic_cell_therapy": "ec-tabelecleucel-2022",
+    "bispecific_engager": "ec-catumaxomab-2009",
+    "monoclonal_antibody": "ec-rituximab-1998",
+    "naked_antibody": "ec-rituximab-1998",
+    "antibody_drug_conjugate": "ec-brentuximab-vedotin-2012",
+    "oncolytic_virus": "ec-talimogene-laherparepvec-2015",
+    "cancer_vaccine": "ec-hpv-vaccine-2006",
+    "preventive_vaccine": "ec-hpv-vaccine-2006",
+    "therapeutic_vaccine": "ec-sipuleucel-t-2013",
+}
+#: Therapy classes with no European Commission approval on the timeline, and why.
+EU_NOT_ON_TIMELINE = {
+    "immunotherapy": "the whole field, not a class",
+    "active_immunotherapy": "a family of classes",
+    "passive_immunotherapy": "a family of classes",
+    "antibody_formats": "a comparison of classes",
+    "coleys_toxins": "historical, never authorised",
+    "bcg": "older national authorisations; no central EU decision was verified",
+    "cytokine_therapy": "IL-2 and interferon were authorised nationally; no EU decision was verified",
+    "til_therapy": "no EU authorisation verified for lifileucel",
+    "tcr_t": "no EU authorisation verified for afamitresgene autoleucel",
+    "mrna_vaccine": "no mRNA cancer vaccine is approved",
+    "nk_cell_therapy": "still in clinical trials",
+    "donor_lymphocyte_infusion": "a transplant procedure, not an authorised product",
+    "autoimmune_car_t": "used outside cancer in studies only",
+}
+#: The cycle placements review found missing (step 1 antigen release, step 5 infiltration).
+CYCLE_PLACEMENTS = [
+    ("chemotherapy", "antigen_release"),
+    ("radiotherapy", "antigen_release"),
+    ("anti_angiogenic", "infiltration"),
+]
+#: Concepts a lecturer is asked about (issue 16), each linked and placed on a map.
+NEW_CONCEPTS = [
+    "pdl2",
+    "pseudoprogression",
+    "hyperprogression",
+    "irrc",
+    "irecist",
+    "ctcae",
+    "corticosteroids",
+    "steroid_sparing_immunosuppression",
+    "nk_cell",
+    "nk_cell_therapy",
+    "allogeneic_cell_therapy",
+    "donor_lymphocyte_infusion",
+    "tabelecleucel",
+    "antibody_formats",
+    "autoimmune_car_t",
+]
+#: Milestones review found missing (issue 16).
+REQUIRED_EVENTS = [
+    "fda-pembrolizumab-nsclc-2015",
+    "fda-pembrolizumab-nsclc-1l-2016",
+    "fda-durvalumab-pacific-2018",
+    "checkmate-816-2022",
+    "dli-1990",
+    "ec-tabelecleucel-2022",
+    "three-es",
+    "three-es-review-2004",
+    "jp-nivolumab-2014",
+]
+
+#: A "first" or "only" that claims priority. "first-line" and "first treatment" name a line of treatment.
+CLAIM = re.compile(r"\bfirst\b(?![- ]line| treatment)|\b(?:the|its|their) only\b|\bonly approved\b", re.IGNORECASE)
+#: Words that say where the claim holds (or that it holds everywhere).
+QUALIFIER = re.compile(
+    r"\b(?:FDA|US|U\.S\.|United States|EU|European|EMA|Japan|Japanese|MHLW|China|Chinese|"
+    r"anywhere|in the world|world's|worldwide|globally)\b"
+)
+#: Prose columns checked for unqualified claims.
+PROSE_COLUMNS = {
+    "concepts": ("label", "summary", "detail"),
+    "events": ("title", "summary"),
+    "biomarkers": ("measures", "method", "use"),
+    "combinations": ("label", "rationale", "examples"),
+    "side_effects": ("manifestation", "management"),
+    "resistance": ("note",),
+    "relations": ("note",),
+    "steps": ("caption",),
+    "views": ("title", "intro"),
+}
+
+#: Sources that still link to a listed second-hand host, each with the reason no primary
+#: record replaced it. Keep this list short; every entry is a warning in `immunoviz validate`.
+SECOND_HAND_ALLOWED = {
+    "bms-relatlimab-2022": "BMS's own release (copy); the FDA page for 18 March 2022 was not in the searchable corpus",
+    "genetherapynetwork-axicel-2017": "FDA page for axicabtagene ciloleucel (18 October 2017) not found",
+    "ascopost-mrna4157-2024": "reports the KEYNOTE-942 Lancet paper; its DOI could not be verified",
+    "ascopost-pembrolizumab-cervical-2024": "FDA page for KEYNOTE-A18 (12 January 2024) not found",
+    "rtt-atezolizumab-bevacizumab-2020": "Roche release copy; FDA page for IMbrave150 not found",
+    "healio-skyscraper01-2024": "SKYSCRAPER-01 result; Roche's own release not found",
+    "maestro-tmb-2020": "copy of the FDA notice of 16 June 2020; the FDA page was not found",
+    "jama-1982-hepatitis-b-vaccine": "index entry of the JAMA 1982 article; no DOI or PMID found",
+    "sciencenews-1986-interferon": "copy of the 1986 Science News report; no FDA record of 1986 found",
+    "precisionvaccinations-keynote942-2022": "reports the Moderna/Merck announcement of 13 December 2022",
+    "dendreon-sipuleucel-t-2010": "Dendreon's own release, reposted; not found on the sponsor's site",
+    "genmab-epcoritamab-2023": "Genmab's own announcement, reposted",
+    "adaptimmune-afamitresgene-autoleucel-2024": "kept only to document the sponsor's 1 August date",
+    "immunocore-tebentafusp-2022": "Immunocore's announcement, reported; FDA page not found",
+    "centerwatch-aldesleukin-1998": "only record found of the 1998 melanoma approval month",
+    "fda-disco-avelumab-2017": "FDA podcast listing, reposted",
+    "maestro-avelumab-2017": "copy of the FDA notice of 23 March 2017",
+    "pharmaletter-lisocabtagene-maraleucel-2021": "FDA page for liso-cel (5 February 2021) not found",
+    "maestro-dostarlimab-2021": "copy of the FDA notice of 22 April 2021",
+    "cancerhealth-retifanlimab-2023": "copy of the FDA notice of 22 March 2023",
+    "jhop-toripalimab-2023": "reports the FDA approval of 27 October 2023",
+    "medscape-toripalimab-2023": "reports the FDA approval of 27 October 2023",
+    "maestro-tarlatamab-2025": "copy of the FDA notice of 19 November 2025",
+    "epocrates-penpulimab-2025": "reports the FDA approval of 23 April 2025",
+    "beckers-linvoseltamab-2025": "reports the FDA statement of 2 July 2025",
+}
+
+
+def unqualified_claims(text: str) -> list[str]:
+    """Sentences of ``text`` that claim a first or an only without saying where."""
+    sentences = re.split(r"(?<=[.!?])\s+", text or "")
+    return [s for s in sentences if CLAIM.search(s) and not QUALIFIER.search(s)]
+
+
+def _start(date: str) -> str:
+    """Sortable start of a year, month or day date."""
+    return (date + "-01-01")[:10] if len(date) == 4 else (date + "-01")[:10]
+
+
+def test_claim_detector_can_fail():
+    """The check itself works: a planted unqualified "first" is caught, a qualified one is not."""
+    assert unqualified_claims("T-VEC was the first oncolytic virus approved.") == [
+        "T-VEC was the first oncolytic virus approved."
+    ]
+    assert unqualified_claims("Relatlimab is the only approved LAG-3 antibody.")
+    assert unqualified_claims("T-VEC was the first oncolytic virus approved in the US.") == []
+    assert unqualified_claims("Japan approved nivolumab first, the first PD-1 approval anywhere.") == []
+    assert unqualified_claims("Pembrolizumab is a first-line treatment. It works only on some tumours.") == []
+
+
+def test_every_first_or_only_says_where():
+    """Issue 16: every priority claim names the place (FDA, EU, Japan ...) or says 'anywhere'."""
+    bad = []
+    for table, columns in PROSE_COLUMNS.items():
+        for line, row in enumerate(_read(table), start=2):
+            for col in columns:
+                bad += [f"{table}.csv:{line}:{col}: {s}" for s in unqualified_claims(row.get(col, ""))]
+    assert not bad, "claims without a place or qualifier:\n" + "\n".join(bad)
+
+
+def test_every_approval_names_its_regulator_in_one_spelling():
+    """Each approval says which authority decided; the spellings are the agreed ones."""
+    events = _read("events")
+    missing = [e["id"] for e in events if e["kind"] == "approval" and not e["regulator"].strip()]
+    stray = [e["id"] for e in events if e["kind"] != "approval" and e["regulator"].strip()]
+    assert not missing, f"approvals without a regulator: {missing}"
+    assert not stray, f"a regulator on an event that is not an approval: {stray}"
+    unknown = sorted({e["regulator"] for e in events if e["regulator"]} - set(REGULATORS))
+    assert not unknown, f"regulator spellings not in REGULATORS: {unknown}"
+
+
+def _class_of_event() -> dict[str, set[str]]:
+    """event id -> the therapy classes it belongs to (its concepts and modality, with their is_a ancestors)."""
+    parents: dict[str, set[str]] = defaultdict(set)
+    for r in _read("relations"):
+        if r["relation"] == "is_a":
+            parents[r["from"]].add(r["to"])
+
+    def up(node: str) -> set[str]:
+        seen, todo = {node}, [node]
+        while todo:
+            for p in parents.get(todo.pop(), ()):
+                if p not in seen:
+                    seen.add(p)
+                    todo.append(p)
+        return seen
+
+    out = {}
+    for e in _read("events"):
+        nodes = set(_ids(e["concepts"])) | ({e["modality"]} if e["modality"] else set())
+        out[e["id"]] = set().union(*(up(n) for n in nodes)) if nodes else set()
+    return out
+
+
+def test_first_eu_approval_of_each_class():
+    """Issue 16: each therapy class with a European Commission approval has its first one on the timeline."""
+    events = {e["id"]: e for e in _read("events")}
+    classes = _class_of_event()
+    eu = [e for e in events.values() if e["kind"] == "approval" and e["regulator"] == "European Commission (EU)"]
+    problems = []
+    for klass, expected in EU_FIRSTS.items():
+        assert expected in events, f"{klass}: event {expected} is missing"
+        ev = events[expected]
+        if ev["regulator"] != "European Commission (EU)" or ev["kind"] != "approval":
+            problems.append(f"{expected} is not a European Commission approval")
+        dated = sorted((_start(e["date"]), e["id"]) for e in eu if klass in classes[e["id"]])
+        if not dated or dated[0][1] != expected:
+            problems.append(f"{klass}: earliest EU approval is {dated[:1]}, expected {expected}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_therapy_class_is_covered_for_the_eu_or_explained():
+    """A new therapy class must get its first EU approval, or a reason why it has none."""
+    modalities = {c["id"] for c in _read("concepts") if c["category"] == "modality"}
+    unaccounted = sorted(modalities - set(EU_FIRSTS) - set(EU_NOT_ON_TIMELINE))
+    assert not unaccounted, f"add the first EU approval, or a reason to EU_NOT_ON_TIMELINE: {unaccounted}"
+
+
+def test_japan_first_pd1_approval_anywhere():
+    """Issue 16: nivolumab in Japan (July 2014) is the first PD-1 approval anywhere, and the timeline shows it."""
+    events = {e["id"]: e for e in _read("events")}
+    jp = events["jp-nivolumab-2014"]
+    assert (jp["kind"], jp["regulator"], jp["date"]) == ("approval", "MHLW (Japan)", "2014-07")
+    assert "nivolumab" in _ids(jp["concepts"]) and jp["milestone"] == "true"
+    classes = _class_of_event()
+    pd1 = sorted(
+        (_start(e["date"]), e["id"])
+        for e in events.values()
+        if e["kind"] == "approval" and "pd1_inhibitor" in classes[e["id"]]
+    )
+    assert pd1[0][1] == "jp-nivolumab-2014", f"earliest PD-1 approval on the timeline: {pd1[0]}"
+
+
+def test_cycle_places_conventional_treatments():
+    """Chemotherapy and radiotherapy act at antigen release, anti-VEGF at infiltration, and the cycle map shows them."""
+    relations = {(r["from"], r["relation"], r["to"]) for r in _read("relations")}
+    on_cycle = {v["concept"] for v in _read("view_concepts") if v["view"] == "cycle"}
+    for therapy, step in CYCLE_PLACEMENTS:
+        assert (therapy, "acts_at", step) in relations, f"{therapy} does not act at {step}"
+        assert therapy in on_cycle, f"{therapy} is not on the cycle map"
+
+
+def test_new_concepts_are_linked_and_placed():
+    """The concepts lecturers are asked about exist, have relations and appear on a map."""
+    concepts = {c["id"] for c in _read("concepts")}
+    linked = {r["from"] for r in _read("relations")} | {r["to"] for r in _read("relations")}
+    placed = {v["concept"] for v in _read("view_concepts")}
+    missing = [c for c in NEW_CONCEPTS if c not in concepts]
+    assert not missing, f"missing concepts: {missing}"
+    assert not [c for c in NEW_CONCEPTS if c not in linked], "a new concept has no relation"
+    assert not [c for c in NEW_CONCEPTS if c not in placed], "a new concept is on no map"
+
+
+def test_missing_milestones_are_on_the_timeline():
+    events = {e["id"]: e for e in _read("events")}
+    assert not [e for e in REQUIRED_EVENTS if e not in events]
+    assert events["three-es"]["date"].startswith("2002") and events["three-es-review-2004"]["date"].startswith("2004")
+    assert "three Es" in events["three-es-review-2004"]["title"]
+
+
+def test_story_steps_with_new_concepts_stay_legible():
+    """A story step that introduces issue-16 concepts shows at most 8 concepts at once."""
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    touched: set[tuple[str, str]] = set()
+    for v in _read("view_concepts"):
+        counts[(v["view"], v["step"])] += 1
+        if v["concept"] in NEW_CONCEPTS:
+            touched.add((v["view"], v["step"]))
+    crowded = {k: counts[k] for k in touched if counts[k] > 8}
+    assert not crowded, f"split these steps and caption each part: {crowded}"
+
+
+def test_validate_reports_an_approval_without_a_regulator(tmp_path):
+    """The semantic check names file, row and column, with a hint."""
+    import shutil
+
+    from viz import data
+
+    copy = tmp_path / "tiny"
+    shutil.copytree(PROJ_ROOT / "tests" / "fixtures" / "tiny", copy)
+    path = copy / "events.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(lines, start=1) if line.startswith("ipilimumab-survival,"))
+    lines[row - 1] = lines[row - 1].replace(",trial,", ",approval,", 1)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = [str(p) for p in data.validate(copy)]
+    assert any(f"events.csv:{row}:regulator: an approval needs its regulator (hint: " in p for p in found), found
+    lines[row - 1] = (
+        lines[row - 1]
+        .replace(",approval,", ",trial,", 1)
+        .replace("New England Journal of Medicine,", "New England Journal of Medicine,FDA (US)", 1)
+    )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = [str(p) for p in data.validate(copy)]
+    assert any(f"events.csv:{row}:regulator: 'FDA (US)' is set, but this event is a trial" in p for p in found), found
+
+
+def test_a_planted_aggregator_link_warns_but_validates(tmp_path):
+    """A source on a drug database or news aggregator is reported as a warning, not an error."""
+    import shutil
+    import subprocess
+    import sys
+
+    from viz import data
+
+    copy = tmp_path / "tiny"
+    shutil.copytree(PROJ_ROOT / "tests" / "fixtures" / "tiny", copy)
+    path = copy / "sources.csv"
+    text = path.read_text(encoding="utf-8")
+    assert "pmid:1396582" in text
+    path.write_text(text.replace("pmid:1396582", "https://www.drugs.com/history/keytruda.html", 1), encoding="utf-8")
+    row = next(i for i, line in enumerate(text.splitlines(), start=1) if line.startswith("pmid-1396582,"))
+    assert data.validate(copy) == []  # still valid
+    warned = [str(w) for w in data.link_warnings(copy)]
+    assert len(warned) == 1 and f"sources.csv:{row}:link: warning: 'pmid-1396582' links to drugs.com" in warned[0]
+    assert "(hint: cite the primary record instead" in warned[0]
+    result = subprocess.run(
+        [sys.executable, "-m", "viz.cli", "validate", "--data", str(copy)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"sources.csv:{row}:link: warning: " in result.stdout and "1 warning" in result.stdout
+    # a subdomain of a listed host is caught; a look-alike host and non-web links are not
+    assert data._aggregator("https://news.drugs.com/x") == "drugs.com"
+    assert data._aggregator("https://notdrugs.com/x") is None
+    assert data._aggregator("pmid:1396582") is None
+
+
+def test_second_hand_links_are_only_the_explained_ones():
+    """Every remaining aggregator link is on the short, explained list (and the list has no stale entries)."""
+    from viz import data
+
+    left = {w.message.split("'")[1] for w in data.link_warnings(DATA_DIR)}
+    unexplained = sorted(left - set(SECOND_HAND_ALLOWED))
+    stale = sorted(set(SECOND_HAND_ALLOWED) - left)
+    assert not unexplained, f"replace these with primary records, or explain them: {unexplained}"
+    assert not stale, f"no longer second-hand, remove from SECOND_HAND_ALLOWED: {stale}"

@@ -108,7 +108,7 @@ def test_missing_file(tiny_copy):
     assert any(
         p.endswith(
             "events.csv: file is missing (hint: create it; the header row is: "
-            "id,date,precision,kind,title,summary,venue,concepts,modality,milestone,sources)"
+            "id,date,precision,kind,title,summary,venue,regulator,concepts,modality,milestone,sources)"
         )
         for p in problems_text(tiny_copy)
     )

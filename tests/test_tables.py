@@ -35,7 +35,7 @@ def test_add_rows_joins_lists_and_reports_unknown_columns(tiny_copy):
     )
     assert path.read_text(encoding="utf-8").endswith("everything,pd1,1,\n")
     tables.add_rows(tiny_copy, "events", [{"id": "e", "concepts": ["pd1", "pdl1"], "milestone": False}])
-    assert (tiny_copy / "events.csv").read_text(encoding="utf-8").endswith("e,,,,,,,pd1;pdl1,,false,\n")
+    assert (tiny_copy / "events.csv").read_text(encoding="utf-8").endswith("e,,,,,,,,pd1;pdl1,,false,\n")
     with pytest.raises(KeyError, match="no column"):
         tables.add_rows(tiny_copy, "concepts", [{"id": "x", "colour": "red"}])
     with pytest.raises(KeyError, match="no table"):

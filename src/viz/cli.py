@@ -109,8 +109,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     ds = data.load(args.data)  # validates; raises DataError with every problem
+    warnings = data.link_warnings(args.data)  # second-hand links: reported, never fatal
+    for warning in warnings:
+        print(warning)
     counts = ", ".join(f"{n} {name}" for name, n in ds.counts().items())
-    print(f"{args.data}: valid ({counts}) in {time.perf_counter() - started:.1f} s")
+    note = f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
+    print(f"{args.data}: valid ({counts}) in {time.perf_counter() - started:.1f} s{note}")
     return 0
 
 

@@ -39,6 +39,7 @@ import pandas as pd
 from viz.paths import DATA_DIR
 
 __all__ = [
+    "AGGREGATOR_HOSTS",
     "LIST_SEPARATOR",
     "MAX_CELL_CHARS",
     "TABLES",
@@ -47,6 +48,7 @@ __all__ = [
     "Problem",
     "dataset_files",
     "link_url",
+    "link_warnings",
     "load",
     "table_text",
     "validate",
@@ -105,6 +107,74 @@ DOMAIN_CATEGORY = {
     ("events", "modality"): "modality",
 }
 DATE_FORMS = {"year": r"\d{4}", "month": r"\d{4}-\d{2}", "day": r"\d{4}-\d{2}-\d{2}"}
+#: Hosts that republish or summarise other people's records: news aggregators and press-release
+#: reposters, stock-market news, drug databases and trade news. A source linking there is
+#: second-hand; ``validate`` warns (but does not fail) so that it gets replaced by the primary
+#: record: the regulator's page or label, the sponsor's own release, the paper or the guideline.
+#: Press-release wires (Business Wire, PR Newswire, GlobeNewswire) are not listed: they carry
+#: the sponsor's own announcement.
+AGGREGATOR_HOSTS = frozenset(
+    {
+        # news aggregators and press-release reposters
+        "maestrodatabase.com",
+        "pipelinereview.com",
+        "rxtrospect.com",
+        "htsyndication.com",
+        "bio-medicine.org",
+        "biospace.com",
+        "letswinpc.org",
+        "m3india.in",
+        "precisionvaccinations.com",
+        "cancerhealth.com",
+        "thefreelibrary.com",
+        "scilit.com",
+        "anghami.com",
+        "oncoprescribe.com",
+        "genetherapynetwork.com",
+        "pharmajournalist.com",
+        "reportify.ai",
+        "delveinsight.com",
+        "blogspot.com",
+        # stock-market and finance news
+        "marketscreener.com",
+        "4-traders.com",
+        "financetom.com",
+        "finanznachrichten.de",
+        "futurehealthstocks.com",
+        "seekingalpha.com",
+        "benzinga.com",
+        "tipranks.com",
+        "markets.businessinsider.com",
+        "bloomberglaw.com",
+        # drug databases
+        "drugs.com",
+        "medilexicon.com",
+        "centerwatch.com",
+        "hemonc.org",
+        "epocrates.com",
+        "medscape.com",
+        "rxlist.com",
+        "drugbank.com",
+        # trade news
+        "onclive.com",
+        "targetedonc.com",
+        "cancernetwork.com",
+        "fiercebiotech.com",
+        "fiercepharma.com",
+        "thepharmaletter.com",
+        "biocentury.com",
+        "bioworld.com",
+        "clinicaloncology.com",
+        "ascopost.com",
+        "healio.com",
+        "medicinematters.com",
+        "jhoponline.com",
+        "beckershospitalreview.com",
+        "fdanews.com",
+        "pharmatimes.com",
+        "cphi-online.com",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -313,6 +383,45 @@ def split_list(cell: object) -> tuple[str, ...]:
     if not isinstance(cell, str) or not cell.strip():
         return ()
     return tuple(part.strip() for part in cell.split(LIST_SEPARATOR) if part.strip())
+
+
+def _aggregator(link: str) -> str | None:
+    """The listed aggregator host a link points to, or None."""
+    if not link.startswith(("http://", "https://")):
+        return None
+    host = (urlsplit(link).hostname or "").lower()
+    return next((h for h in sorted(AGGREGATOR_HOSTS) if host == h or host.endswith("." + h)), None)
+
+
+def link_warnings(data_dir: Path | str = DATA_DIR) -> list[Problem]:
+    """Warnings that do not make the data invalid: sources linking to an aggregator host.
+
+    Each is a :class:`Problem` whose message starts with ``warning:``, so it prints as
+    ``data/sources.csv:12:link: warning: ... (hint: ...)``. Reads only ``sources.csv``; a
+    missing or unreadable file gives no warnings (:func:`validate` reports it).
+    """
+    path = Path(data_dir) / "sources.csv"
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return []
+    out: list[Problem] = []
+    for number, row in enumerate(csv.DictReader(io.StringIO(text, newline="")), start=2):
+        link = (row.get("link") or "").strip()
+        host = _aggregator(link)
+        if host:
+            out.append(
+                Problem(
+                    _display(path),
+                    number,
+                    "link",
+                    f"warning: '{_clip(row.get('id') or '')}' links to {host}, which republishes "
+                    "or summarises other records",
+                    "cite the primary record instead: the regulator's page or label, the sponsor's own "
+                    "release, the paper (pmid:/doi:) or the guideline",
+                )
+            )
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -597,6 +706,7 @@ class _Reader:
                         )
         if "events" in frames:
             self.check_dates(frames["events"])
+            self.check_regulators(frames["events"])
         if "relations" in frames:
             self.check_relations(frames["relations"], frames.get("relation_types"))
         if "side_effects" in frames:
@@ -662,6 +772,29 @@ class _Reader:
                         f"'{date}' is not a real date",
                         "months run 01-12 and days 01-31 (no 31 April or 30 February)",
                     )
+
+    def check_regulators(self, events: pd.DataFrame) -> None:
+        """An approval names the authority that took the decision; other events leave it empty."""
+        if "regulator" not in events.columns:
+            return  # an older dataset whose schema has no such column
+        for _, r in events.iterrows():
+            if r["kind"] == "approval" and not r["regulator"]:
+                self.add(
+                    "events",
+                    r["_row"],
+                    "regulator",
+                    "an approval needs its regulator",
+                    "name the authority and place, spelled the same way in every row, "
+                    "e.g. FDA (US), European Commission (EU), MHLW (Japan)",
+                )
+            elif r["kind"] != "approval" and r["regulator"]:
+                self.add(
+                    "events",
+                    r["_row"],
+                    "regulator",
+                    f"'{_clip(r['regulator'])}' is set, but this event is a {r['kind']}, not an approval",
+                    "leave regulator empty unless kind is approval",
+                )
 
     def check_relations(self, relations: pd.DataFrame, types: pd.DataFrame | None) -> None:
         undirected = set() if types is None else set(types.loc[types["directed"].str.lower() == "false", "id"])

@@ -52,6 +52,7 @@ __all__ = [
     "node_boxes",
     "overlaps",
     "remove_overlaps",
+    "step_px",
     "view_layout",
     "wrap",
 ]
@@ -521,6 +522,34 @@ def hubs(g: nx.Graph, most: int) -> list:
     return sorted(g.nodes, key=lambda n: (-g.degree(n), str(g.nodes[n].get("label", n)), str(n)))[:most]
 
 
+#: What a story step is framed to: its new concepts at this size on :data:`CANVAS`, zoomed in at most
+#: :data:`MAX_ZOOM` times (the page does the same: map.js ``frameStep``).
+STEP_PX = 18.0
+MAX_ZOOM = 2.0
+
+
+def step_px(g: nx.Graph, pos: Positions, boxes: Mapping) -> dict:
+    """``{step: px}``: how large each story step, framed as the page frames it, draws what it reveals.
+
+    A step frames its new concepts with the concepts they link to (those shown by then), or its new
+    concepts alone when the wider frame would draw them under :data:`STEP_PX`.
+    """
+    shown: set = set()
+    out = {}
+    for k in sorted({s for _, s in g.nodes(data="step") if s is not None}):
+        fresh = [n for n in pos if g.nodes[n].get("step") == k]
+        shown |= set(fresh)
+        around = set(fresh) | {m for n in fresh for m in nx.all_neighbors(g, n) if m in shown}
+
+        def px(ids) -> float:
+            frame = {n: pos[n] for n in ids}
+            return FONT * min(MAX_ZOOM, 0.97 * fit_scale(frame, boxes))
+
+        wide = px(around)
+        out[k] = wide if wide >= STEP_PX else px(fresh)
+    return out
+
+
 # ---------------------------------------------------------------------------
 # layouts
 
@@ -535,8 +564,14 @@ def view_layout(g: nx.Graph, *, seed: int = 7) -> Positions:
         return layered_layout(g, seed=seed)
     if kind == "circular":
         return circular_layout(g, seed=seed)
-    return force_layout(g, seed=seed, group="category" if len(g) > BIG else None, pull=8)
-
+    if len(g) > BIG:  # a map to zoom into: each kind of concept in a region of its own
+        return force_layout(g, seed=seed, group="category", pull=8)
+    # a story: of a few drawings (some with each step's concepts held together a little), the one that
+    # reads best: whole at 12 px, then the most steps at 18 px, then the fewest crossings
+    if not g.graph.get("steps"):
+        return force_layout(g, seed=seed, tries=8)
+    drawings = [force_layout(g, seed=seed, tries=8), force_layout(g, seed=seed, group="step", pull=1, tries=8)]
+    return max(drawings, key=lambda pos: _readability(g, pos))
 
 def _seeded(seed: int):
     """igraph's random numbers from ``random.Random(seed)`` for the block (igraph keeps one global generator)."""
@@ -791,14 +826,21 @@ def circular_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7, aspect: f
 
 
 def force_layout(
-    g: nx.Graph, *, seed: int = 7, spacing: float = 95.0, group: str | None = None, pull: int = 3
+    g: nx.Graph,
+    *,
+    seed: int = 7,
+    spacing: float = 95.0,
+    group: str | None = None,
+    pull: int = 3,
+    tries: int = 1,
 ) -> Positions:
     """A seeded force-directed layout (igraph's Fruchterman-Reingold, fast in C), then overlap removal
-    on the boxes of the nodes and their labels (which hang below their glyphs).
+    on the boxes of the nodes and their labels.
 
     With ``group`` (a node attribute such as ``"category"``), nodes of a group are held together: each
     group gets an unseen anchor linked ``pull`` times to its members, so the map falls into regions.
-    The same graph and seed always give the same positions.
+    With ``tries`` above 1, seeds ``seed, seed + 1, ...`` are drawn and the most readable drawing wins
+    (:func:`_readability`). The same graph and seed always give the same positions.
     """
     nodes = sorted(g.nodes, key=str)
     if not nodes:
@@ -811,17 +853,32 @@ def force_layout(
     for k, name in enumerate(anchors):
         members = [index[n] for n in nodes if str(g.nodes[n].get(group)) == name]
         edges += [(m, len(nodes) + k) for m in members] * pull
-    with _seeded(seed) as ig:
-        h = ig.Graph(n=len(nodes) + len(anchors), edges=edges)
-        big = len(nodes) >= 300  # igraph switches to its fast grid method only above 1,000 nodes
-        coords = h.layout_fruchterman_reingold(niter=500 if big else 1000, grid="grid" if big else "nogrid").coords
-    coords = coords[: len(nodes)]
     # a landscape screen: wider than tall (a big map, under its year bar, more so)
     stretch = math.sqrt(CANVAS[0] / CANVAS[1] * (1.3 if len(nodes) > BIG else 1.0))
-    pos = {
-        n: (x * stretch, y / stretch) for n, (x, y) in _rescale(dict(zip(nodes, coords, strict=True)), spacing).items()
-    }
-    return remove_overlaps(pos, node_boxes(g, label_sides(g, pos)))
+    best: tuple | None = None
+    for attempt in range(tries):
+        with _seeded(seed + attempt) as ig:
+            h = ig.Graph(n=len(nodes) + len(anchors), edges=edges)
+            big = len(nodes) >= 300  # igraph switches to its fast grid method only above 1,000 nodes
+            coords = h.layout_fruchterman_reingold(niter=500 if big else 1000, grid="grid" if big else "nogrid").coords
+        raw = _rescale(dict(zip(nodes, coords[: len(nodes)], strict=True)), spacing)
+        pos = remove_overlaps(
+            {n: (x * stretch, y / stretch) for n, (x, y) in raw.items()}, node_boxes(g, label_sides(g, raw))
+        )
+        score = _readability(g, pos) if tries > 1 else ()
+        if best is None or score > best[0]:
+            best = (score, pos)
+    return best[1]
+
+
+def _readability(g: nx.Graph, pos: Positions) -> tuple:
+    """How well a drawing reads, to compare drawings of one graph (larger is better): whether the whole
+    map is readable (:data:`READABLE_PX`), how many story steps show what they reveal at :data:`STEP_PX`,
+    then the fewest crossings."""
+    boxes = node_boxes(g, label_sides(g, pos))
+    whole = FONT * fit_scale(pos, boxes) >= READABLE_PX
+    steps = sum(px >= STEP_PX for px in step_px(g, pos, boxes).values())
+    return (whole, steps, -crossings(pos, g.edges()))
 
 
 def remove_overlaps(

@@ -305,7 +305,7 @@
     var top = $("replay") && !$("replay").hidden ? $("replay").offsetHeight + 8 : 0;
     var width = container.clientWidth || 1;
     var free = Math.max(0.5 * (container.clientHeight || 1), (container.clientHeight || 1) - top - bottom);
-    var scale = 0.94 * Math.min(width / Math.max(box.right - box.left, 1), free / Math.max(box.bottom - box.top, 1));
+    var scale = 0.97 * Math.min(width / Math.max(box.right - box.left, 1), free / Math.max(box.bottom - box.top, 1));
     scale = Math.min(scale, maxFitScale());
     return {
       position: { x: (box.left + box.right) / 2, y: (box.top + box.bottom) / 2 + (bottom - top) / 2 / scale },
