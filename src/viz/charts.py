@@ -194,9 +194,9 @@ def timeline_figure(
         },
         xaxis={
             "type": "date",
-            "title": {"text": "Year"},
             "range": [f"{first - 3}-01-01", f"{last + 2}-12-31"],
-            "rangeslider": {"visible": True, "thickness": 0.06},
+            "side": "top",  # the years in view when the page opens, however many lanes there are
+            "rangeslider": {"visible": True, "thickness": 0.04},
             "showgrid": True,
             "gridcolor": style.GRID,
         },
@@ -218,41 +218,68 @@ def timeline_figure(
     return fig
 
 
-def _label_milestones(fig: go.Figure, ev: pd.DataFrame, lane_order: list[str], span: tuple) -> None:
-    """Label each milestone on its own lane, in the empty stretch of time beside the lane's
-    events (before the first or after the last, whichever is longer), with a line to its marker.
+#: Where a milestone's label may go, in pixels from its marker (tried in this order): beside it above or
+#: below, to the right or (late in the time span) to the left, then further out.
+_LABEL_SPOTS = [(dx, dy) for dy in (-22, 22, -35, 35, -52, 52) for dx in (14, -14)] + [(40, -30), (-40, -30)]
+#: The plot a label's place is worked out for: its width in pixels, and the height of a lane.
+_PLOT_WIDTH, _LANE_PX = 1300.0, 70.0
 
-    Lanes are rows, so labels of different lanes never collide however close their dates;
-    the milestones of one lane are stacked within its row.
-    """
-    rows = {lane: len(lane_order) - 1 - i for i, lane in enumerate(lane_order)}  # categoryarray is reversed
-    for lane, group in ev[ev["milestone"]].sort_values("start").groupby("lane", sort=False):
-        in_lane = ev[ev["lane"] == lane]
-        before = in_lane["start"].min() - span[0]
-        after = span[1] - in_lane["end"].max()
-        left = before >= after
-        gap = pd.Timedelta(days=700)  # about two years between the label and the lane's events
-        tail = in_lane["start"].min() - gap if left else in_lane["end"].max() + gap
-        n = len(group)
-        for k, row in enumerate(group.itertuples(index=False)):
-            fig.add_annotation(
-                x=(row.start + (row.end - row.start) / 2).strftime("%Y-%m-%d"),
-                y=lane,
-                axref="x",
-                ayref="y",
-                ax=tail.strftime("%Y-%m-%d"),
-                ay=rows[lane] + 0.3 * ((n - 1) / 2 - k),
-                xanchor="right" if left else "left",
-                text=_t(row.title),
-                showarrow=True,
-                arrowhead=0,
-                arrowwidth=1,
-                arrowcolor=MUTED,
-                font={"size": 12, "color": INK},
-                bgcolor=style.LABEL_BOX,
-                bordercolor=MUTED,
-                borderwidth=1,
-            )
+
+def _label_milestones(fig: go.Figure, ev: pd.DataFrame, lane_order: list[str], span: tuple) -> None:
+    """Label each milestone right beside its marker, with a short leader line: at the first of
+    :data:`_LABEL_SPOTS` where the label covers neither another label nor a marker, on a plot
+    :data:`_PLOT_WIDTH` pixels wide (a label late in the time span prefers its left side)."""
+    seconds = (span[1] - span[0]).total_seconds()
+
+    def px(when) -> float:
+        return (when - span[0]).total_seconds() / seconds * _PLOT_WIDTH
+
+    row = {lane: i * _LANE_PX for i, lane in enumerate(lane_order)}
+    markers = [
+        (
+            px(r.start + (r.end - r.start) / 2) - 7,
+            row[r.lane] - 7,
+            px(r.start + (r.end - r.start) / 2) + 7,
+            row[r.lane] + 7,
+        )
+        for r in ev.itertuples(index=False)
+    ]
+    taken: list[tuple[float, float, float, float]] = []
+    for r in ev[ev["milestone"]].sort_values(["start", "id"]).itertuples(index=False):
+        mid = r.start + (r.end - r.start) / 2
+        x, y = px(mid), row[r.lane]
+        width, height = 7.4 * len(r.title) + 12, 20.0
+        spots = _LABEL_SPOTS if x < 0.8 * _PLOT_WIDTH else sorted(_LABEL_SPOTS, key=lambda s: s[0] > 0)
+
+        def box(spot, x=x, y=y, width=width, height=height):
+            dx, dy = spot
+            left = x + dx if dx > 0 else x + dx - width
+            return (left, y + dy - height / 2, left + width, y + dy + height / 2)
+
+        def clashes(b) -> int:  # running off the plot is worst, then covering a label, then covering markers
+            def hits(others) -> int:
+                return sum(b[0] < o[2] and o[0] < b[2] and b[1] < o[3] and o[1] < b[3] for o in others)
+
+            return 300 * (b[0] < 0 or b[2] > _PLOT_WIDTH) + 100 * hits(taken) + hits(markers)
+
+        spot = min(spots, key=lambda s: (clashes(box(s)) > 0, clashes(box(s)), spots.index(s)))
+        taken.append(box(spot))
+        fig.add_annotation(
+            x=mid.strftime("%Y-%m-%d"),
+            y=r.lane,
+            ax=spot[0],
+            ay=spot[1],
+            xanchor="left" if spot[0] > 0 else "right",
+            text=_t(r.title),
+            showarrow=True,
+            arrowhead=0,
+            arrowwidth=1,
+            arrowcolor=MUTED,
+            font={"size": 12, "color": INK},
+            bgcolor=style.LABEL_BOX,
+            bordercolor=MUTED,
+            borderwidth=1,
+        )
 
 
 def _labels(ds) -> pd.Series:
@@ -511,13 +538,14 @@ def side_effects_figure(ds) -> go.Figure:
         f"{str(o).replace('-', ' and ').capitalize()} · {labels[c]}"
         for o, c in zip(se["organ"], se["concept"], strict=True)
     ]
-    dup = pd.Series(rows).duplicated(keep=False).to_numpy()
+    dup = pd.Series(rows).duplicated(keep=False).to_numpy()  # one side effect, several rows: name the therapies
     se["row"] = [
-        r + (f" ({'cell therapy' if g != SIDE_EFFECT_GROUPS[0] else 'checkpoint'})" if d else "")
-        for r, g, d in zip(rows, se["group"], dup, strict=True)
+        r + (" (" + ", ".join(labels[t] for t in therapies) + ")" if d else "")
+        for r, therapies, d in zip(rows, se["therapies"], dup, strict=True)
     ]
-    dup2 = se["row"].duplicated(keep=False).to_numpy()
-    se["row"] = [r + (f" [{i}]" if d else "") for r, i, d in zip(se["row"], se["id"], dup2, strict=True)]
+    for r, n in se["row"].value_counts().items():  # still alike: number them, never show an id
+        if n > 1:
+            se.loc[se["row"] == r, "row"] = [f"{r} ({k} of {n})" for k in range(1, n + 1)]
     styles = {
         SIDE_EFFECT_GROUPS[0]: (pal.colour("modality"), "circle"),
         SIDE_EFFECT_GROUPS[1]: (pal.colour("mechanism"), "diamond"),

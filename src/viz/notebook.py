@@ -86,7 +86,7 @@ def setup_plotly() -> str:
     return "immunoviz figure_bundle"
 
 
-def show(obj, *, height: int = 780) -> None:
+def show(obj, *, height: int = 820) -> None:
     """Display a concept map or a plotly figure in the notebook."""
     from IPython.display import HTML, display, publish_display_data
 

@@ -272,7 +272,9 @@ def map_payload(net) -> dict:
     }
 
 
-def render_map(net, *, assets: Assets = INLINE, image: str | None = None, home: str | None = None) -> str:
+def render_map(
+    net, *, assets: Assets = INLINE, image: str | None = None, home: str | None = None, embedded: bool = False
+) -> str:
     """The HTML page of a concept map (a string; nothing is written).
 
     Parameters
@@ -285,6 +287,8 @@ def render_map(net, *, assets: Assets = INLINE, image: str | None = None, home: 
         Relative path of the map's static picture, used by the print stylesheet.
     home
         Relative link back to the site index, if the page is part of a site.
+    embedded
+        The page is shown in a notebook's output: the map across the whole frame, no page heading.
 
     Examples
     --------
@@ -319,10 +323,11 @@ def render_map(net, *, assets: Assets = INLINE, image: str | None = None, home: 
         n_nodes=len(net.nodes),
         n_edges=len(net.edges),
         version=page.get("version", ""),
+        embedded=embedded,
     )
 
 
-def map_iframe(net, *, height: int = 780) -> str:
+def map_iframe(net, *, height: int = 820) -> str:
     """HTML of a sandboxed ``<iframe srcdoc>`` showing a map: how a notebook shows it inline.
 
     The iframe holds the same self-contained page that :func:`render_map` makes: it
@@ -332,7 +337,7 @@ def map_iframe(net, *, height: int = 780) -> str:
     """
     title = escape(net.page.get("title", "Concept map"))
     return (
-        f'<iframe class="immunoviz-map" title="{title}" srcdoc="{escape(render_map(net))}" '
+        f'<iframe class="immunoviz-map" title="{title}" srcdoc="{escape(render_map(net, embedded=True))}" '
         f'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
         f'style="width:100%;height:{int(height)}px;border:1px solid {style.LINE};border-radius:8px"></iframe>'
     )

@@ -1,8 +1,10 @@
-"""Static pictures of maps: an SVG drawing at the laid-out positions, for print,
-slides and handouts, made without a browser.
+"""Static pictures of maps: an SVG drawing at the laid-out positions, for print, slides and
+handouts, made without a browser.
 
-Same colours, shapes, line styles and labels as the interactive page, without
-the page around it.
+It draws what the page draws: chips (a glyph and its label in a box), shapes that hold their label,
+and on a map too big to label whole its glyphs with the labels of its best-linked concepts; edges
+straight or bowed as on the page, ending at the boxes' borders with their arrow heads; the same
+colours, line styles and wrapped labels.
 """
 
 from __future__ import annotations
@@ -11,25 +13,86 @@ import math
 
 from markupsafe import escape
 
-from viz import style
+from viz import layout, style
 
 __all__ = ["render_map_svg"]
 
+#: How many labels a picture of a map too big to label whole shows (the best linked that keep clear).
+HUB_LABELS = 40
 
-def render_map_svg(net, *, margin: float = 60.0) -> str:
+
+def _clip(p: tuple[float, float], q: tuple[float, float], box: layout.Box) -> tuple[float, float]:
+    """Where the segment from ``p`` (a node, centre of ``box``) towards ``q`` leaves the box."""
+    dx, dy = q[0] - p[0], q[1] - p[1]
+    if dx == dy == 0:
+        return p
+    tx = (box.w / 2) / abs(dx) if dx else math.inf
+    ty = (box.h / 2) / abs(dy) if dy else math.inf
+    t = min(tx, ty, 1.0)
+    return (p[0] + dx * t, p[1] + dy * t)
+
+
+def _text(lines: list[str], x: float, y: float, *, anchor: str, colour: str) -> str:
+    """Lines of text centred on ``y``, one under the other."""
+    size = layout.FONT
+    lead = layout.LEADING * size
+    top = y - lead * (len(lines) - 1) / 2
+    spans = "".join(
+        f'<tspan x="{x:.1f}" y="{top + i * lead:.1f}">{escape(line)}</tspan>' for i, line in enumerate(lines)
+    )
+    return (
+        f'<text font-size="{size:g}" text-anchor="{anchor}" dominant-baseline="central" fill="{colour}">{spans}</text>'
+    )
+
+
+def _glyph(shape: str, colour: str, x: float, y: float, r: float = layout.GLYPH) -> str:
+    paint = f' fill="{escape(colour)}" stroke="{style.INK}" stroke-width="{1.5 * 10 / r:.2f}"'
+    body = style.GLYPHS.get(shape, style.GLYPHS["dot"]).format(style=paint)
+    return f'<g transform="translate({x:.1f},{y:.1f}) scale({r / 10:.2f})">{body}</g>'
+
+
+def render_map_svg(net, *, margin: float = 30.0) -> str:
     """A static SVG drawing of a concept map at its laid-out positions.
 
-    Same colours, shapes, line styles and labels as the interactive page,
-    without the page around it: for slides, handouts and print.
+    Examples
+    --------
+    >>> from viz import data, maps, svg
+    >>> picture = svg.render_map_svg(maps.view_map(data.load(), "checkpoints"))
+    >>> picture.startswith("<svg") and "PD-1" in picture
+    True
     """
     nodes = {n["id"]: n for n in net.nodes}
     if not nodes:
         return '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>\n'
-    xs = [n["x"] for n in nodes.values()]
-    ys = [n["y"] for n in nodes.values()]
-    x0, y0 = min(xs) - margin - 80, min(ys) - margin
-    width, height = max(xs) - min(xs) + 2 * margin + 160, max(ys) - min(ys) + 2 * margin + 30
-    font = 15
+    cats = {c["id"]: c for c in net.page.get("categories", [])}
+    groups = net.vis_options.get("groups", {})
+    sides = net.page.get("sides", {})
+    wrap = net.page.get("wrap") or layout.LABEL_WIDTH
+    hubs = net.page.get("hubs", [])
+    lines = {i: (n.get("text") or n["label"]).split("\n") for i, n in nodes.items()}
+    pos = {i: (n["x"], n["y"]) for i, n in nodes.items()}
+    boxes = {
+        i: layout.label_box(
+            n["label"], shape=cats.get(n["group"], {}).get("shape", "box"), side=sides.get(i, "inside"), width=wrap
+        )
+        for i, n in nodes.items()
+    }
+    labelled = set()
+    if hubs:  # a map too big to label whole: glyphs, and the labels of the best linked that keep clear
+        chosen: dict = {}
+        for i in hubs:
+            trial = {**chosen, i: boxes[i]}
+            if not layout.overlaps({k: pos[k] for k in trial}, trial, pad=4.0):
+                chosen[i] = boxes[i]
+                if len(chosen) >= HUB_LABELS:
+                    break
+        labelled = set(chosen)
+        ends = {i: layout.Box(2 * layout.GLYPH, 2 * layout.GLYPH) for i in nodes}
+    else:
+        ends = boxes
+    left, top, right, bottom = layout.extent(pos, boxes if not hubs else ends)
+    x0, y0 = left - margin, top - margin
+    width, height = right - left + 2 * margin, bottom - top + 2 * margin + (40 if hubs else 0)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.1f} {y0:.1f} {width:.1f} {height:.1f}" '
         f'width="{width:.0f}" height="{height:.0f}" font-family="{escape(style.FONT_STACK)}" role="img">',
@@ -40,35 +103,59 @@ def render_map_svg(net, *, margin: float = 60.0) -> str:
         f'<rect x="0" y="0" width="3" height="12" fill="{style.EDGE}"/></marker></defs>',
         f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{width:.1f}" height="{height:.1f}" fill="{style.BACKGROUND}"/>',
     ]
-    radius = 16.0
-    shapes = {c["id"]: c["shape"] for c in net.page.get("categories", [])}
     for e in net.edges:
-        a, b = nodes[e["from"]], nodes[e["to"]]
-        dx, dy = b["x"] - a["x"], b["y"] - a["y"]
-        d = math.hypot(dx, dy) or 1.0
-        ux, uy = dx / d, dy / d
-        x1, y1 = a["x"] + ux * radius, a["y"] + uy * radius
-        x2, y2 = b["x"] - ux * (radius + 2), b["y"] - uy * (radius + 2)
+        if e.get("hidden"):
+            continue
+        a, b = e["from"], e["to"]
+        smooth = e.get("smooth") or {}
+        bend = smooth.get("type")
+        via = layout.curve_via(pos[a], pos[b], bend, smooth.get("roundness", layout.ROUNDNESS)) if bend else None
+        start = _clip(pos[a], via or pos[b], _centred(ends[a]))
+        end = _clip(pos[b], via or pos[a], _centred(ends[b]))
         dashes = e.get("dashes")
         dash = f' stroke-dasharray="{" ".join(str(v) for v in dashes)}"' if isinstance(dashes, list) else ""
         arrow = e.get("arrows", {}).get("to", {})
         marker = f' marker-end="url(#{arrow.get("type", "arrow")})"' if arrow.get("enabled") else ""
-        parts.append(
-            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{style.EDGE}" '
-            f'stroke-width="1.4"{dash}{marker}/>'
+        path = (
+            f"M{start[0]:.1f},{start[1]:.1f} Q{via[0]:.1f},{via[1]:.1f} {end[0]:.1f},{end[1]:.1f}"
+            if via
+            else f"M{start[0]:.1f},{start[1]:.1f} L{end[0]:.1f},{end[1]:.1f}"
         )
-    for n in sorted(nodes.values(), key=lambda n: n["id"]):
-        group = net.vis_options.get("groups", {}).get(n.get("group"), {})
-        colour = n.get("color") or group.get("color") or {"background": style.MUTED}
-        colour = colour["background"] if isinstance(colour, dict) else colour
-        glyph = style.GLYPHS.get(shapes.get(n.get("group"), n.get("shape", "dot")), style.GLYPHS["dot"]).format(
-            style=f' fill="{escape(colour)}" stroke="{style.INK}" stroke-width="1.5"'
-        )
-        parts.append(f'<g transform="translate({n["x"]:.1f},{n["y"]:.1f}) scale(1.5)">{glyph}</g>')
-        parts.append(
-            f'<text x="{n["x"]:.1f}" y="{n["y"] + 34:.1f}" font-size="{font}" text-anchor="middle" '
-            f'fill="{style.INK}" stroke="{style.BACKGROUND}" stroke-width="4" paint-order="stroke">'
-            f"{escape(n['label'])}</text>"
-        )
+        parts.append(f'<path d="{path}" fill="none" stroke="{style.EDGE}" stroke-width="1.4"{dash}{marker}/>')
+    for i in sorted(nodes):
+        n, (x, y), box = nodes[i], pos[i], boxes[i]
+        cat = cats.get(n["group"], {"shape": "dot", "colour": style.MUTED, "font": style.INK})
+        side = sides.get(i, "inside")
+        if hubs:
+            parts.append(_glyph(cat["shape"], cat["colour"], x, y))
+            if i in labelled:  # below the glyph, as the page draws it
+                below = y + layout.GLYPH + layout.LABEL_GAP + layout.LEADING * layout.FONT * len(lines[i]) / 2
+                parts.append(_text(lines[i], x, below, anchor="middle", colour=style.INK))
+        elif side == "chip":
+            left, top_ = x - box.w / 2, y - box.h / 2
+            parts.append(
+                f'<rect x="{left:.1f}" y="{top_:.1f}" width="{box.w:.1f}" height="{box.h:.1f}" rx="4" '
+                f'fill="{style.BACKGROUND}" stroke="{style.INK}" stroke-width="1"/>'
+            )
+            parts.append(_glyph(cat["shape"], cat["colour"], left + layout.CHIP_PAD[0] + layout.GLYPH, y))
+            text_x = left + layout.CHIP_PAD[0] + layout.CHIP_GLYPH
+            parts.append(_text(lines[i], text_x, y, anchor="start", colour=style.INK))
+        else:
+            fill = groups.get(n["group"], {}).get("color", {}).get("background", cat["colour"])
+            dashed = ' stroke-dasharray="5 3"' if cat["shape"] == "dashedBox" else ""
+            if cat["shape"] in ("ellipse", "circle"):
+                shape = f'<ellipse cx="{x:.1f}" cy="{y:.1f}" rx="{box.w / 2:.1f}" ry="{box.h / 2:.1f}"'
+            else:
+                shape = (
+                    f'<rect x="{x - box.w / 2:.1f}" y="{y - box.h / 2:.1f}" width="{box.w:.1f}" '
+                    f'height="{box.h:.1f}" rx="4"'
+                )
+            parts.append(f'{shape} fill="{escape(fill)}" stroke="{style.INK}" stroke-width="1.5"{dashed}/>')
+            parts.append(_text(lines[i], x, y, anchor="middle", colour=cat.get("font", style.INK)))
     parts.append("</svg>\n")
     return "\n".join(parts)
+
+
+def _centred(box: layout.Box) -> layout.Box:
+    """The box as the edges see it: centred on the node (a chip and a shape are; a glyph's ends are its own)."""
+    return layout.Box(box.w, box.h)
