@@ -143,8 +143,8 @@ def test_side_effect_onsets_are_ranges_and_syndromes_stand_apart(dataset):
     assert bars["Checkpoint inhibitor"].marker.color == pal.colour("modality")
 
 
-def test_three_es_figure_has_three_phases(dataset):
-    fig = charts.three_es_figure(dataset)
+def test_phases_figure_draws_the_three_es_from_the_data(dataset):
+    fig = charts.phases_figure(dataset)
     titles = [a.text for a in fig.layout.annotations if a.text.startswith("<b>")]
     assert titles == ["<b>Elimination</b>", "<b>Equilibrium</b>", "<b>Escape</b>"]
     assert len(fig.layout.shapes) == 3

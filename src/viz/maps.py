@@ -16,6 +16,7 @@ from collections.abc import Mapping
 import networkx as nx
 from pyvis.network import Network
 
+from viz import DISCLAIMER
 from viz import graph as _graph
 from viz import layout as _layout
 from viz import render
@@ -167,6 +168,8 @@ def concept_map(
         "steps": list(g.graph.get("steps", [])),
         "replay": bool(g.graph.get("replay", False)),
         "version": g.graph.get("version", ""),
+        "disclaimer": g.graph.get("disclaimer") or DISCLAIMER,
+        "example": _search_example(g, g.graph.get("search_example", "")),
         "presenter": presenter,
         "categories": [
             {
@@ -188,6 +191,16 @@ def concept_map(
         "sources": {s: dict(sources[s]) for s in cited if sources and s in sources},
     }
     return net
+
+
+def _search_example(g: nx.MultiDiGraph, preferred: str) -> str:
+    """The label a map's search box offers as an example: the site's, if the map shows it, else its best-linked concept."""
+    labels = {str(g.nodes[n].get("label", n)) for n in g.nodes}
+    if preferred in labels or not labels:
+        return preferred if labels else ""
+    degree = dict(nx.Graph(g).degree())
+    best = min(g.nodes, key=lambda n: (-degree.get(n, 0), str(g.nodes[n].get("label", n)).lower(), str(n)))
+    return str(g.nodes[best].get("label", best))
 
 
 def _vis_options(font_size: int, node_size: int) -> dict:
