@@ -657,20 +657,16 @@ def phases_figure(
     if len(series) == 2:
         falling = 0.85 - 0.55 / (1 + np.exp(-4 * (x - 2.1 / 3 * n)))
         rising = 0.15 + 0.75 / (1 + np.exp(-4 * (x - 2.2 / 3 * n)))
-        for name, y, colour, dash in (
-            (series[0], falling, style.SCHEMATIC_COLOURS[0], "solid"),
-            (series[1], rising, style.SCHEMATIC_COLOURS[1], "dash"),
+        for name, y, line in (
+            (series[0], falling, {"color": style.SCHEMATIC_COLOURS[0], "width": 4}),
+            (series[1], rising, {"color": style.SCHEMATIC_COLOURS[1], "width": 4, "dash": "dash"}),
         ):
-            fig.add_trace(
-                go.Scatter(
-                    x=x.round(3),
-                    y=y.round(4),
-                    name=_t(name),
-                    hoverinfo="skip",
-                    line={"color": colour, "width": 4, "dash": dash},
-                )
-            )
-        summary.append(f"A schematic, not measured data: {series[0]} falls and {series[1]} rises across the phases.")
+            fig.add_trace(go.Scatter(x=x.round(3), y=y.round(4), name=_t(name), hoverinfo="skip", line=line))
+        ends = f" from {labels[phases[0]]} to {labels[phases[-1]]}" if phases else ""
+        summary.append(
+            f"The curves are a schematic, not measured data: {series[0]} (solid line) gives way to "
+            f"{series[1]} (dashed line){ends}."
+        )
     columns = sorted({r for r in rank.values() if r is not None})
     for i, p in enumerate(phases):
         fill = style.PHASE_FILLS[i % len(style.PHASE_FILLS)]

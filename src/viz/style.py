@@ -56,7 +56,7 @@ STAGE_COLOURS = ["#56B4E9", "#E69F00", "#D55E00"]
 #: Soft backgrounds for three phases in order (elimination, equilibrium, escape).
 PHASE_FILLS = ["#e7f4ef", "#fdf8dc", "#fbe9e0"]
 #: The falling and the rising schematic curve of a phases chart.
-SCHEMATIC_COLOURS = ["#009E73", "#D55E00"]
+SCHEMATIC_COLOURS = ["#009e73", "#d55e00"]
 #: Colour and marker of each group of a grouped chart (side effects), in order: never colour alone.
 GROUP_STYLES = [("#0072B2", "circle"), ("#D55E00", "diamond"), ("#009E73", "square"), ("#CC79A7", "triangle-up"),
                 ("#E69F00", "star"), ("#56B4E9", "hexagon")]
