@@ -7,6 +7,7 @@ message, no traceback), 2 wrong usage (argparse), 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
@@ -175,6 +176,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         raise UserError(f"--port {args.port} is not a port number (0 to 65535)")
+    signal.signal(signal.SIGTERM, _interrupt)  # a terminal closed or `kill`: stop as cleanly as Ctrl-C
     try:
         serve.serve(args.data, port=args.port, log=lambda line: print(line, flush=True))
     except OSError as exc:
@@ -182,6 +184,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("immunoviz: stopped serving (Ctrl-C)", flush=True)
     return 0
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def cmd_build(args: argparse.Namespace) -> int:

@@ -76,7 +76,7 @@ class Preview:
     version: int = 0
     problems: list[str] = field(default_factory=list)
     built: bool = False
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def rebuild(self, log: Callable[[str], None]) -> None:
         """Validate and build; on bad tables keep the last good build and record the problems."""
@@ -155,6 +155,7 @@ class _Handler(SimpleHTTPRequestHandler):
         if path.endswith("/"):
             path += "index.html"
         with self.preview.lock:  # never during a build: build_site swaps the folder in whole
+            version, problems, built = self.preview.snapshot()  # the build this very file belongs to
             target = Path(self.translate_path(path))
             if target.suffix != ".html" or not target.is_file():
                 return super().do_GET()
