@@ -139,8 +139,10 @@ def test_side_effect_onsets_are_ranges_and_syndromes_stand_apart(dataset):
     assert {i for i in se.index if se.loc[i, "concept"] in ("crs", "icans")} <= cell
     organs = {str(o) for o in se["organ"]}
     assert organs >= REQUIRED_ORGANS
-    pal = style.palette(dataset)
-    assert bars["Checkpoint inhibitor"].marker.color == pal.colour("modality")
+    starts = {t.name: t.marker for t in fig.data if t.type == "scatter"}
+    checkpoint, cell = starts["Checkpoint inhibitor (start)"], starts["Cell therapy or T-cell engager (start)"]
+    assert checkpoint.color != cell.color and checkpoint.symbol != cell.symbol, "never colour alone"
+    assert bars["Checkpoint inhibitor"].marker.color == checkpoint.color
 
 
 def test_phases_figure_draws_the_three_es_from_the_data(dataset):

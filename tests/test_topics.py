@@ -45,7 +45,10 @@ def make_tectonics(dest: Path) -> Path:
         shutil.copy(path, dest / path.name)
     package = json.loads((dest / "datapackage.json").read_text(encoding="utf-8"))
     package.update(name="plate-tectonics", title="Plate tectonics", description="Ten concepts of plate tectonics.")
-    package["site"] = {"subtitle": "How the Earth's shell moves, for a first-year geology lecture.", "searchExample": "Subduction"}
+    package["site"] = {
+        "subtitle": "How the Earth's shell moves, for a first-year geology lecture.",
+        "searchExample": "Subduction",
+    }
     (dest / "datapackage.json").write_text(json.dumps(package, indent=2), encoding="utf-8")
     return dest
 
@@ -72,7 +75,11 @@ def test_another_topic_builds_with_images_and_shows_nothing_of_ours(tectonics, t
     build_site(out, images=True, data_dir=tectonics)
     print(f"\nplate tectonics (10 concepts) built with images in {time.perf_counter() - started:.1f} s")
     assert not (out / "charts").exists()
-    assert sorted(p.name for p in (out / "maps").glob("*.html")) == ["boundaries.html", "everything.html", "plates.html"]
+    assert sorted(p.name for p in (out / "maps").glob("*.html")) == [
+        "boundaries.html",
+        "everything.html",
+        "plates.html",
+    ]
     assert sorted(p.name for p in (out / "images").glob("*.png")) == [
         "map-boundaries.png",
         "map-everything.png",
@@ -80,13 +87,19 @@ def test_another_topic_builds_with_images_and_shows_nothing_of_ours(tectonics, t
     ]
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "card-chart" not in index
-    assert re.findall(r'<h2 id="topic-\d+">([^<]*)</h2>', index) == ["The moving shell", "Where plates meet", "Overview"]
+    assert re.findall(r'<h2 id="topic-\d+">([^<]*)</h2>', index) == [
+        "The moving shell",
+        "Where plates meet",
+        "Overview",
+    ]
     assert "<h1>Plate tectonics</h1>" in index and "for a first-year geology lecture" in index
     assert 'placeholder="for example Subduction"' in index
     mentions = [
         str(p.relative_to(out))
         for p in out.rglob("*")
-        if p.is_file() and p.suffix in (".html", ".svg", ".js", ".css") and re.search(r"immunotherap|cancer", p.read_text("utf-8"), re.I)
+        if p.is_file()
+        and p.suffix in (".html", ".svg", ".js", ".css")
+        and re.search(r"immunotherap|cancer", p.read_text("utf-8"), re.I)
     ]
     assert mentions == []
     for page in [out / "index.html", *(out / "maps").glob("*.html")]:
@@ -162,7 +175,8 @@ def test_a_phases_chart_names_its_view_and_phases(tiny_copy, edit_table):
         tiny_copy,
         "charts",
         find="biomarkers,biomarkers,",
-        replace="phases,phases,Phases,,Three phases.,mechanisms,8,checkpoints,pd1; nowhere,one curve\nbiomarkers,biomarkers,",
+        replace="phases,phases,Phases,,Three phases.,mechanisms,8,checkpoints,pd1; nowhere,one curve\n"
+        "biomarkers,biomarkers,",
     )
     problems = [str(p) for p in data.validate(tiny_copy)]
     assert any(":7:concepts: 'nowhere' is not an id in concepts.csv" in p for p in problems), problems
@@ -178,7 +192,10 @@ def test_the_site_section_is_checked(tiny_copy):
     problems = [str(p) for p in data.validate(tiny_copy)]
     assert any("site.subtitel: unknown key (hint: did you mean 'subtitle'?)" in p for p in problems), problems
     assert any("site.disclaimer: must be text" in p for p in problems), problems
-    assert any("site.classes.relation: 'is_an' is not an id in relation_types.csv (hint: did you mean 'is_a'" in p for p in problems)
+    assert any(
+        "site.classes.relation: 'is_an' is not an id in relation_types.csv (hint: did you mean 'is_a'" in p
+        for p in problems
+    )
 
 
 def test_the_category_a_column_needs_comes_from_the_schema(tiny_copy, edit_table):

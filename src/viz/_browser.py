@@ -126,7 +126,9 @@ def _wait_ready(page, errors: list[str], name: str, *, timeout_ms: int = 60_000)
 
     deadline = time.monotonic() + timeout_ms / 1000
     while True:
-        state = page.evaluate("() => document.body ? [document.body.dataset.ready, document.body.dataset.chartError] : []")
+        state = page.evaluate(
+            "() => document.body ? [document.body.dataset.ready, document.body.dataset.chartError] : []"
+        )
         state = [*state, None, None]
         if state[1]:
             raise PageFailed(f"{name}: the chart could not be drawn ({state[1]})")

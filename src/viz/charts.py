@@ -12,7 +12,7 @@ import html
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -25,9 +25,9 @@ __all__ = [
     "approvals_figure",
     "biomarkers_figure",
     "combinations_figure",
+    "phases_figure",
     "resistance_figure",
     "side_effects_figure",
-    "phases_figure",
     "site_charts",
     "timeline_figure",
 ]
@@ -799,14 +799,15 @@ def site_charts(ds) -> list[Chart]:
     for row in ds.charts.itertuples(index=False):
         kind = str(row.chart)
         draw, has_rows = DRAWINGS[kind]
-        if kind == "phases":
-            spec = {"view": row.view, "phases": list(row.concepts), "series": list(row.series)}
-            if not spec["phases"]:
+        if kind == "phases":  # each phases chart draws what its own row says
+            if not row.concepts:
                 continue
-            drawing = (lambda draw=draw, spec=spec: draw(ds, **spec))
+            drawing = partial(draw, ds, view=row.view, phases=list(row.concepts), series=list(row.series))
         elif has_rows(ds):
-            drawing = (lambda draw=draw: draw(ds))
+            drawing = partial(draw, ds)
         else:
             continue
-        found.append(Chart(row.id, str(row.title), str(row.description), str(topics.get(row.topic, row.topic)), drawing))
+        found.append(
+            Chart(row.id, str(row.title), str(row.description), str(topics.get(row.topic, row.topic)), drawing)
+        )
     return found

@@ -512,7 +512,13 @@ class _Reader:
                     continue  # a table of its header alone: no cell to check (the header was checked in pass 1)
                 targets = sorted({fk["reference"]["resource"] for fk in res["schema"]["foreignKeys"]} - {name})
                 key = json.dumps(
-                    [str(self.root.resolve()), str(Path.cwd()), res["schema"], texts[name], *(texts[t] for t in targets)]
+                    [
+                        str(self.root.resolve()),
+                        str(Path.cwd()),
+                        res["schema"],
+                        texts[name],
+                        *(texts[t] for t in targets),
+                    ]
                 )
                 if key not in _CHECKED:
                     before = len(self.problems)
@@ -713,7 +719,10 @@ class _Reader:
                 continue
             if not isinstance(wanted, list) or not all(isinstance(v, str) for v in wanted):
                 self.problems.append(
-                    Problem(where, message=f"site.classes.{key}: must be an id in {table}.csv" + ("s" * (key == "memberLinks")))
+                    Problem(
+                        where,
+                        message=f"site.classes.{key}: must be an id in {table}.csv" + ("s" * (key == "memberLinks")),
+                    )
                 )
                 continue
             for v in wanted:
@@ -728,17 +737,27 @@ class _Reader:
         for key in value:
             if key not in CLASS_KEYS:
                 self.problems.append(
-                    Problem(where, message=f"site.classes.{key}: unknown key", hint="the keys are: " + ", ".join(CLASS_KEYS))
+                    Problem(
+                        where, message=f"site.classes.{key}: unknown key", hint="the keys are: " + ", ".join(CLASS_KEYS)
+                    )
                 )
 
     def check_charts(self, charts: pd.DataFrame, members: pd.DataFrame) -> None:
         """A phases chart names its view and its phases; a chart's curves come in a pair."""
         for _, r in charts[charts["chart"] == "phases"].iterrows():
             if not r["view"]:
-                self.add("charts", r["_row"], "view", "a phases chart needs a view", "the view whose ranks are the columns")
+                self.add(
+                    "charts", r["_row"], "view", "a phases chart needs a view", "the view whose ranks are the columns"
+                )
             phases = split_list(r["concepts"])
             if not phases:
-                self.add("charts", r["_row"], "concepts", "a phases chart needs its phases", "concept ids, in order, separated by ';'")
+                self.add(
+                    "charts",
+                    r["_row"],
+                    "concepts",
+                    "a phases chart needs its phases",
+                    "concept ids, in order, separated by ';'",
+                )
             on_view = set(members.loc[members["view"] == r["view"], "concept"])
             for phase in phases:
                 if r["view"] and on_view and phase not in on_view:

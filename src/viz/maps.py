@@ -16,10 +16,9 @@ from collections.abc import Mapping
 import networkx as nx
 from pyvis.network import Network
 
-from viz import DISCLAIMER
+from viz import DISCLAIMER, render
 from viz import graph as _graph
 from viz import layout as _layout
-from viz import render
 from viz.style import BACKGROUND, EDGE, FONT_STACK, INK, SHAPES_WITH_LABEL_INSIDE, Palette, palette
 
 __all__ = ["ConceptMap", "concept_map", "view_map"]
@@ -194,7 +193,7 @@ def concept_map(
 
 
 def _search_example(g: nx.MultiDiGraph, preferred: str) -> str:
-    """The label a map's search box offers as an example: the site's, if the map shows it, else its best-linked concept."""
+    """The label a map's search box offers as an example: the site's if the map shows it, else its best-linked one."""
     labels = {str(g.nodes[n].get("label", n)) for n in g.nodes}
     if preferred in labels or not labels:
         return preferred if labels else ""

@@ -30,7 +30,6 @@ __all__ = [
 ]
 
 
-
 def hierarchy(ds) -> dict:
     """The ids of the class hierarchy: ``category``, ``relation``, ``members`` and ``member_links``.
 

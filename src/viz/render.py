@@ -220,11 +220,13 @@ def _page(
     disclaimer: str | None = None,
     **context,
 ) -> str:
-    """A page from one of our templates; ``disclaimer`` is the notice of the tables' topic (default :data:`DISCLAIMER`)."""
+    """A page from one of our templates; ``disclaimer`` is the notice of the tables' topic (:data:`DISCLAIMER`)."""
     sheets = [assets.style(name) for name in (*styles, "immunoviz.css")]
     policy = csp([s.text for s in scripts if s.text], shared=any(s.src for s in scripts))
-    return _env().get_template(template).render(
-        scripts=scripts, styles=sheets, csp=policy, disclaimer=disclaimer or DISCLAIMER, **context
+    return (
+        _env()
+        .get_template(template)
+        .render(scripts=scripts, styles=sheets, csp=policy, disclaimer=disclaimer or DISCLAIMER, **context)
     )
 
 

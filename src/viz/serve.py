@@ -116,8 +116,9 @@ def render_problems(problems: list[str], *, standalone: bool = False) -> str:
     box = (
         '<section id="immunoviz-problems" role="alert" style="position:fixed;z-index:99999;left:1rem;right:1rem;'
         "top:1rem;max-height:60vh;overflow:auto;background:#fff;color:#1a1a1a;border:3px solid #D55E00;"
-        'border-radius:8px;padding:1rem 1.25rem;box-shadow:0 4px 24px rgba(0,0,0,.3);font:15px/1.45 system-ui,sans-serif">'
-        f"<h2 style=\"margin:0 0 .5rem;font-size:1.1rem\">{n} problem{'s' * (n != 1)} in the tables: "
+        "border-radius:8px;padding:1rem 1.25rem;box-shadow:0 4px 24px rgba(0,0,0,.3);"
+        'font:15px/1.45 system-ui,sans-serif">'
+        f'<h2 style="margin:0 0 .5rem;font-size:1.1rem">{n} problem{"s" * (n != 1)} in the tables: '
         "still showing the last good build</h2>"
         f'<ul style="margin:0;padding-left:1.2rem">{items}</ul>'
         '<p style="margin:.5rem 0 0">Fix them and save: the page reloads by itself.</p></section>'
@@ -136,12 +137,16 @@ class _Handler(SimpleHTTPRequestHandler):
 
     preview: Preview
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's name
+    def log_message(self, format: str, *args) -> None:
         pass  # the terminal is for the author's problems, not for every request
 
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
         version, problems, built = self.preview.snapshot()
+        if path == "/favicon.ico":  # browsers ask for one; the site has none (pages open from files)
+            self.send_response(204)
+            self.end_headers()
+            return None
         if path == PREFIX + "reload.js":
             return self._send(RELOAD_JS.encode(), "text/javascript; charset=utf-8")
         if path == PREFIX + "version.js":

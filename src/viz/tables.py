@@ -54,7 +54,7 @@ def copy_dataset(source: Path | str = DATA_DIR, dest: Path | str | None = None) 
 
 
 def discard_copy(folder: Path | str) -> None:
-    """Delete a copy made by :func:`copy_dataset` in the temporary folder (and nothing else)."""
+    """Delete a copy made by :func:`copy_dataset` (or :func:`new_dataset`) in the temporary folder, and nothing else."""
     folder = Path(folder).resolve()
     parent = folder.parent
     tmp = Path(tempfile.gettempdir()).resolve()
@@ -114,8 +114,11 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def new_dataset(dest: Path | str) -> Path:
+def new_dataset(dest: Path | str | None = None) -> Path:
     """Write a small, valid dataset to start a new topic from, into the new folder ``dest``; return it.
+
+    Without ``dest`` it goes to a new temporary folder, as ``…/data`` (delete it with
+    :func:`discard_copy`).
 
     The dataset (an example about the water cycle) has a few rows in every table a
     map needs, an empty copy of the tables that only our own topic uses, the
@@ -136,7 +139,7 @@ def new_dataset(dest: Path | str) -> Path:
     >>> data.validate(folder)
     []
     """
-    dest = Path(dest)
+    dest = Path(dest) if dest is not None else Path(tempfile.mkdtemp(prefix=COPY_PREFIX)) / "data"
     if dest.exists():
         raise FileExistsError(f"{dest} already exists; choose a new folder (nothing was written)")
     files = {p.name: p.read_bytes() for p in _data.dataset_files(SCAFFOLD_DIR)}
