@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import signal
 import socket
 import subprocess
@@ -99,12 +100,18 @@ def _relabel(folder: Path, old: str, new: str) -> None:
 def test_a_saved_label_shows_in_the_served_page_within_seconds(served):
     first = served.get("maps/water_cycle.html")
     assert "Evaporation" in first and "Water vapour rising" not in first
-    assert '<script src="/_immunoviz/reload.js" data-version="1"></script>' in first
+    version = re.search(r'<script src="/_immunoviz/reload.js" data-version="(\w+)"></script></body>', first)[1]
+    chart = served.get("_immunoviz/version.js?page=/charts/timeline.html")
+    assert (
+        served.get("_immunoviz/version.js?page=/maps/water_cycle.html")
+        == f'window.immunovizServe && window.immunovizServe("{version}");'
+    )
     _relabel(served.folder, "Evaporation", "Water vapour rising")
     text, took = served.wait_for("maps/water_cycle.html", lambda t: "Water vapour rising" in t, SHOWS_WITHIN_S)
     print(f"\nthe new label was served {took:.1f} s after the save")
     assert "changed: concepts.csv" in served.output()
-    assert 'data-version="1"' not in text, "a rebuilt page carries the new build number, so open pages reload"
+    assert f'data-version="{version}"' not in text, "the open page learns that it changed, and reloads"
+    assert served.get("_immunoviz/version.js?page=/charts/timeline.html") == chart, "a page that did not change stays"
 
 
 @pytest.mark.slow

@@ -39,6 +39,13 @@ import pandas as pd
 from viz import DISCLAIMER
 from viz.paths import DATA_DIR
 
+# Frictionless validates with jsonschema, which imports rfc3987_syntax when it is installed (the development
+# tools bring it: jupyter-events wants jsonschema[format-nongpl]). That module compiles 38 grammars as it is
+# imported, for the IRI formats that no schema of ours uses: 3 to 10 seconds at every start of `immunoviz`, the
+# better part of building a small dataset. Unless something imported it already, jsonschema goes without it (it
+# checks IRI formats only when the module is there).
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+
 __all__ = [
     "LIST_SEPARATOR",
     "MAX_CELL_CHARS",

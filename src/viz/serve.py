@@ -13,25 +13,29 @@ every connection (``connect-src 'none'``), so a page cannot ``fetch`` a version
 number. Only the served copy of a page gets one extra element, added as the file
 is sent (the files of the build are never changed)::
 
-    <script src="/_immunoviz/reload.js" data-version="N"></script>
+    <script src="/_immunoviz/reload.js" data-version="V"></script>
 
 Every site page already allows scripts from its own origin (``script-src 'self'``,
 for its shared ``assets/``), so this script runs under the page's own policy.
-It polls by adding ``<script src="/_immunoviz/version.js?…">`` (a script load, not a
-connection) which calls back with the current build number; when the number
-differs from the page's, it calls ``location.reload()``. Nothing is relaxed.
+It polls by adding ``<script src="/_immunoviz/version.js?page=…">`` (a script load,
+not a connection) which calls back with the page's current version ``V`` (a hash of
+the page's file and of the tables' problems); when it differs from the one the page
+was served with, it calls ``location.reload()``. So a page reloads when it changed,
+or when problems appear or go, and not after every rebuild. Nothing is relaxed.
 
 Educational material, not medical advice.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import shutil
 import tempfile
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -50,13 +54,14 @@ RELOAD_JS = """/* immunoviz serve: reload this page when the site is rebuilt (se
   "use strict";
   var mine = document.currentScript.getAttribute("data-version");
   var poll = null;
+  var page = encodeURIComponent(location.pathname);
   window.immunovizServe = function (version) {
     if (String(version) !== mine) { location.reload(); }
   };
   function check() {
     if (poll) { poll.remove(); }
     poll = document.createElement("script");
-    poll.src = "/_immunoviz/version.js?" + Date.now();
+    poll.src = "/_immunoviz/version.js?page=" + page + "&t=" + Date.now();
     document.head.appendChild(poll);
   }
   setInterval(check, 500);
@@ -141,8 +146,8 @@ class _Handler(SimpleHTTPRequestHandler):
         pass  # the terminal is for the author's problems, not for every request
 
     def do_GET(self) -> None:
-        path = self.path.split("?", 1)[0]
-        version, problems, built = self.preview.snapshot()
+        path, _, query = self.path.partition("?")
+        _, problems, built = self.preview.snapshot()
         if path == "/favicon.ico":  # browsers ask for one; the site has none (pages open from files)
             self.send_response(204)
             self.end_headers()
@@ -150,25 +155,40 @@ class _Handler(SimpleHTTPRequestHandler):
         if path == PREFIX + "reload.js":
             return self._send(RELOAD_JS.encode(), "text/javascript; charset=utf-8")
         if path == PREFIX + "version.js":
-            return self._send(f"window.immunovizServe && window.immunovizServe({version});".encode(), "text/javascript")
+            page = urllib.parse.parse_qs(query).get("page", ["/"])[0]
+            with self.preview.lock:
+                answer = json.dumps(self._version(page, *self.preview.snapshot()[1:]))
+            return self._send(f"window.immunovizServe && window.immunovizServe({answer});".encode(), "text/javascript")
         if path in (PREFIX + "problems", PREFIX + "state.json"):
             if path.endswith(".json"):
-                return self._send(json.dumps({"version": version, "problems": problems}).encode(), "application/json")
-            return self._send(self._page(render_problems(problems, standalone=True), version), "text/html")
+                state = {"version": self.preview.snapshot()[0], "problems": problems}
+                return self._send(json.dumps(state).encode(), "application/json")
+            page = render_problems(problems, standalone=True)
+            return self._send(self._page(page, self._version(path, problems, built)), "text/html")
         if not built:
-            return self._send(self._page(render_problems(problems, standalone=True), version), "text/html")
+            page = render_problems(problems, standalone=True)
+            return self._send(self._page(page, self._version(path, problems, built)), "text/html")
         if path.endswith("/"):
             path += "index.html"
         with self.preview.lock:  # never during a build: build_site swaps the folder in whole
-            version, problems, built = self.preview.snapshot()  # the build this very file belongs to
+            _, problems, built = self.preview.snapshot()  # the build this very file belongs to
             target = Path(self.translate_path(path))
             if target.suffix != ".html" or not target.is_file():
                 return super().do_GET()
             text = target.read_text(encoding="utf-8")
+            version = self._version(path, problems, built)
         extra = render_problems(problems) if problems else ""
         return self._send(self._page(text, version, extra), "text/html")
 
-    def _page(self, text: str, version: int, extra: str = "") -> bytes:
+    def _version(self, path: str, problems: list[str], built: bool) -> str:
+        """What a served page shows: its file as last built (if any) and the problems of the tables."""
+        if path.endswith("/"):
+            path += "index.html"
+        target = Path(self.translate_path(path)) if built else None
+        body = target.read_bytes() if target is not None and target.is_file() else b""
+        return hashlib.sha256(body + json.dumps([built, problems]).encode()).hexdigest()[:16]
+
+    def _page(self, text: str, version: str, extra: str = "") -> bytes:
         tag = f'{extra}<script src="{PREFIX}reload.js" data-version="{version}"></script>'
         head, sep, tail = text.rpartition("</body>")
         return (head + tag + sep + tail if sep else text + tag).encode("utf-8")
