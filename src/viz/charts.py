@@ -661,7 +661,9 @@ def phases_figure(
             (series[0], falling, {"color": style.SCHEMATIC_COLOURS[0], "width": 4}),
             (series[1], rising, {"color": style.SCHEMATIC_COLOURS[1], "width": 4, "dash": "dash"}),
         ):
-            fig.add_trace(go.Scatter(x=x.round(3), y=y.round(4), name=_t(name), hoverinfo="skip", line=line))
+            fig.add_trace(
+                go.Scatter(x=x.round(3), y=y.round(4), name=f"{_t(name)} (schematic)", hoverinfo="skip", line=line)
+            )
         ends = f" from {labels[phases[0]]} to {labels[phases[-1]]}" if phases else ""
         summary.append(
             f"The curves are a schematic, not measured data: {series[0]} (solid line) gives way to "
