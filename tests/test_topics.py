@@ -128,17 +128,34 @@ def test_charts_their_titles_and_sections_come_from_charts_csv(tiny_copy, edit_t
 def test_the_notice_and_wording_of_every_page_come_from_the_datapackage(tiny_copy, tmp_path):
     package = json.loads((tiny_copy / "datapackage.json").read_text(encoding="utf-8"))
     package["title"] = "Volcanoes for beginners"
-    package["site"] = {"subtitle": "A short course.", "disclaimer": "Teaching notes only; not safety advice."}
+    package["site"] = {
+        "subtitle": "A short course.",
+        "disclaimer": "Teaching notes only; <i>not</i> safety advice.",
+        "searchExample": "<b>lava</b>",
+    }
     (tiny_copy / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
     out = site.build_site(data.load(tiny_copy), tmp_path / "site", images=False).index.parent
     pages = [out / "index.html", *(out / "maps").glob("*.html"), *(out / "charts").glob("*.html")]
     assert len(pages) > 3
     for page in pages:
         text = page.read_text(encoding="utf-8")
-        assert text.count("Teaching notes only; not safety advice.") == 2, page  # the banner and the footer
+        # the banner and the footer, as text (what the tables hold is never markup)
+        assert text.count("Teaching notes only; &lt;i&gt;not&lt;/i&gt; safety advice.") == 2, page
+        assert "<i>not</i>" not in text and "<b>lava</b>" not in text, page
         assert "not medical advice" not in text, page
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "<title>Volcanoes for beginners · immunoviz</title>" in index and "A short course." in index
+
+
+def test_a_lesson_page_shows_the_notice_as_text():
+    import nbformat
+
+    from viz import lessons
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A lesson")])
+    page = lessons.render_lesson(nb, name="01-a.ipynb", title="A lesson", disclaimer="<script>alert(1)</script> & co")
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co") == 2
+    assert "<script>alert(1)" not in page
 
 
 def test_our_own_site_keeps_its_wording(dataset):

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextvars
 import csv
 import difflib
+import hashlib
 import io
 import json
 import re
@@ -518,15 +519,17 @@ class _Reader:
                 if not texts[name]:
                     continue  # a table of its header alone: no cell to check (the header was checked in pass 1)
                 targets = sorted({fk["reference"]["resource"] for fk in res["schema"]["foreignKeys"]} - {name})
-                key = json.dumps(
-                    [
-                        str(self.root.resolve()),
-                        str(Path.cwd()),
-                        res["schema"],
-                        texts[name],
-                        *(texts[t] for t in targets),
-                    ]
-                )
+                key = hashlib.sha256(
+                    json.dumps(
+                        [
+                            str(self.root.resolve()),
+                            str(Path.cwd()),
+                            res["schema"],
+                            texts[name],
+                            *(texts[t] for t in targets),
+                        ]
+                    ).encode()
+                ).hexdigest()
                 if key not in _CHECKED:
                     before = len(self.problems)
                     for task in package.get_resource(name).validate().tasks:
@@ -728,7 +731,9 @@ class _Reader:
                 self.problems.append(
                     Problem(
                         where,
-                        message=f"site.classes.{key}: must be an id in {table}.csv" + ("s" * (key == "memberLinks")),
+                        message=f"site.classes.{key}: must be "
+                        + ("a list of ids" if key == "memberLinks" else "an id")
+                        + f" in {table}.csv",
                     )
                 )
                 continue
