@@ -557,7 +557,9 @@ def side_effects_figure(ds) -> go.Figure:
         for o, c in zip(se["organ"], se["concept"], strict=True)
     ]
     dup = pd.Series(rows).duplicated(keep=False).to_numpy()
-    se["row"] = [r + (f" ({g.lower()})" if d else "") for r, g, d in zip(rows, se["group"], dup, strict=True)]
+    se["row"] = [
+        r + (f" ({g[:1].lower()}{g[1:]})" if d else "") for r, g, d in zip(rows, se["group"], dup, strict=True)
+    ]
     dup2 = se["row"].duplicated(keep=False).to_numpy()
     se["row"] = [r + (f" [{i}]" if d else "") for r, i, d in zip(se["row"], se["id"], dup2, strict=True)]
     fig = go.Figure()
