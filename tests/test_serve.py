@@ -11,6 +11,8 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,10 +56,9 @@ class Served:
         return "".join(self.lines)
 
 
-@pytest.fixture
-def served(tmp_path):
-    """`immunoviz new` then `immunoviz serve` on it, in a subprocess; Ctrl-C at the end."""
-    folder = tables.new_dataset(tmp_path / "course")
+@contextmanager
+def serving(folder: Path) -> Iterator[Served]:
+    """`immunoviz serve --data folder` in a subprocess on a free port; Ctrl-C at the end."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "viz.cli", "serve", "--data", str(folder), "--port", str(port)],
@@ -87,6 +88,13 @@ def served(tmp_path):
                 process.wait(60)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+@pytest.fixture
+def served(tmp_path):
+    """`immunoviz new` then `immunoviz serve` on it."""
+    with serving(tables.new_dataset(tmp_path / "course")) as server:
+        yield server
 
 
 def _relabel(folder: Path, old: str, new: str) -> None:
@@ -172,3 +180,17 @@ def test_an_open_page_reloads_itself_within_its_security_policy(served, chromium
         assert errors == [] and blocked == []
     finally:
         context.close()
+
+
+@pytest.mark.slow
+def test_tables_invalid_from_the_start_show_their_problems_until_fixed(tmp_path):
+    folder = tables.new_dataset(tmp_path / "course")
+    steps = folder / "steps.csv"
+    good = steps.read_text(encoding="utf-8")
+    steps.write_text(good.replace("water_cycle,3,", "water_cycle,4,"), encoding="utf-8")
+    with serving(folder) as server:
+        page = html.unescape(server.get(""))
+        assert "steps.csv:2:step: steps of view 'water_cycle' are [1, 2, 4], not 1 to 3" in page
+        assert '<script src="/_immunoviz/reload.js"' in page, "the problems page reloads itself too"
+        steps.write_text(good, encoding="utf-8")
+        server.wait_for("", lambda t: "<h1>The water cycle</h1>" in t, 60)
