@@ -139,12 +139,14 @@ def test_side_effect_onsets_are_ranges_and_syndromes_stand_apart(dataset):
     assert {i for i in se.index if se.loc[i, "concept"] in ("crs", "icans")} <= cell
     organs = {str(o) for o in se["organ"]}
     assert organs >= REQUIRED_ORGANS
-    pal = style.palette(dataset)
-    assert bars["Checkpoint inhibitor"].marker.color == pal.colour("modality")
+    starts = {t.name: t.marker for t in fig.data if t.type == "scatter"}
+    checkpoint, cell = starts["Checkpoint inhibitor (start)"], starts["Cell therapy or T-cell engager (start)"]
+    assert checkpoint.color != cell.color and checkpoint.symbol != cell.symbol, "never colour alone"
+    assert bars["Checkpoint inhibitor"].marker.color == checkpoint.color
 
 
-def test_three_es_figure_has_three_phases(dataset):
-    fig = charts.three_es_figure(dataset)
+def test_phases_figure_draws_the_three_es_from_the_data(dataset):
+    fig = charts.phases_figure(dataset)
     titles = [a.text for a in fig.layout.annotations if a.text.startswith("<b>")]
     assert titles == ["<b>Elimination</b>", "<b>Equilibrium</b>", "<b>Escape</b>"]
     assert len(fig.layout.shapes) == 3

@@ -135,6 +135,7 @@ LAYERS = [
     "notebook",
     "lessons",
     "site",
+    "serve",
     "widgets",
     "cli",
 ]

@@ -1,4 +1,4 @@
-"""immunoviz: cancer-immunotherapy concept maps, timelines and charts for teaching.
+"""immunoviz: concept maps, timelines and charts for teaching, from curated tables (ours: cancer immunotherapy).
 
 The package is layered like networkx drawing and seaborn; a module imports only
 those above it in this list (``tests/test_project.py`` checks):
@@ -15,6 +15,7 @@ those above it in this list (``tests/test_project.py`` checks):
 - :mod:`viz.tables` a copy of the tables a notebook may edit;
 - :mod:`viz.lessons` the lesson notebooks run and rendered as pages;
 - :mod:`viz.site` the build: pages, incremental reuse, images;
+- :mod:`viz.serve` the live preview (build, serve, watch, rebuild);
 - :mod:`viz.widgets` notebook explorers; :mod:`viz.notebook` inline display;
 - :mod:`viz.cli` the command line.
 
@@ -28,9 +29,8 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
     __version__ = "0.0.0"
 
-DISCLAIMER = (
-    "Educational material about cancer immunotherapy, not medical advice. "
-    "Ask a qualified clinician about any treatment."
-)
+#: The notice every page carries unless the tables' ``datapackage.json`` words it for their topic
+#: (its ``site.disclaimer``); our own tables say it is about cancer immunotherapy.
+DISCLAIMER = "Educational material, not medical advice."
 
 __all__ = ["DISCLAIMER", "__version__"]

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["LAUNCH_ARGS", "BrowserUnavailable", "chromium_path", "launch", "offline_context", "snapshots"]
+__all__ = ["LAUNCH_ARGS", "BrowserUnavailable", "PageFailed", "chromium_path", "launch", "offline_context", "snapshots"]
 
 #: Flags that keep Chromium quiet on a machine with no network (no update, sync or
 #: background fetches) and usable as root in a container.
@@ -115,6 +115,32 @@ def _data_url_bytes(url: str) -> bytes:
     return base64.b64decode(body) if head.endswith(";base64") else urllib.parse.unquote(body).encode("utf-8")
 
 
+class PageFailed(RuntimeError):
+    """A page's script failed, so the page will never be ready; the message says which page and why."""
+
+
+def _wait_ready(page, errors: list[str], name: str, *, timeout_ms: int = 60_000) -> None:
+    """Wait until a page sets ``body[data-ready='1']``; fail at once, not after the timeout, when its
+    script throws (an uncaught error) or the chart says it could not be drawn (``data-chart-error``)."""
+    import time
+
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        state = page.evaluate(
+            "() => document.body ? [document.body.dataset.ready, document.body.dataset.chartError] : []"
+        )
+        state = [*state, None, None]
+        if state[1]:
+            raise PageFailed(f"{name}: the chart could not be drawn ({state[1]})")
+        if state[0] == "1":
+            return
+        if errors:
+            raise PageFailed(f"{name}: its script failed ({errors[0]})")
+        if time.monotonic() > deadline:
+            raise PageFailed(f"{name}: not drawn after {timeout_ms // 1000} s")
+        page.wait_for_timeout(25)
+
+
 def snapshots(site: Path, entries) -> Iterator[tuple[object, str, bytes]]:
     """Yield ``(entry, "png" | "svg", bytes)`` for every map and chart page of a site.
 
@@ -124,10 +150,13 @@ def snapshots(site: Path, entries) -> Iterator[tuple[object, str, bytes]]:
     with launch() as browser:
         context = offline_context(browser)
         page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
         try:
             for entry in entries:
+                errors.clear()
                 page.goto((site / entry.href).resolve().as_uri())
-                page.wait_for_selector("body[data-ready='1']", state="attached", timeout=60_000)
+                _wait_ready(page, errors, entry.href)
                 if entry.kind == "map":
                     page.evaluate("() => immunoviz.snapshot()")
                     page.wait_for_selector("body[data-snapshot='1']", state="attached", timeout=60_000)

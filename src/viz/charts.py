@@ -12,7 +12,7 @@ import html
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -25,10 +25,10 @@ __all__ = [
     "approvals_figure",
     "biomarkers_figure",
     "combinations_figure",
+    "phases_figure",
     "resistance_figure",
     "side_effects_figure",
     "site_charts",
-    "three_es_figure",
     "timeline_figure",
 ]
 
@@ -50,6 +50,43 @@ def _when(date: str, precision: str) -> str:
     if precision == "month":
         return ts.strftime("%B %Y")
     return f"{ts.day} {ts.strftime('%B %Y')}"
+
+
+#: What each kind of chart (``chart`` in charts.csv) is called when the tables do not declare it.
+DEFAULT_TITLES = {
+    "timeline": "Timeline",
+    "approvals": "Approvals per year",
+    "phases": "Phases",
+    "resistance": "Resistance pathways",
+    "combinations": "Combination strategies",
+    "side_effects": "When side effects start",
+    "biomarkers": "Biomarkers",
+}
+
+
+def declared(ds, kind: str) -> dict:
+    """The first row of charts.csv that declares a chart of ``kind``, as a dict (``{}`` if none).
+
+    Examples
+    --------
+    >>> from viz import charts, data
+    >>> charts.declared(data.load(), "phases")["view"]
+    'three_es'
+    """
+    table = getattr(ds, "charts", None)
+    if table is None or table.empty:
+        return {}
+    rows = table[table["chart"].astype(str) == kind]
+    return {} if rows.empty else {k: (None if _missing(v) else v) for k, v in rows.iloc[0].to_dict().items()}
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, (str, tuple, list)) and pd.isna(value))
+
+
+def _figure_title(ds, kind: str) -> str:
+    spec = declared(ds, kind)
+    return str(spec.get("figure_title") or spec.get("title") or DEFAULT_TITLES[kind])
 
 
 @dataclass
@@ -75,7 +112,7 @@ def timeline_figure(
     years: tuple[int, int] | None = None,
     label_milestones: bool = True,
 ) -> go.Figure:
-    """The dated history of immunotherapy.
+    """The dated history in events.csv.
 
     One lane per modality (events with none go to "Science and general");
     colour and marker by kind. Events known only to the year or month are
@@ -181,7 +218,7 @@ def timeline_figure(
     ]
     fig.update_layout(
         template=plotly_template(palette(ds)),
-        title={"text": "A history of cancer immunotherapy"},
+        title={"text": _t(_figure_title(ds, "timeline"))},
         height=max(520, 70 * len(lane_order) + 200),
         hovermode="closest",
         legend={
@@ -297,10 +334,10 @@ def _finish(fig: go.Figure, ds, *, title: str, description: str, summary: list[s
 
 
 def approvals_figure(ds) -> go.Figure:
-    """Regulatory approvals per year, stacked by therapy family, with the running total.
+    """Regulatory approvals per year, stacked by family, with the running total.
 
-    A family is the class just below active or passive immunotherapy
-    (:func:`viz.graph.modality_families`). Only events of kind ``approval`` count.
+    A family is a class two levels below the top of the class hierarchy
+    (:func:`viz.queries.modality_families`). Only events of kind ``approval`` count.
     """
     families = queries.modality_families(ds)
     ev = ds.events[ds.events["kind"].astype(str) == "approval"].copy()
@@ -347,7 +384,7 @@ def approvals_figure(ds) -> go.Figure:
     return _finish(
         fig,
         ds,
-        title="Approvals per year, by therapy family",
+        title=_figure_title(ds, "approvals"),
         description="Regulatory approvals in the tables, counted by year and stacked by family, "
         "with the running total on the right-hand axis.",
         summary=summary,
@@ -372,6 +409,15 @@ def resistance_figure(ds) -> go.Figure:
     pal = palette(ds)
     labels, cats = _labels(ds), ds.concepts["category"].astype(str)
     res = ds.resistance
+    if res.empty:  # plotly.js cannot draw a Sankey diagram without nodes: its newPlot throws
+        return _finish(
+            go.Figure(),
+            ds,
+            title=_figure_title(ds, "resistance"),
+            description="The table of resistance mechanisms is empty.",
+            summary=["resistance.csv has no rows: nothing to draw."],
+            annotations=[{"text": "Nothing to draw: resistance.csv has no rows.", "showarrow": False}],
+        )
     keys: list[str] = []
     names: list[str] = []
     colours: list[str] = []
@@ -386,7 +432,7 @@ def resistance_figure(ds) -> go.Figure:
     class_colour = dict(zip(RESISTANCE_CLASSES, style.STAGE_COLOURS, strict=True))
     links: list[tuple[int, int, float, str, str]] = []
     for row in res.itertuples(index=False):
-        m = node(row.concept, labels[row.concept], pal.colour("mechanism"))
+        m = node(row.concept, labels[row.concept], pal.colour(cats[row.concept]))
         for c in row.classes:
             cls = node(f"class:{c}", f"{c.capitalize()} resistance", class_colour[c])
             links.append((cls, m, 1.0, style.FLOW_LINKS["class"], f"{c} · {row.origin}"))
@@ -430,7 +476,7 @@ def resistance_figure(ds) -> go.Figure:
     return _finish(
         fig,
         ds,
-        title="Resistance pathways: class, mechanism, therapy",
+        title=_figure_title(ds, "resistance"),
         description="Left: the three classes of resistance, and the strategies under study (marked with an arrow). "
         "Middle: the mechanisms. Right: the therapies each one weakens.",
         summary=summary,
@@ -506,7 +552,7 @@ def combinations_figure(ds) -> go.Figure:
     return _finish(
         fig,
         ds,
-        title="Combination strategies: backbone and partner",
+        title=_figure_title(ds, "combinations"),
         description="Rows: the immunotherapy each combination is built on. Columns: the partner class. The number "
         "is how many combinations the tables hold; a tick marks an approved one. Hover for rationale and examples.",
         summary=summary,
@@ -516,21 +562,20 @@ def combinations_figure(ds) -> go.Figure:
     )
 
 
-#: Therapy classes whose side effects are the cell-therapy syndromes rather than checkpoint-inhibitor irAEs.
-CELL_THERAPY_CLASSES = frozenset({"car_t", "tcr_t", "til_therapy", "bispecific_engager", "adoptive_cell_therapy"})
-SIDE_EFFECT_GROUPS = ("Checkpoint inhibitor", "Cell therapy or T-cell engager")
+#: The group of side effects whose ``group`` cell is empty.
+UNGROUPED = "Side effects"
 
 
 def side_effects_figure(ds) -> go.Figure:
     """Typical onset of each side effect, as a range bar in weeks, grouped by organ.
 
-    Checkpoint-inhibitor side effects and the cell-therapy and engager
-    syndromes (CRS, ICANS and others) have their own colour and marker shape.
+    Each ``group`` of side_effects.csv (in our tables: checkpoint inhibitors, and cell
+    therapies with T-cell engagers) has its own colour and marker shape.
     """
-    pal = palette(ds)
     labels = _labels(ds)
     se = ds.side_effects.copy()
-    se["group"] = [SIDE_EFFECT_GROUPS[bool(set(t) & CELL_THERAPY_CLASSES)] for t in se["therapies"]]
+    se["group"] = [g if isinstance(g, str) and g else UNGROUPED for g in se["group"]]
+    groups = list(dict.fromkeys(se["group"]))  # in the order of the table
     organ_rank = {o: i for i, o in enumerate(se["organ"].cat.categories)}
     se["organ_rank"] = se["organ"].astype(str).map(organ_rank)
     se = se.sort_values(["organ_rank", "onset_min_weeks", "id"], kind="stable")
@@ -546,12 +591,9 @@ def side_effects_figure(ds) -> go.Figure:
     for r, n in se["row"].value_counts().items():  # still alike: number them, never show an id
         if n > 1:
             se.loc[se["row"] == r, "row"] = [f"{r} ({k} of {n})" for k in range(1, n + 1)]
-    styles = {
-        SIDE_EFFECT_GROUPS[0]: (pal.colour("modality"), "circle"),
-        SIDE_EFFECT_GROUPS[1]: (pal.colour("mechanism"), "diamond"),
-    }
     fig = go.Figure()
-    for group, (colour, symbol) in styles.items():
+    for i, group in enumerate(groups):
+        colour, symbol = style.GROUP_STYLES[i % len(style.GROUP_STYLES)]
         sub = se[se["group"] == group]
         hover = [
             f"<b>{_t(labels[r.concept])}</b> ({_t(str(r.organ))})<br>{_t(r.manifestation)}<br>"
@@ -564,7 +606,7 @@ def side_effects_figure(ds) -> go.Figure:
                 x=[float(b - a) for a, b in zip(sub["onset_min_weeks"], sub["onset_max_weeks"], strict=True)],
                 base=[float(a) for a in sub["onset_min_weeks"]],
                 orientation="h",
-                name=group,
+                name=_t(group),
                 marker={"color": colour, "line": {"color": INK, "width": 0.8}},
                 hovertext=hover,
                 hoverinfo="text",
@@ -578,31 +620,26 @@ def side_effects_figure(ds) -> go.Figure:
                 x=[float(a) for a in sub["onset_min_weeks"]],
                 mode="markers",
                 showlegend=False,
-                name=f"{group} (start)",
+                name=f"{_t(group)} (start)",
                 marker={"symbol": symbol, "size": 9, "color": colour, "line": {"color": INK, "width": 1}},
                 hoverinfo="skip",
             )
         )
-    ici = se[se["group"] == SIDE_EFFECT_GROUPS[0]]
-    cell = se[se["group"] == SIDE_EFFECT_GROUPS[1]]
     summary = [f"{len(se)} side-effect rows across {se['organ'].nunique()} organs or systems."]
-    if len(cell):
+    for group in groups:
+        sub = se[se["group"] == group]
         summary.append(
-            f"Cell-therapy and engager syndromes start early, typically within {cell['onset_max_weeks'].max():g} weeks "
-            f"of the infusion (CRS often within days)."
+            f"{group}: typically from week {sub['onset_min_weeks'].min():g} to week "
+            f"{sub['onset_max_weeks'].max():g} after the start ({len(sub)} rows)."
         )
-    if len(ici):
-        summary.append(
-            f"Checkpoint-inhibitor side effects can start from week {ici['onset_min_weeks'].min():g} and appear up to "
-            f"{ici['onset_max_weeks'].max():g} weeks after starting."
-        )
+    spec = declared(ds, "side_effects")
     return _finish(
         fig,
         ds,
-        title="When side effects start, by organ",
-        description="Each bar spans the typical weeks of onset after treatment starts (for cell therapies, after "
-        "the infusion). Onset outside these ranges happens; this is a teaching summary of the guidelines, "
-        "not a clinical tool.",
+        title=_figure_title(ds, "side_effects"),
+        description=spec.get("description")
+        or "Each bar spans the typical weeks of onset after treatment starts. Onset outside these ranges "
+        "happens; this is a teaching summary, not a clinical tool.",
         summary=summary,
         barmode="overlay",
         height=max(560, 24 * len(se) + 180),
@@ -612,47 +649,57 @@ def side_effects_figure(ds) -> go.Figure:
     )
 
 
-def three_es_figure(ds, *, view: str = "three_es") -> go.Figure:
-    """The three phases of immunoediting and the balance between immune control and tumour escape.
+def phases_figure(
+    ds, *, view: str | None = None, phases: list[str] | None = None, series: list[str] | None = None
+) -> go.Figure:
+    """Phases as columns, with the concepts a map places in each; optionally two schematic curves.
 
-    The two curves are a schematic (no measured data): immune control outweighs
-    the tumour in elimination, the two balance in equilibrium and the tumour wins
-    in escape. Under each phase the figure lists the concepts that the Three Es
-    map places in that phase's column (the ``rank`` in ``view_concepts.csv``).
+    What to draw comes from the chart of kind ``phases`` in charts.csv unless given:
+    ``view`` is the map whose ranks (the ``rank`` column of view_concepts.csv) are the
+    columns, ``phases`` the concept ids of the phases in order, and ``series`` the names
+    of two schematic curves, the first falling and the second rising across the phases
+    (in our tables: immune control and tumour escape across the Three Es).
+    Under each phase the figure lists the concepts in that phase's column, and for a
+    later phase also those in the columns just before it.
+
+    Examples
+    --------
+    >>> from viz import charts, data
+    >>> fig = charts.phases_figure(data.load())
+    >>> [a.text for a in fig.layout.annotations][:3]
+    ['<b>Elimination</b>', '<b>Equilibrium</b>', '<b>Escape</b>']
     """
     import numpy as np
 
+    spec = declared(ds, "phases")
+    view = view or spec.get("view")
+    phases = list(phases if phases is not None else spec.get("concepts") or ())
+    series = list(series if series is not None else spec.get("series") or ())
     pal = palette(ds)
     labels, cats = _labels(ds), ds.concepts["category"].astype(str)
     members = ds.view_concepts[ds.view_concepts["view"] == view]
     rank = {c: (None if pd.isna(r) else int(r)) for c, r in zip(members["concept"], members["rank"], strict=True)}
-    phases = [p for p in ("elimination", "equilibrium", "escape") if p in labels.index]
-    x = np.linspace(0, 3, 61)
-    immune = 0.85 - 0.55 / (1 + np.exp(-4 * (x - 2.1)))
-    tumour = 0.15 + 0.75 / (1 + np.exp(-4 * (x - 2.2)))
+    phases = [p for p in phases if p in labels.index]
+    n = max(len(phases), 1)
+    phase_categories = {cats[p] for p in phases}
+    x = np.linspace(0, n, 20 * n + 1)
     fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=x.round(3),
-            y=immune.round(4),
-            name="Immune control (schematic)",
-            hoverinfo="skip",
-            line={"color": pal.colour("cell"), "width": 4},
+    summary = []
+    if len(series) == 2:
+        falling = 0.85 - 0.55 / (1 + np.exp(-4 * (x - 2.1 / 3 * n)))
+        rising = 0.15 + 0.75 / (1 + np.exp(-4 * (x - 2.2 / 3 * n)))
+        for name, y, line in (
+            (series[0], falling, {"color": style.SCHEMATIC_COLOURS[0], "width": 4}),
+            (series[1], rising, {"color": style.SCHEMATIC_COLOURS[1], "width": 4, "dash": "dash"}),
+        ):
+            fig.add_trace(
+                go.Scatter(x=x.round(3), y=y.round(4), name=f"{_t(name)} (schematic)", hoverinfo="skip", line=line)
+            )
+        ends = f" from {labels[phases[0]]} to {labels[phases[-1]]}" if phases else ""
+        summary.append(
+            f"The curves are a schematic, not measured data: {series[0]} (solid line) gives way to "
+            f"{series[1]} (dashed line){ends}."
         )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=x.round(3),
-            y=tumour.round(4),
-            name="Tumour growth and escape (schematic)",
-            hoverinfo="skip",
-            line={"color": pal.colour("mechanism"), "width": 4, "dash": "dash"},
-        )
-    )
-    summary = [
-        "A schematic, not measured data: immune control outweighs the tumour in elimination, the two balance in "
-        "equilibrium, and the tumour wins in escape."
-    ]
     columns = sorted({r for r in rank.values() if r is not None})
     for i, p in enumerate(phases):
         fill = style.PHASE_FILLS[i % len(style.PHASE_FILLS)]
@@ -661,10 +708,10 @@ def three_es_figure(ds, *, view: str = "three_es") -> go.Figure:
         own = rank.get(p)
         if own is None:
             continue
-        # the phase's own column, plus for escape the column of escape routes just before it
+        # the phase's own column, plus for a later phase the columns between it and the phase before
         cols = {own} | ({c for c in columns if c < own and c > (rank.get(phases[i - 1]) or -1)} if i else set())
         near = sorted(
-            (c for c, r in rank.items() if r in cols and c not in phases and cats[c] != "process"),
+            (c for c, r in rank.items() if r in cols and c not in phases and cats[c] not in phase_categories),
             key=lambda c: (cats[c], labels[c]),
         )[:9]
         for j, c in enumerate(near):
@@ -680,16 +727,17 @@ def three_es_figure(ds, *, view: str = "three_es") -> go.Figure:
             )
         if near:
             summary.append(f"{labels[p]}: " + ", ".join(labels[c] for c in near) + ".")
+    if not summary:
+        summary.append(f"{len(phases)} phases: " + ", ".join(labels[p] for p in phases) + ".")
     return _finish(
         fig,
         ds,
-        title="The Three Es of cancer immunoediting",
-        description="Elimination, equilibrium and escape (Dunn and colleagues, 2002), with the cells, molecules and "
-        "escape routes of each phase from the Three Es map. The curves are a schematic, not measurements.",
+        title=_figure_title(ds, "phases"),
+        description=spec.get("description") or "The phases in order, with the concepts of each from its map.",
         summary=summary,
         height=760,
         margin={"l": 40, "r": 30, "t": 120, "b": 40},
-        xaxis={"range": [0, 3], "showticklabels": False, "title": {"text": "Time (schematic)"}, "showgrid": False},
+        xaxis={"range": [0, n], "showticklabels": False, "title": {"text": "Time (schematic)"}, "showgrid": False},
         yaxis={
             "range": [-0.8, 1.14],
             "showticklabels": False,
@@ -709,7 +757,8 @@ def biomarkers_figure(ds) -> go.Figure:
     pal = palette(ds)
     labels, cats = _labels(ds), ds.concepts["category"].astype(str)
     bm = ds.biomarkers
-    therapies = sorted({t for g in bm["guides"] for t in g}, key=lambda t: (cats[t] != "modality", labels[t]))
+    classes = queries.hierarchy(ds)["category"]
+    therapies = sorted({t for g in bm["guides"] for t in g}, key=lambda t: (cats[t] != classes, labels[t]))
     xs, ys, hover, colours = [], [], [], []
     for row in bm.itertuples(index=False):
         for t in row.guides:
@@ -737,7 +786,7 @@ def biomarkers_figure(ds) -> go.Figure:
     return _finish(
         fig,
         ds,
-        title="Biomarkers and the therapies they guide",
+        title=_figure_title(ds, "biomarkers"),
         description="Each star links a biomarker (row) to a therapy it is used to choose patients for (column). "
         "Hover for what is measured and how.",
         summary=summary,
@@ -753,56 +802,45 @@ def biomarkers_figure(ds) -> go.Figure:
     )
 
 
+#: Each kind of chart: how to draw it, and whether the tables hold anything for it to draw.
+DRAWINGS: dict[str, tuple[Callable, Callable]] = {
+    "timeline": (timeline_figure, lambda ds: len(ds.events) > 0),
+    "approvals": (approvals_figure, lambda ds: bool((ds.events["kind"].astype(str) == "approval").any())),
+    "phases": (phases_figure, lambda ds: bool(declared(ds, "phases").get("concepts"))),
+    "resistance": (resistance_figure, lambda ds: len(ds.resistance) > 0),
+    "combinations": (combinations_figure, lambda ds: len(ds.combinations) > 0),
+    "side_effects": (side_effects_figure, lambda ds: len(ds.side_effects) > 0),
+    "biomarkers": (biomarkers_figure, lambda ds: len(ds.biomarkers) > 0),
+}
+
+
 def site_charts(ds) -> list[Chart]:
-    """Every chart of the site, in index order."""
-    return [
-        Chart(
-            "timeline",
-            "A history of cancer immunotherapy",
-            "From Coley's toxins to the latest approvals: every dated event, with its source.",
-            "History",
-            lambda: timeline_figure(ds),
-        ),
-        Chart(
-            "approvals",
-            "Approvals per year",
-            "Regulatory approvals stacked by therapy family, with the running total.",
-            "History",
-            lambda: approvals_figure(ds),
-        ),
-        Chart(
-            "three-es",
-            "The Three Es of immunoediting",
-            "Elimination, equilibrium and escape, and the balance between immune control and the tumour.",
-            "Mechanisms",
-            lambda: three_es_figure(ds),
-        ),
-        Chart(
-            "resistance",
-            "Resistance pathways",
-            "From class of resistance to mechanism to the therapies it weakens, and the strategies aimed at it.",
-            "Clinical practice",
-            lambda: resistance_figure(ds),
-        ),
-        Chart(
-            "combinations",
-            "Combination strategies",
-            "Which immunotherapy is combined with which partner, with rationale and approved examples.",
-            "Clinical practice",
-            lambda: combinations_figure(ds),
-        ),
-        Chart(
-            "side-effects",
-            "When side effects start",
-            "Typical onset by organ: checkpoint inhibitors against cell therapies and engagers.",
-            "Clinical practice",
-            lambda: side_effects_figure(ds),
-        ),
-        Chart(
-            "biomarkers",
-            "Biomarkers and patient selection",
-            "Which biomarker guides which therapy, and how it is measured.",
-            "Clinical practice",
-            lambda: biomarkers_figure(ds),
-        ),
-    ]
+    """The charts that charts.csv declares, in its order, less those with nothing to draw.
+
+    A chart whose tables are empty (a timeline without events, resistance pathways
+    without rows in resistance.csv) gets no page, picture or index card. Its topic
+    is the heading of its section on the index (``title`` in topics.csv).
+
+    Examples
+    --------
+    >>> from viz import charts, data
+    >>> [c.id for c in charts.site_charts(data.load())][:3]
+    ['timeline', 'approvals', 'three-es']
+    """
+    topics = ds.topics["title"]
+    found = []
+    for row in ds.charts.itertuples(index=False):
+        kind = str(row.chart)
+        draw, has_rows = DRAWINGS[kind]
+        if kind == "phases":  # each phases chart draws what its own row says
+            if not row.concepts:
+                continue
+            drawing = partial(draw, ds, view=row.view, phases=list(row.concepts), series=list(row.series))
+        elif has_rows(ds):
+            drawing = partial(draw, ds)
+        else:
+            continue
+        found.append(
+            Chart(row.id, str(row.title), str(row.description), str(topics.get(row.topic, row.topic)), drawing)
+        )
+    return found

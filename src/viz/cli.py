@@ -7,6 +7,7 @@ message, no traceback), 2 wrong usage (argparse), 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
@@ -33,11 +34,22 @@ def _data_arg(parser: argparse.ArgumentParser) -> None:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="immunoviz",
-        description="Cancer-immunotherapy concept maps, timelines and charts from curated tables, "
-        "exported as offline HTML. Educational material, not medical advice.",
+        description="Concept maps, timelines and charts from curated tables, exported as offline HTML "
+        "(our own tables are about cancer immunotherapy; `immunoviz new` starts a topic of your own). "
+        "Educational material, not medical advice.",
     )
     parser.add_argument("--version", action="version", version=f"immunoviz {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "new",
+        help="start the tables of a new topic in a new folder",
+        description="Write a small example dataset (a few rows in every table a map needs, the schema and a "
+        "README that explains every table) into DIR, which must not exist yet. It validates and builds as it is; "
+        "replace its rows with your own topic.",
+    )
+    p.add_argument("dir", type=Path, metavar="DIR", help="the new folder (refused if it exists)")
+    p.set_defaults(func=cmd_new)
 
     p = sub.add_parser(
         "validate",
@@ -73,6 +85,17 @@ def _parser() -> argparse.ArgumentParser:
         "(by default they are run, as pages of the site, only on the tables they were written for)",
     )
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser(
+        "serve",
+        help="a live preview: build, serve on 127.0.0.1 and rebuild when a table is saved",
+        description="Build the site (without images or lessons) into a temporary folder, serve it on "
+        "http://127.0.0.1:PORT/ and rebuild whenever a table changes; open pages reload themselves. "
+        "Invalid tables: the last good build stays up, with the problems listed over it and here. Ctrl-C stops.",
+    )
+    _data_arg(p)
+    p.add_argument("--port", type=int, default=8000, metavar="N", help="port to serve on (default: 8000; 0: any free)")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser(
         "map",
@@ -133,6 +156,42 @@ def _lesson_folder(args: argparse.Namespace) -> Path | None:
         print(f"  notebooks skipped: they are written for {DATA_DIR}; add --notebooks to run them on {args.data}")
         return None
     return NOTEBOOKS_DIR
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from viz import tables
+
+    try:
+        folder = tables.new_dataset(args.dir)
+    except FileExistsError as exc:
+        raise UserError(str(exc)) from None
+    except OSError as exc:
+        raise UserError(f"could not write {args.dir}: {exc.strerror or exc}") from None
+    print(f"wrote a new dataset in {folder} (an example about the water cycle; README.md explains every table)")
+    print("next:")
+    print(f"  immunoviz validate --data {folder}")
+    print(f"  immunoviz serve --data {folder}      # a live preview while you edit the tables")
+    print(f"  immunoviz build --data {folder} --out site")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from viz import serve
+
+    if not 0 <= args.port <= 65535:
+        raise UserError(f"--port {args.port} is not a port number (0 to 65535)")
+    signal.signal(signal.SIGTERM, _interrupt)  # a terminal closed or `kill`: stop as cleanly as Ctrl-C
+    try:
+        serve.serve(args.data, port=args.port, log=lambda line: print(line, flush=True))
+    except OSError as exc:
+        raise UserError(f"cannot serve on 127.0.0.1:{args.port}: {exc.strerror or exc} (try another --port)") from None
+    except KeyboardInterrupt:
+        print("immunoviz: stopped serving (Ctrl-C)", flush=True)
+    return 0
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def cmd_build(args: argparse.Namespace) -> int:

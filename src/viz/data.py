@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextvars
 import csv
 import difflib
+import hashlib
 import io
 import json
 import re
@@ -36,7 +37,15 @@ from urllib.parse import quote, urlsplit
 
 import pandas as pd
 
+from viz import DISCLAIMER
 from viz.paths import DATA_DIR
+
+# Frictionless validates with jsonschema, which imports rfc3987_syntax when it is installed (the development
+# tools bring it: jupyter-events wants jsonschema[format-nongpl]). That module compiles 38 grammars as it is
+# imported, for the IRI formats that no schema of ours uses: 3 to 10 seconds at every start of `immunoviz`, the
+# better part of building a small dataset. Unless something imported it already, jsonschema goes without it (it
+# checks IRI formats only when the module is there).
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
 
 __all__ = [
     "AGGREGATOR_HOSTS",
@@ -50,6 +59,7 @@ __all__ = [
     "link_url",
     "link_warnings",
     "load",
+    "site_settings",
     "table_text",
     "validate",
 ]
@@ -66,9 +76,11 @@ TABLES = (
     "combinations",
     "side_effects",
     "biomarkers",
+    "topics",
     "views",
     "view_concepts",
     "steps",
+    "charts",
 )
 #: Cells holding several ids or names, separated by ``;``.
 LIST_FIELDS = frozenset(
@@ -83,6 +95,7 @@ LIST_FIELDS = frozenset(
         "classes",
         "genes",
         "hide_relations",
+        "series",
     }
 )
 #: Which table the ids of a list field (or a single-id field) must come from.
@@ -99,13 +112,23 @@ LIST_SEPARATOR = ";"
 #: No cell may be longer than this; a longer one would make pages sluggish.
 MAX_CELL_CHARS = 5_000
 MAX_FILE_BYTES = 50 * 1024 * 1024
-#: The category a domain table's key concept must have.
-DOMAIN_CATEGORY = {
-    ("resistance", "concept"): "mechanism",
-    ("side_effects", "concept"): "adverse_event",
-    ("biomarkers", "concept"): "biomarker",
-    ("events", "modality"): "modality",
+#: A column whose schema field has this property holds concepts of that category (e.g. side effects).
+CONCEPT_CATEGORY = "conceptCategory"
+#: The keys of the datapackage's ``site`` section, and what each must be (see data/README.md).
+SITE_KEYS = {
+    "subtitle": "a sentence shown under the title of the site index",
+    "disclaimer": "the notice on every page (default: 'Educational material, not medical advice.')",
+    "searchExample": "a concept label the search boxes offer as an example",
+    "classes": "the class hierarchy: {category, relation, members, memberLinks}",
 }
+CLASS_KEYS = {
+    "category": "categories",
+    "relation": "relation_types",
+    "members": "categories",
+    "memberLinks": "relation_types",
+}
+#: The longest site texts (the subtitle and the disclaimer are shown on every page).
+MAX_SITE_CHARS = 300
 DATE_FORMS = {"year": r"\d{4}", "month": r"\d{4}-\d{2}", "day": r"\d{4}-\d{2}-\d{2}"}
 #: Hosts that republish or summarise other people's records: news aggregators and press-release
 #: reposters, stock-market news, drug databases and trade news. A source linking there is
@@ -228,6 +251,11 @@ class DataError(Exception):
         return "\n".join(lines)
 
 
+#: What Frictionless found in a table, by the table's schema, rows and the rows of the tables it refers
+#: to: a live preview validates on every save, and most tables have not changed since the last time.
+_CHECKED: dict[str, list[Problem]] = {}
+MAX_CHECKED = 256
+
 #: The tables read while a :meth:`Dataset.tracking` block runs (``None`` outside one).
 _READING: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("immunoviz_reading", default=None)
 
@@ -249,6 +277,8 @@ class Dataset:
     tables: dict[str, pd.DataFrame] = field(repr=False)
     fingerprints: dict[str, str] = field(default_factory=dict, repr=False)
     schemas: dict[str, dict] = field(default_factory=dict, repr=False)
+    #: The datapackage's ``site`` section with its defaults filled in (:func:`site_settings`).
+    site: dict = field(default_factory=lambda: site_settings({}), repr=False)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -595,6 +625,8 @@ class _Reader:
                     writer.writerows(r[1:] for r in texts[name])
                 row_numbers[name] = [r[0] for r in texts[name]]
                 schema = json.loads(json.dumps(self.schemas[name]))
+                for spec in schema["fields"]:  # our own property, checked in pass 3
+                    spec.pop(CONCEPT_CATEGORY, None)
                 schema["foreignKeys"] = [
                     fk for fk in schema.get("foreignKeys", []) if fk["reference"]["resource"] in texts
                 ]
@@ -602,10 +634,32 @@ class _Reader:
                     {"name": name, "path": f"{name}.csv", "format": "csv", "encoding": "utf-8", "schema": schema}
                 )
             package = frictionless.Package({"resources": resources}, basepath=tmp)
-            report = package.validate()
-        for task in report.tasks:
-            for error in task.errors:
-                self.add_frictionless(task.name, error, row_numbers.get(task.name, []))
+            for res in resources:
+                name = res["name"]
+                if not texts[name]:
+                    continue  # a table of its header alone: no cell to check (the header was checked in pass 1)
+                targets = sorted({fk["reference"]["resource"] for fk in res["schema"]["foreignKeys"]} - {name})
+                key = hashlib.sha256(
+                    json.dumps(
+                        [
+                            str(self.root.resolve()),
+                            str(Path.cwd()),
+                            res["schema"],
+                            texts[name],
+                            *(texts[t] for t in targets),
+                        ]
+                    ).encode()
+                ).hexdigest()
+                if key not in _CHECKED:
+                    before = len(self.problems)
+                    for task in package.get_resource(name).validate().tasks:
+                        for error in task.errors:
+                            self.add_frictionless(name, error, row_numbers[name])
+                    _CHECKED[key] = self.problems[before:]
+                    while len(_CHECKED) > MAX_CHECKED:
+                        del _CHECKED[next(iter(_CHECKED))]
+                else:
+                    self.problems.extend(_CHECKED[key])
 
     def add_frictionless(self, name: str, error, numbers: list[int]) -> None:
         """Translate one Frictionless error into a :class:`Problem` with a hint."""
@@ -692,9 +746,13 @@ class _Reader:
                             )
         if "concepts" in frames:
             category = dict(zip(frames["concepts"]["id"], frames["concepts"]["category"], strict=True))
-            for (name, column), wanted in DOMAIN_CATEGORY.items():
-                if name not in frames:
-                    continue
+            wanted_by = {
+                (name, f["name"]): f[CONCEPT_CATEGORY]
+                for name in frames
+                for f in self.schemas[name]["fields"]
+                if isinstance(f.get(CONCEPT_CATEGORY), str)
+            }
+            for (name, column), wanted in wanted_by.items():
                 for number, value in zip(frames[name]["_row"], frames[name][column], strict=True):
                     if value and value in category and category[value] != wanted:
                         self.add(
@@ -746,6 +804,111 @@ class _Reader:
                     )
         if {"views", "view_concepts", "steps", "concepts", "relations"} <= frames.keys():
             self.check_views(frames)
+        if {"charts", "view_concepts"} <= frames.keys():
+            self.check_charts(frames["charts"], frames["view_concepts"])
+        self.check_site(ids)
+
+    def check_site(self, ids: dict[str, set[str]]) -> None:
+        """The datapackage's ``site`` section: known keys, text where text belongs, ids that exist."""
+        where = _display(self.root / "datapackage.json")
+        site = self.descriptor.get("site", {})
+        if not isinstance(site, dict):
+            self.problems.append(
+                Problem(where, message="'site' is not a section of keys", hint='write "site": {"subtitle": "…"}')
+            )
+            return
+        for key, value in site.items():
+            if key not in SITE_KEYS:
+                close = difflib.get_close_matches(key, SITE_KEYS, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "the keys are: " + ", ".join(SITE_KEYS)
+                self.problems.append(Problem(where, message=f"site.{key}: unknown key", hint=hint))
+            elif key == "classes":
+                self.check_classes(where, value, ids)
+            elif not isinstance(value, str) or (key == "disclaimer" and not value.strip()):
+                self.problems.append(
+                    Problem(where, message=f"site.{key}: must be text", hint=f"{key} is {SITE_KEYS[key]}")
+                )
+            elif len(value) > MAX_SITE_CHARS:
+                self.problems.append(
+                    Problem(
+                        where,
+                        message=f"site.{key}: text is {len(value):,} characters long; the limit is {MAX_SITE_CHARS}",
+                        hint="shorten it",
+                    )
+                )
+
+    def check_classes(self, where: str, value: object, ids: dict[str, set[str]]) -> None:
+        if not isinstance(value, dict):
+            self.problems.append(
+                Problem(where, message="site.classes: must be a section of keys", hint=SITE_KEYS["classes"])
+            )
+            return
+        for key, table in CLASS_KEYS.items():
+            given = value.get(key)
+            wanted = [given] if key != "memberLinks" else given
+            if given is None and key != "category":
+                continue
+            if not isinstance(wanted, list) or not all(isinstance(v, str) for v in wanted):
+                self.problems.append(
+                    Problem(
+                        where,
+                        message=f"site.classes.{key}: must be "
+                        + ("a list of ids" if key == "memberLinks" else "an id")
+                        + f" in {table}.csv",
+                    )
+                )
+                continue
+            for v in wanted:
+                if table in ids and v not in ids[table]:
+                    self.problems.append(
+                        Problem(
+                            where,
+                            message=f"site.classes.{key}: '{_clip(v)}' is not an id in {table}.csv",
+                            hint=self.suggest(table, v),
+                        )
+                    )
+        for key in value:
+            if key not in CLASS_KEYS:
+                self.problems.append(
+                    Problem(
+                        where, message=f"site.classes.{key}: unknown key", hint="the keys are: " + ", ".join(CLASS_KEYS)
+                    )
+                )
+
+    def check_charts(self, charts: pd.DataFrame, members: pd.DataFrame) -> None:
+        """A phases chart names its view and its phases; a chart's curves come in a pair."""
+        for _, r in charts[charts["chart"] == "phases"].iterrows():
+            if not r["view"]:
+                self.add(
+                    "charts", r["_row"], "view", "a phases chart needs a view", "the view whose ranks are the columns"
+                )
+            phases = split_list(r["concepts"])
+            if not phases:
+                self.add(
+                    "charts",
+                    r["_row"],
+                    "concepts",
+                    "a phases chart needs its phases",
+                    "concept ids, in order, separated by ';'",
+                )
+            on_view = set(members.loc[members["view"] == r["view"], "concept"])
+            for phase in phases:
+                if r["view"] and on_view and phase not in on_view:
+                    self.add(
+                        "charts",
+                        r["_row"],
+                        "concepts",
+                        f"'{_clip(phase)}' is not on the view '{r['view']}'",
+                        "add it to view_concepts.csv with the rank of its column",
+                    )
+            if len(split_list(r["series"])) not in (0, 2):
+                self.add(
+                    "charts",
+                    r["_row"],
+                    "series",
+                    f"{len(split_list(r['series']))} curve names; a phases chart draws two or none",
+                    "write two names separated by ';', or leave the cell empty",
+                )
 
     def check_dates(self, events: pd.DataFrame) -> None:
         for _, r in events.iterrows():
@@ -960,10 +1123,10 @@ def _number(text: str) -> float | None:
 
 def _string_frame(schema: dict, rows: list[list]) -> pd.DataFrame:
     columns = ["_row"] + [f["name"] for f in schema["fields"]]
-    frame = pd.DataFrame(rows, columns=columns, dtype=object)
-    for col in columns[1:]:
-        frame[col] = frame[col].astype(str).str.strip()
-    return frame
+    # stripped in Python first: one DataFrame, not a pandas string operation per column (a live preview
+    # validates on every save, and pandas' per-call overhead outweighed the work on small tables)
+    stripped = [[r[0], *(str(cell).strip() for cell in r[1:])] for r in rows]
+    return pd.DataFrame(stripped, columns=columns, dtype=object)
 
 
 def _period_bounds(date: str) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -1004,6 +1167,8 @@ def _build_dataset(root: Path, descriptor: dict, texts: dict[str, list[list]]) -
     tables["view_concepts"] = tables["view_concepts"].sort_values(["view", "step", "concept"], kind="stable")
     tables["steps"] = tables["steps"].sort_values(["view", "step"], kind="stable")
     tables["views"] = tables["views"].sort_values(["order"], kind="stable")
+    tables["topics"] = tables["topics"].sort_values(["order"], kind="stable")
+    tables["charts"] = tables["charts"].sort_values(["order"], kind="stable")
     from viz.cache import fingerprint
 
     fingerprints = {"datapackage": fingerprint([json.dumps(descriptor, sort_keys=True)])}
@@ -1016,7 +1181,40 @@ def _build_dataset(root: Path, descriptor: dict, texts: dict[str, list[list]]) -
         tables=tables,
         fingerprints=fingerprints,
         schemas=schemas,
+        site=site_settings(descriptor),
     )
+
+
+def site_settings(descriptor: dict) -> dict:
+    """The site's wording and class hierarchy from a datapackage descriptor, with the defaults filled in.
+
+    Keys: ``title`` (the package's ``title``, else its ``name``, else "immunoviz"),
+    ``subtitle``, ``disclaimer`` (:data:`viz.DISCLAIMER` unless the data says otherwise),
+    ``search_example`` and ``classes`` (``None``, or the ids of the class category, the
+    hierarchy relation, the member category and the member links).
+
+    Examples
+    --------
+    >>> from viz import data
+    >>> data.site_settings({"title": "The water cycle"})["disclaimer"]
+    'Educational material, not medical advice.'
+    """
+    site = descriptor.get("site") if isinstance(descriptor.get("site"), dict) else {}
+    classes = site.get("classes") if isinstance(site.get("classes"), dict) else None
+    return {
+        "title": str(descriptor.get("title") or descriptor.get("name") or "immunoviz"),
+        "subtitle": str(site.get("subtitle", "")),
+        "disclaimer": str(site.get("disclaimer") or DISCLAIMER),
+        "search_example": str(site.get("searchExample", "")),
+        "classes": None
+        if classes is None
+        else {
+            "category": classes.get("category"),
+            "relation": classes.get("relation"),
+            "members": classes.get("members"),
+            "member_links": list(classes.get("memberLinks", [])),
+        },
+    }
 
 
 def _typed_frame(name: str, schema: dict, rows: list[list]) -> pd.DataFrame:

@@ -103,9 +103,17 @@ def write_map(net, path: Path | str, *, assets: render.Assets = render.INLINE, i
 
 
 def write_chart(fig, path: Path | str, *, dataset=None, chart_id: str | None = None) -> Path:
-    """Write a plotly figure as one self-contained HTML page (plotly.js inlined)."""
+    """Write a plotly figure as one self-contained HTML page (plotly.js inlined).
+
+    With ``dataset`` the page names its data version and carries its topic's notice.
+    """
     path = Path(path)
-    html = render.render_chart(fig, chart_id=chart_id or path.stem, version=getattr(dataset, "version", ""))
+    html = render.render_chart(
+        fig,
+        chart_id=chart_id or path.stem,
+        version=getattr(dataset, "version", ""),
+        disclaimer=getattr(dataset, "site", {}).get("disclaimer"),
+    )
     return write_text(path, html)
 
 

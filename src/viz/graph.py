@@ -35,7 +35,7 @@ def concept_graph(ds) -> nx.MultiDiGraph:
     """
     years = first_years(ds)
     shapes = ds.categories["shape"].astype(str).to_dict()
-    g = nx.MultiDiGraph(version=ds.version)
+    g = nx.MultiDiGraph(version=ds.version, **_site_attrs(ds))
     for row in ds.concepts.sort_values("id").to_dict("records"):
         attrs = {k: _plain(v) for k, v in row.items() if k != "id"}
         attrs.update(shape=shapes.get(attrs["category"], "dot"), first_year=years.get(row["id"]))
@@ -45,6 +45,12 @@ def concept_graph(ds) -> nx.MultiDiGraph:
         attrs = {k: _plain(v) for k, v in row.items() if k not in ("from", "to", "relation")}
         g.add_edge(row["from"], row["to"], key=rel, relation=rel, **attrs)
     return g
+
+
+def _site_attrs(ds) -> dict:
+    """What every map of a dataset says besides its own content: the site's notice and search example."""
+    site = getattr(ds, "site", {})
+    return {"disclaimer": site.get("disclaimer"), "search_example": site.get("search_example", "")}
 
 
 def _plain(value):
@@ -112,5 +118,6 @@ def view_graph(ds, view: str, *, graph: nx.MultiDiGraph | None = None) -> nx.Mul
         hide_relations=sorted(hide),
         steps=captions,
         version=ds.version,
+        **_site_attrs(ds),
     )
     return g

@@ -92,14 +92,18 @@ def describe(nb) -> tuple[str, str]:
 
 
 def topic(nb, ds) -> str:
-    """The topic of the first map a notebook draws (``maps.view_map(ds, "cycle")``), else of its first chart."""
+    """The topic heading of the first map a notebook draws (``maps.view_map(ds, "cycle")``), else of the
+    first chart it draws (``charts.timeline_figure(ds)``), else "Overview"."""
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    views = getattr(ds, "views", None)
+    topics = ds.topics["title"]
+    views = ds.views
     for view in re.findall(r"view_map\(\s*\w+\s*,\s*[\"'](\w+)[\"']", code):
-        if views is not None and view in views.index:
-            return str(views.loc[view, "topic"])
-    if "timeline" in code:
-        return "History"
+        if view in views.index:
+            return str(topics.get(views.loc[view, "topic"], views.loc[view, "topic"]))
+    declared = {str(k): t for k, t in zip(ds.charts["chart"], ds.charts["topic"], strict=True)}
+    for kind in re.findall(r"charts\.(\w+)_figure\(", code):
+        if kind in declared:
+            return str(topics.get(declared[kind], declared[kind]))
     return "Overview"
 
 
@@ -280,6 +284,7 @@ def render_lesson(
     home: str = "../index.html",
     plotly_src: str | None = "../assets/plotly.min.js",
     notebooks: Iterable[str] = (),
+    disclaimer: str | None = None,
 ) -> str:
     """The HTML page of an executed notebook (a string; nothing is written).
 
@@ -293,7 +298,7 @@ def render_lesson(
     exporter = HTMLExporter(template_name="immunoviz", extra_template_basedirs=[str(_TEMPLATE_DIR)])
     resources = {
         "immunoviz": {
-            "disclaimer": DISCLAIMER,
+            "disclaimer": disclaimer or DISCLAIMER,
             "version": version,
             "immunoviz_version": __version__,
             "home": home,

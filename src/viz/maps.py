@@ -16,9 +16,9 @@ from collections.abc import Mapping
 import networkx as nx
 from pyvis.network import Network
 
+from viz import DISCLAIMER, render
 from viz import graph as _graph
 from viz import layout as _layout
-from viz import render
 from viz.style import BACKGROUND, EDGE, FONT_STACK, INK, SHAPES_WITH_LABEL_INSIDE, Palette, palette
 
 __all__ = ["ConceptMap", "concept_map", "view_map"]
@@ -180,6 +180,8 @@ def concept_map(
         "steps": list(g.graph.get("steps", [])),
         "replay": bool(g.graph.get("replay", False)),
         "version": g.graph.get("version", ""),
+        "disclaimer": g.graph.get("disclaimer") or DISCLAIMER,
+        "example": _search_example(g, g.graph.get("search_example", "")),
         "presenter": presenter,
         "categories": [
             {
@@ -235,6 +237,16 @@ def _group(c, look: str) -> dict:
         "color": {**fill, "highlight": fill, "hover": fill},
         "font": {"color": c.font_colour, "strokeWidth": 0} if inside else {"color": c.font_colour, "size": 0},
     }
+
+
+def _search_example(g: nx.MultiDiGraph, preferred: str) -> str:
+    """The label a map's search box offers as an example: the site's if the map shows it, else its best-linked one."""
+    labels = {str(g.nodes[n].get("label", n)) for n in g.nodes}
+    if preferred in labels or not labels:
+        return preferred if labels else ""
+    degree = dict(nx.Graph(g).degree())
+    best = min(g.nodes, key=lambda n: (-degree.get(n, 0), str(g.nodes[n].get("label", n)).lower(), str(n)))
+    return str(g.nodes[best].get("label", best))
 
 
 def _vis_options(font_size: float, node_size: float) -> dict:

@@ -20,6 +20,7 @@ __all__ = [
     "NOTEBOOKS_DIR",
     "PACKAGE_DIR",
     "PROJ_ROOT",
+    "SCAFFOLD_DIR",
     "SITE_DIR",
     "STATIC_DIR",
     "TEMPLATES_DIR",
@@ -37,6 +38,8 @@ SITE_DIR = PROJ_ROOT / "site"
 EXPORTS_DIR = Path(os.environ.get("IMMUNOVIZ_EXPORTS") or PROJ_ROOT / "exports")
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 STATIC_DIR = PACKAGE_DIR / "static"
+#: The starting dataset that ``immunoviz new`` copies (package data, so it works from a pip install).
+SCAFFOLD_DIR = PACKAGE_DIR / "scaffold"
 
 
 def vis_network_assets() -> tuple[Path, Path]:

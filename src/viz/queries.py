@@ -5,8 +5,10 @@ class a drug belongs to, which family a class is in, when a concept first
 appears, what a story step adds); they are answered here, once. Nothing here
 draws, reads files or writes them.
 
-The therapy hierarchy is read from the data: concepts of the category
-:data:`MODALITY` linked by :data:`IS_A` relations.
+The class hierarchy (therapy classes, in our tables) is read from the data: the
+datapackage's ``site.classes`` names the category of the classes, the relation that
+sorts them into a hierarchy, the category of their members and the relations
+that say what a member acts on (:func:`hierarchy`). Without it there is no hierarchy.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pandas as pd
 __all__ = [
     "class_members",
     "first_years",
+    "hierarchy",
     "label",
     "modality_ancestors",
     "modality_families",
@@ -26,9 +29,26 @@ __all__ = [
     "therapy_tree",
 ]
 
-#: The category of therapy classes, and the relation that sorts them into a hierarchy.
-MODALITY = "modality"
-IS_A = "is_a"
+
+def hierarchy(ds) -> dict:
+    """The ids of the class hierarchy: ``category``, ``relation``, ``members`` and ``member_links``.
+
+    From the datapackage's ``site.classes``; every value is ``None`` (no links) when
+    the tables declare no hierarchy.
+
+    Examples
+    --------
+    >>> from viz import data, queries
+    >>> queries.hierarchy(data.load())["relation"]
+    'is_a'
+    """
+    classes = getattr(ds, "site", {}).get("classes") or {}
+    return {
+        "category": classes.get("category"),
+        "relation": classes.get("relation"),
+        "members": classes.get("members"),
+        "member_links": list(classes.get("member_links") or []),
+    }
 
 
 def label(ds, cid: str) -> str:
@@ -61,12 +81,13 @@ def first_years(ds) -> dict[str, int]:
 
 
 def _modality_parents(ds) -> dict[str, list[str]]:
-    """``{modality: its direct is_a parents among modalities}``, parents in table order."""
-    mods = set(ds.concepts.index[ds.concepts["category"] == MODALITY])
+    """``{class: its direct parents among classes}``, parents in table order."""
+    h = hierarchy(ds)
+    mods = set(ds.concepts.index[ds.concepts["category"].astype(str) == h["category"]]) if h["category"] else set()
     parents: dict[str, list[str]] = {m: [] for m in sorted(mods)}
     rel = ds.relations
     for a, kind, b in zip(rel["from"], rel["relation"].astype(str), rel["to"], strict=True):
-        if kind == IS_A and a in mods and b in mods and b not in parents[a]:
+        if kind == h["relation"] and a in mods and b in mods and b not in parents[a]:
             parents[a].append(b)
     return parents
 
@@ -159,13 +180,15 @@ def therapy_tree(ds) -> dict[str, dict[str, list[str]]]:
     return tree
 
 
-def class_members(ds, classes: Sequence[str], *, category: str = "drug") -> pd.DataFrame:
+def class_members(ds, classes: Sequence[str], *, category: str | None = None) -> pd.DataFrame:
     """The products of some therapy classes, one row each, oldest approval first within a class.
 
     Columns: ``class`` and ``class_label``; ``id`` and ``label`` of the product;
     ``targets`` (labels of what it *targets* or *blocks*); ``first_approval``
     (year of the earliest approval event that names it, or missing). Products
-    are the concepts of ``category`` linked to the class by an is_a relation.
+    are the concepts of ``category`` (the hierarchy's member category unless given)
+    linked to the class by the hierarchy relation; what they target are the concepts
+    their member links (:func:`hierarchy`) point at.
 
     Examples
     --------
@@ -174,6 +197,8 @@ def class_members(ds, classes: Sequence[str], *, category: str = "drug") -> pd.D
     >>> drugs.iloc[0]["label"], int(drugs.iloc[0]["first_approval"])
     ('Ipilimumab', 2011)
     """
+    h = hierarchy(ds)
+    category = category or h["members"]
     rel = ds.relations
     kinds = rel["relation"].astype(str)
     approvals = ds.events[ds.events["kind"].astype(str) == "approval"]
@@ -183,11 +208,11 @@ def class_members(ds, classes: Sequence[str], *, category: str = "drug") -> pd.D
             first[cid] = min(first.get(cid, int(year)), int(year))
     rows = []
     for cls in classes:
-        members = [m for m in rel.loc[(kinds == IS_A) & (rel["to"] == cls), "from"]]
+        members = [m for m in rel.loc[(kinds == h["relation"]) & (rel["to"] == cls), "from"]]
         members = [m for m in members if str(ds.concepts.at[m, "category"]) == category]
         members.sort(key=lambda m: (first.get(m, 10_000), label(ds, m).lower(), m))
         for m in members:
-            hits = rel.loc[kinds.isin(["targets", "blocks"]) & (rel["from"] == m), "to"]
+            hits = rel.loc[kinds.isin(h["member_links"]) & (rel["from"] == m), "to"]
             rows.append(
                 {
                     "class": cls,

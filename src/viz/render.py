@@ -207,16 +207,27 @@ def _env() -> jinja2.Environment:
     )
     env.filters["script_json"] = lambda obj: Markup(json_for_script(obj))
     env.filters["safe_url"] = safe_url
-    env.globals.update(
-        disclaimer=DISCLAIMER, immunoviz_version=__version__, glyph_svg=style.glyph_svg, line_svg=style.line_svg
-    )
+    env.globals.update(immunoviz_version=__version__, glyph_svg=style.glyph_svg, line_svg=style.line_svg)
     return env
 
 
-def _page(template: str, *, assets: Assets, scripts: list[Script], styles: tuple[str, ...] = (), **context) -> str:
+def _page(
+    template: str,
+    *,
+    assets: Assets,
+    scripts: list[Script],
+    styles: tuple[str, ...] = (),
+    disclaimer: str | None = None,
+    **context,
+) -> str:
+    """A page from one of our templates; ``disclaimer`` is the notice of the tables' topic (:data:`DISCLAIMER`)."""
     sheets = [assets.style(name) for name in (*styles, "immunoviz.css")]
     policy = csp([s.text for s in scripts if s.text], shared=any(s.src for s in scripts))
-    return _env().get_template(template).render(scripts=scripts, styles=sheets, csp=policy, **context)
+    return (
+        _env()
+        .get_template(template)
+        .render(scripts=scripts, styles=sheets, csp=policy, disclaimer=disclaimer or DISCLAIMER, **context)
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -324,6 +335,7 @@ def render_map(
         n_edges=len(net.edges),
         version=page.get("version", ""),
         embedded=embedded,
+        disclaimer=page.get("disclaimer"),
     )
 
 
@@ -367,8 +379,12 @@ def render_chart(
     assets: Assets = INLINE,
     home: str | None = None,
     version: str = "",
+    disclaimer: str | None = None,
 ) -> str:
     """The HTML page of a plotly figure, with plotly.js inlined or shared.
+
+    ``disclaimer`` is the notice of the tables' topic (``Dataset.site["disclaimer"]``);
+    :data:`viz.DISCLAIMER` without one.
 
     Examples
     --------
@@ -390,16 +406,26 @@ def render_chart(
         figure_json=figure_json(fig, chart_id),
         home=home,
         version=version,
+        disclaimer=disclaimer,
     )
 
 
 def render_index(
-    *, title: str, topics: Mapping[str, list], search: list[dict], version: str, counts: Mapping[str, int]
+    *,
+    title: str,
+    topics: Mapping[str, list],
+    search: list[dict],
+    version: str,
+    counts: Mapping[str, int],
+    subtitle: str = "",
+    disclaimer: str | None = None,
+    search_example: str = "",
 ) -> str:
     """The site's index page: a card per page, grouped by topic, and the concept search.
 
     ``topics`` maps a heading to its entries (objects with ``kind``, ``title``,
-    ``description``, ``topic``, ``href`` and ``image``).
+    ``description``, ``topic``, ``href`` and ``image``). ``subtitle``, ``disclaimer``
+    and ``search_example`` are the site's wording (``Dataset.site``).
     """
     return _page(
         "index.html",
@@ -410,4 +436,7 @@ def render_index(
         search=search,
         version=version,
         counts=counts,
+        subtitle=subtitle,
+        disclaimer=disclaimer,
+        search_example=search_example,
     )

@@ -93,9 +93,11 @@ def plan(ds) -> list[Page]:
     ['maps/cycle.html', 'maps/three_es.html']
     """
     pages: list[Page] = []
+    topics = ds.topics["title"]
     for view in graph.view_ids(ds):
         spec = ds.views.loc[view]
-        pages.append(Page("map", view, spec["title"], spec["intro"], spec["topic"], make=None))
+        topic = str(topics.get(spec["topic"], spec["topic"]))
+        pages.append(Page("map", view, spec["title"], spec["intro"], topic, make=None))
         pages[-1].make = _map_maker(ds, pages[-1])
     for chart in charts.site_charts(ds):
         page = Page("chart", chart.id, chart.title, chart.description, chart.topic, make=None)
@@ -109,6 +111,7 @@ def plan(ds) -> list[Page]:
                 assets=SHARED,
                 home="../index.html",
                 version=ds.version,
+                disclaimer=ds.site["disclaimer"],
             )
 
         page.make = make
@@ -280,6 +283,8 @@ def _images(stage, pages: list[Page], old_images: dict, manifest: dict, log: Cal
         log(f"  images images/*.png, images/*.svg ({len(todo)} pages drawn in Chromium)")
     except _browser.BrowserUnavailable as exc:
         log(f"  images skipped: {exc} (or build with --no-images)")
+    except _browser.PageFailed as exc:
+        raise export.ExportError(f"Chromium could not draw {exc}") from None
     except PlaywrightError as exc:
         raise export.ExportError(
             f"Chromium could not draw the page after {current or 'the start'}: {str(exc).splitlines()[0]}"
@@ -326,7 +331,12 @@ def _lesson_page(ds, stage, page: Page, future: Future, stems: list[str]) -> Non
         nb = future.result()
         title, description = lessons.describe(nb)
         html = lessons.render_lesson(
-            nb, name=page.source.name, title=title or page.id, version=ds.version, notebooks=stems
+            nb,
+            name=page.source.name,
+            title=title or page.id,
+            version=ds.version,
+            notebooks=stems,
+            disclaimer=ds.site["disclaimer"],
         )
     except lessons.NotebookError as exc:
         raise export.ExportError(f"notebook {exc}; fix it, or build without the notebooks (--no-notebooks)") from None
@@ -339,14 +349,19 @@ def _lesson_page(ds, stage, page: Page, future: Future, stems: list[str]) -> Non
 
 
 def _index(ds, pages: list[Page]) -> str:
-    topics: dict[str, list[Page]] = {}
-    for p in pages:  # notebooks together in one section; each card names its topic
+    # sections in the order of topics.csv, then the notebooks together (each card names its topic)
+    topics: dict[str, list[Page]] = {str(t): [] for t in ds.topics["title"]}
+    for p in pages:
         topics.setdefault(NOTEBOOKS_SECTION if p.kind == "notebook" else p.topic, []).append(p)
+    topics = {t: entries for t, entries in topics.items() if entries}
     search = sorted({(label, p.href, p.title) for p in pages for label in p.labels})
     return render.render_index(
-        title=ds.title or "immunoviz",
+        title=ds.site["title"],
         topics=topics,
         search=[{"label": lab, "href": href, "map": title} for lab, href, title in search],
         version=ds.version,
         counts=ds.counts(),
+        subtitle=ds.site["subtitle"],
+        disclaimer=ds.site["disclaimer"],
+        search_example=ds.site["search_example"] or (search[0][0] if search else ""),
     )

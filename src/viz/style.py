@@ -55,6 +55,17 @@ KIND_STYLE = {
 STAGE_COLOURS = ["#56B4E9", "#E69F00", "#D55E00"]
 #: Soft backgrounds for three phases in order (elimination, equilibrium, escape).
 PHASE_FILLS = ["#e7f4ef", "#fdf8dc", "#fbe9e0"]
+#: The falling and the rising schematic curve of a phases chart.
+SCHEMATIC_COLOURS = ["#009e73", "#d55e00"]
+#: Colour and marker of each group of a grouped chart (side effects), in order: never colour alone.
+GROUP_STYLES = [
+    ("#0072b2", "circle"),
+    ("#d55e00", "diamond"),
+    ("#009e73", "square"),
+    ("#cc79a7", "triangle-up"),
+    ("#e69f00", "star"),
+    ("#56b4e9", "hexagon"),
+]
 #: From failed (low) through investigational to approved (high).
 STATUS_SCALE = [[0, "#D55E00"], [0.5, "#F0E442"], [1, "#009E73"]]
 #: Sankey links: how a class feeds a mechanism, what a mechanism weakens, what a strategy targets.

@@ -1,4 +1,7 @@
-"""A copy of the tables that a notebook may edit: the build-your-own lesson's helpers.
+"""A copy of the tables that a notebook may edit, and a new dataset to start from.
+
+:func:`new_dataset` writes the small example dataset that ``immunoviz new``
+starts a course author with (the tables, their schema and a README).
 
 :func:`copy_dataset` copies a dataset folder (into a temporary folder by
 default), :func:`add_rows` appends rows to one of its tables as a course author
@@ -18,9 +21,9 @@ from pathlib import Path
 
 from viz import data as _data
 from viz import export
-from viz.paths import DATA_DIR
+from viz.paths import DATA_DIR, SCAFFOLD_DIR
 
-__all__ = ["COPY_PREFIX", "add_rows", "copy_dataset", "discard_copy"]
+__all__ = ["COPY_PREFIX", "add_rows", "copy_dataset", "discard_copy", "new_dataset", "render_readme"]
 
 #: Temporary copies made by :func:`copy_dataset` live in folders named like this.
 COPY_PREFIX = "immunoviz-copy-"
@@ -51,7 +54,7 @@ def copy_dataset(source: Path | str = DATA_DIR, dest: Path | str | None = None) 
 
 
 def discard_copy(folder: Path | str) -> None:
-    """Delete a copy made by :func:`copy_dataset` in the temporary folder (and nothing else)."""
+    """Delete a copy made by :func:`copy_dataset` (or :func:`new_dataset`) in the temporary folder, and nothing else."""
     folder = Path(folder).resolve()
     parent = folder.parent
     tmp = Path(tempfile.gettempdir()).resolve()
@@ -109,3 +112,102 @@ def _cell(value: object) -> str:
         items = sorted(value, key=str) if isinstance(value, set) else value  # a set has no order of its own
         return _data.LIST_SEPARATOR.join(str(v) for v in items)
     return str(value)
+
+
+def new_dataset(dest: Path | str | None = None) -> Path:
+    """Write a small, valid dataset to start a new topic from, into the new folder ``dest``; return it.
+
+    Without ``dest`` it goes to a new temporary folder, as ``…/data`` (delete it with
+    :func:`discard_copy`).
+
+    The dataset (an example about the water cycle) has a few rows in every table a
+    map needs, an empty copy of the tables that only our own topic uses, the
+    schema (``datapackage.json``) and a ``README.md`` that explains every table and
+    column. It validates and builds as it is. A folder that exists already is
+    refused, so nothing is ever overwritten; the folder appears whole or not at all.
+
+    Raises
+    ------
+    FileExistsError
+        When ``dest`` exists.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from viz import data, tables
+    >>> folder = tables.new_dataset(pathlib.Path(tempfile.mkdtemp()) / "water")
+    >>> data.validate(folder)
+    []
+    """
+    dest = Path(dest) if dest is not None else Path(tempfile.mkdtemp(prefix=COPY_PREFIX)) / "data"
+    if dest.exists():
+        raise FileExistsError(f"{dest} already exists; choose a new folder (nothing was written)")
+    files = {p.name: p.read_bytes() for p in _data.dataset_files(SCAFFOLD_DIR)}
+    files["README.md"] = render_readme(SCAFFOLD_DIR).encode("utf-8")
+    stage = Path(tempfile.mkdtemp(prefix=f".{dest.name}.new-", dir=_existing_parent(dest)))
+    try:
+        for name, blob in files.items():
+            export.write_bytes(stage / name, blob)
+        stage.chmod(0o755)
+        stage.rename(dest)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return dest
+
+
+def _existing_parent(dest: Path) -> Path:
+    parent = dest.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    return parent
+
+
+def render_readme(folder: Path | str) -> str:
+    """A README (Markdown) for a dataset folder: each table and column as its schema describes them.
+
+    Examples
+    --------
+    >>> from viz import tables
+    >>> "## concepts.csv" in tables.render_readme("data")
+    True
+    """
+    import json
+
+    descriptor = json.loads((Path(folder) / "datapackage.json").read_text(encoding="utf-8"))
+    title = descriptor.get("title") or descriptor.get("name") or "Your tables"
+    lines = [
+        f"# {title}",
+        "",
+        "The tables of a topic for immunoviz. Edit them in a spreadsheet (save as *CSV UTF-8*), then:",
+        "",
+        "```",
+        "immunoviz validate --data THIS_FOLDER   # every problem as file:row:column: message (hint)",
+        "immunoviz serve --data THIS_FOLDER      # a live preview that rebuilds when you save",
+        "immunoviz build --data THIS_FOLDER --out site",
+        "```",
+        "",
+        "Rules: the first row of each file is its header; ids are lower case letters, digits, `_` or `-`;",
+        "several ids in one cell are separated by `;`; every concept and relation cites a row of `sources.csv`.",
+        "A table may be empty (its header only): a chart whose tables are empty is left out of the site.",
+        "",
+        "`datapackage.json` is the schema of the tables. Its `title` is the site's title and its `site`",
+        "section holds the rest of the site's wording: `subtitle` (under the title), `disclaimer` (the",
+        "notice on every page; by default 'Educational material, not medical advice.') and",
+        "`searchExample` (a concept the search boxes offer as an example).",
+        "",
+    ]
+    for res in descriptor.get("resources", []):
+        schema = res.get("schema", {})
+        lines += [f"## {res.get('path', res['name'] + '.csv')}", "", res.get("description", ""), ""]
+        lines += ["| column | required | what it holds |", "| --- | --- | --- |"]
+        for f in schema.get("fields", []):
+            cons = f.get("constraints", {})
+            what = f.get("description", "")
+            if cons.get("enum"):
+                what += " One of: " + ", ".join(f"`{v}`" for v in cons["enum"]) + "."
+            for fk in schema.get("foreignKeys", []):
+                if fk["fields"] == [f["name"]]:
+                    what += f" An id in `{fk['reference']['resource']}.csv`."
+            lines.append(f"| `{f['name']}` | {'yes' if cons.get('required') else ''} | {what.replace('|', '/')} |")
+        lines.append("")
+    return "\n".join(lines)

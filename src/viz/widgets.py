@@ -406,7 +406,7 @@ def timeline_explorer(ds, *, therapy: str = ALL, years: tuple[int, int] | None =
             "therapy": Choice("Therapy:", tuple(options), therapy),
             "years": Range("Years:", first, last, tuple(years) if years else (first, last)),
         },
-        title="A history of cancer immunotherapy",
+        title=charts.declared(ds, "timeline").get("title") or charts.DEFAULT_TITLES["timeline"],
     )
 
 
