@@ -146,3 +146,27 @@ def test_crossings_count_curves_and_ignore_shared_ends():
     assert layout.crossings(near, [("a", "b"), ("c", "d")]) == 1
     assert layout.crossings(near, [("a", "b"), ("c", "d")], {("a", "b"): bend}) == 0
     assert layout.crossings(pos, [("a", "b"), ("c", "d")], {("a", "b"): bend}) == 1
+
+
+SUGIYAMA_REPEATS = """
+import random
+import igraph as ig
+# the shape of the graph that crashed: 15 nodes in 3 layers, one edge spanning two
+layers = [0, 1, 2] * 5
+edges = [(0, 14), (1, 2), (6, 4), (6, 8), (7, 5), (7, 11), (9, 10), (9, 11), (12, 10), (13, 11)]
+for seed in range(300):
+    ig.set_random_number_generator(random.Random(seed))
+    ig.Graph(n=15, edges=edges, directed=True).layout_sugiyama(layers=layers, maxiter=200)
+    ig.set_random_number_generator(random)
+print("ok")
+"""
+
+
+def test_sugiyama_with_a_seeded_rng_does_not_crash():
+    """igraph 1.0.0 crashed (SIGSEGV) in layout_sugiyama with a seeded random.Random as its RNG when an edge
+    spans two layers; pyproject.toml caps igraph below 1.0. In a child process, so a crash fails one test."""
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-c", SUGIYAMA_REPEATS], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", f"exit {run.returncode}: {run.stderr[-800:]}"

@@ -12,32 +12,59 @@ import nbformat
 import pytest
 import yaml
 from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 #: conda-forge names that differ from PyPI names
-CONDA_NAMES = {"igraph": "python-igraph"}
+CONDA_NAMES = {"igraph": "python-igraph", "jupyter-client": "jupyter_client"}
+#: Imports the code guards with ``except ImportError`` (and why it may go without them).
+OPTIONAL_IMPORTS = {"ipywidgets": "widgets fall back to static HTML without it"}
 
 
-def _pyproject_requirements() -> dict[str, str]:
+def _pyproject_requirements() -> dict[str, SpecifierSet]:
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     reqs = [Requirement(r) for r in meta["dependencies"] + meta["optional-dependencies"]["dev"]]
-    return {CONDA_NAMES.get(r.name.lower(), r.name.lower()): str(r.specifier) for r in reqs}
+    return {CONDA_NAMES.get(r.name.lower(), r.name.lower()): r.specifier for r in reqs}
 
 
-def _environment_requirements() -> dict[str, str]:
+def _environment_requirements() -> dict[str, SpecifierSet]:
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     found = {}
     for dep in env["dependencies"]:
         if isinstance(dep, str):
-            name, spec = re.match(r"([A-Za-z0-9_.-]+)\s*(.*)", dep).groups()
+            name, spec = re.match(r"([A-Za-z0-9_.-]+)\s*([^#]*)", dep).groups()
             if name not in ("python", "pip"):
-                found[name.lower()] = spec.replace(" ", "")
+                found[name.lower()] = SpecifierSet(spec.replace(" ", ""))
     return found
 
 
 def test_environment_yml_matches_pyproject():
     assert _environment_requirements() == _pyproject_requirements()
+
+
+def test_every_package_the_code_imports_is_declared():
+    """A fresh .venv gets only what pyproject.toml lists: an import of anything else fails there."""
+    import ast
+    from importlib.metadata import packages_distributions
+
+    declared = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"])
+    declared = {re.sub(r"[-_.]+", "-", Requirement(r).name).lower() for r in declared}
+    dists = packages_distributions()
+    missing = {}
+    for path in sorted((ROOT / "src" / "viz").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            for name in names:
+                top = name.split(".")[0]
+                if top in sys.stdlib_module_names or top == "viz" or top in OPTIONAL_IMPORTS:
+                    continue
+                owners = {re.sub(r"[-_.]+", "-", d).lower() for d in dists.get(top, [top])}
+                if not owners & declared:
+                    missing.setdefault(top, path.name)
+    assert not missing, f"imported but not in [project] dependencies: {missing}"
 
 
 def test_environment_yml_installs_the_project_with_dev_extras():

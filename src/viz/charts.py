@@ -666,7 +666,7 @@ def phases_figure(
     --------
     >>> from viz import charts, data
     >>> fig = charts.phases_figure(data.load())
-    >>> [a.text for a in fig.layout.annotations][:3]
+    >>> [a.text for a in fig.layout.annotations if a.text.startswith("<b>")]
     ['<b>Elimination</b>', '<b>Equilibrium</b>', '<b>Escape</b>']
     """
     import numpy as np
