@@ -100,7 +100,8 @@ def view_graph(ds, view: str, *, graph: nx.MultiDiGraph | None = None) -> nx.Mul
             c: (None if pd.isna(r) else int(r)) for c, r in zip(members["concept"], members["rank"], strict=True)
         }
     g = nx.MultiDiGraph(full.subgraph(nodes))
-    hide = set(spec["hide_relations"]) if isinstance(spec["hide_relations"], tuple | list) else set()
+    hidden = spec.get("hide_relations")  # optional: a schema without the column has none
+    hide = set(hidden) if isinstance(hidden, tuple | list) else set()
     for _, _, key, attrs in g.edges(keys=True, data=True):
         if key in hide:
             attrs["hidden"] = True  # not drawn on this map; the panel and the text version still list it

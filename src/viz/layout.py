@@ -825,6 +825,12 @@ def circular_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7, aspect: f
     return remove_overlaps(pos, node_boxes(g, sides), fixed=set(ranked) | set(hubs))
 
 
+#: Force layouts run in a box ``FR_BOX * sqrt(nodes)`` units across (shaped like the screen), then are
+#: turned level and stretched toward ``FR_WIDEN`` times the screen's aspect: overlap removal then pushes
+#: the wide label chips apart mostly up and down, which brings the drawing back to about the screen's shape.
+FR_BOX, FR_WIDEN = 1.5, 1.7
+
+
 def force_layout(
     g: nx.Graph,
     *,
@@ -860,11 +866,17 @@ def force_layout(
         with _seeded(seed + attempt) as ig:
             h = ig.Graph(n=len(nodes) + len(anchors), edges=edges)
             big = len(nodes) >= 300  # igraph switches to its fast grid method only above 1,000 nodes
-            coords = h.layout_fruchterman_reingold(niter=500 if big else 1000, grid="grid" if big else "nogrid").coords
-        raw = _rescale(dict(zip(nodes, coords[: len(nodes)], strict=True)), spacing)
-        pos = remove_overlaps(
-            {n: (x * stretch, y / stretch) for n, (x, y) in raw.items()}, node_boxes(g, label_sides(g, raw))
-        )
+            half = [math.sqrt(h.vcount() * stretch**2) * FR_BOX, math.sqrt(h.vcount() / stretch**2) * FR_BOX]
+            coords = h.layout_fruchterman_reingold(
+                niter=500 if big else 1000,
+                grid="grid" if big else "nogrid",
+                minx=[-half[0]] * h.vcount(),
+                maxx=[half[0]] * h.vcount(),
+                miny=[-half[1]] * h.vcount(),
+                maxy=[half[1]] * h.vcount(),
+            ).coords
+        raw = _landscape(_rescale(dict(zip(nodes, coords[: len(nodes)], strict=True)), spacing), stretch**2 * FR_WIDEN)
+        pos = remove_overlaps(raw, node_boxes(g, label_sides(g, raw)))
         score = _readability(g, pos) if tries > 1 else ()
         if best is None or score > best[0]:
             best = (score, pos)
@@ -928,6 +940,21 @@ def remove_overlaps(
         xy += 0.8 * np.stack([move_x, move_y], axis=1)
     xy -= shift
     return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in zip(nodes, xy, strict=True)}
+
+
+def _landscape(pos: Positions, aspect: float) -> Positions:
+    """``pos`` turned so that its long axis lies level, then stretched (area kept) to about ``aspect``
+    (width over height): a force layout comes out in any direction, a screen is wide."""
+    if len(pos) < 3:
+        return pos
+    xy = np.array(list(pos.values()), dtype=float)
+    xy -= xy.mean(axis=0)
+    _, vecs = np.linalg.eigh(np.cov(xy.T))
+    main = vecs[:, -1] * (1 if vecs[0, -1] >= 0 else -1)  # the long axis, pointing right
+    turned = xy @ np.array([[main[0], -main[1]], [main[1], main[0]]])
+    w, h = np.ptp(turned, axis=0)
+    a = min(max(math.sqrt(aspect * h / w) if w > 0 else 1.0, 1.0), 3.0)
+    return {n: (round(float(x * a), 1), round(float(y / a), 1)) for n, (x, y) in zip(pos, turned, strict=True)}
 
 
 def _rescale(coords: Mapping, spacing: float) -> Positions:
