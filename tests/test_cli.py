@@ -14,7 +14,7 @@ def immunoviz(*args: str, cwd=None) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.parametrize("command", [[], ["validate"], ["build"], ["map"], ["timeline"]])
+@pytest.mark.parametrize("command", [[], ["validate"], ["build"], ["map"], ["timeline"], ["history"]])
 def test_help_for_every_command(command):
     result = immunoviz(*command, "--help")
     assert result.returncode == 0

@@ -129,6 +129,7 @@ LAYERS = [
     "maps",
     "charts",
     "svg",
+    "history",
     "export",
     "tables",
     "_browser",

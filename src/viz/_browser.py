@@ -116,10 +116,10 @@ def _data_url_bytes(url: str) -> bytes:
 
 
 def snapshots(site: Path, entries) -> Iterator[tuple[object, str, bytes]]:
-    """Yield ``(entry, "png" | "svg", bytes)`` for every map and chart page of a site.
+    """Yield ``(entry, "png" | "svg", bytes)`` for every map, chart and history page of a site.
 
-    Maps are photographed as drawn on screen; charts are exported by plotly.js
-    itself (``Plotly.toImage``), in PNG and SVG.
+    Maps and the history page are photographed as drawn on screen; charts are
+    exported by plotly.js itself (``Plotly.toImage``), in PNG and SVG.
     """
     with launch() as browser:
         context = offline_context(browser)
@@ -131,6 +131,8 @@ def snapshots(site: Path, entries) -> Iterator[tuple[object, str, bytes]]:
                 if entry.kind == "map":
                     page.evaluate("() => immunoviz.snapshot()")
                     page.wait_for_selector("body[data-snapshot='1']", state="attached", timeout=60_000)
+                    yield entry, "png", page.screenshot(animations="disabled")
+                elif entry.kind == "history":  # the page as it opens: the map beside the timeline
                     yield entry, "png", page.screenshot(animations="disabled")
                 elif entry.kind == "chart":
                     for fmt in ("png", "svg"):
