@@ -31,7 +31,7 @@ FIGURES = {
     "07-combination-strategies": (2, 1),
     "08-side-effects": (2, 1),
     "09-biomarkers": (1, 1),
-    "10-history-timeline": (2, 0),
+    "10-history-timeline": (2, 1),
     "11-build-your-own": (0, 1),
 }
 
