@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-from html import unescape
 import subprocess
 import sys
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -250,7 +250,8 @@ UNDIMMED_JS = (
 
 
 def lit(page) -> set[str]:
-    return {e for e, look in page.evaluate(LIT_JS).items() if look["opacity"] >= 0.99}
+    """Events drawn as chosen: in full, or (after the year cursor) faded to 0.3; the others are at 0.12 or less."""
+    return {e for e, look in page.evaluate(LIT_JS).items() if look["opacity"] >= 0.25}
 
 
 @pytest.mark.browser
@@ -340,6 +341,9 @@ def test_deep_link_restores_concept_and_year(site, offline_page, dataset):
     assert lit(page) == expected
     looks = page.evaluate(LIT_JS)
     year = dict(zip(dataset.events["id"], dataset.events["year"], strict=True))
+    assert {e for e in expected if looks[e]["opacity"] == 1} == {e for e in expected if year[e] <= 2014}, (
+        "what came after the cursor's year is faded"
+    )
     big = {e for e, v in looks.items() if v["size"] > min(x["size"] for x in looks.values())}
     assert big == {e for e in year if year[e] == 2014}, "that year's events are emphasised"
     hidden = set(page.evaluate("immunoviz.nodes.get().filter(n => n.hidden).map(n => n.id)"))
@@ -347,7 +351,7 @@ def test_deep_link_restores_concept_and_year(site, offline_page, dataset):
     assert hidden == {c for c in page.evaluate("immunoviz.nodes.getIds()") if first.get(c, 0) > 2014}
     # an event in the address opens its panel; a changed address is followed
     page.evaluate("location.hash = '#event=fda-pembrolizumab-2014'")
-    page.wait_for_function("document.body.dataset.event === 'fda-pembrolizumab-2014'", timeout=5_000)
+    page.wait_for_function("() => document.body.dataset.event === 'fda-pembrolizumab-2014'", timeout=5_000)
     assert "Pembrolizumab" in page.locator("#panel h2").inner_text()
     offline_page.assert_clean()
 
@@ -371,7 +375,7 @@ def test_year_cursor_by_keyboard_and_play(site, offline_page, dataset):
     assert page.locator("#year-out").inner_text() == str(last)
     # Play history replays from the first year
     page.click("#play")
-    page.wait_for_function(f"+document.getElementById('year-out').textContent > {first}", timeout=5_000)
+    page.wait_for_function(f"() => +document.getElementById('year-out').textContent > {first}", timeout=5_000)
     page.click("#play")  # pause
     offline_page.assert_clean()
 

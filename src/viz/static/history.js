@@ -16,7 +16,6 @@
   var fig = JSON.parse($("immunoviz-figure").textContent);
   var mapData = JSON.parse($("immunoviz-data").textContent);
   var map = window.immunoviz;
-  var release = map.hold();
   var gd = $("timeline");
   var order = Object.keys(H.events);  // oldest first
   var first = H.years.length ? H.years[0] : null, last = H.years.length ? H.years[1] : null;
@@ -323,10 +322,12 @@
   document.addEventListener("immunoviz:select", function (ev) {
     var id = ev.detail.id, was = mapSelected;
     mapSelected = id;
-    if (id) { state.concept = id; state.event = null; }
-    if (id && ev.detail.focus) focusMapOn([id].concat(H.narrower[id] || []));  // a search: show the class and its kinds
-    // a concept the year cursor has just hidden keeps its events lit; any other clearing clears the choice
-    else if (!(state.concept && was === state.concept && !shownOnMap(state.concept))) { state.concept = null; state.event = null; }
+    if (id) {
+      state.concept = id; state.event = null;
+      if (ev.detail.focus) focusMapOn([id].concat(H.narrower[id] || []));  // a search: show the class and its kinds
+    } else if (!(state.concept && was === state.concept && !shownOnMap(state.concept))) {
+      state.concept = null; state.event = null;  // a concept the year cursor has just hidden keeps its events lit
+    }
     update();
   });
   document.addEventListener("immunoviz:year", function (ev) {
@@ -339,7 +340,12 @@
   Array.prototype.forEach.call(document.querySelectorAll(".show-event"), function (b) {
     b.addEventListener("click", function () { chooseEvent(b.dataset.event, true); $("main").scrollIntoView(); });
   });
-  $("presenter").addEventListener("change", function () { if (plotted) Plotly.relayout(gd, fontSizes()); });
+  $("presenter").addEventListener("change", function () {
+    if (plotted) Plotly.relayout(gd, fontSizes());
+    // map.js has just fitted the whole map to its new size: bring the choice back into view
+    if (state.event) focusMapOn(H.events[state.event].concepts);
+    else if (state.concept) focusMapOn([state.concept].concat(H.narrower[state.concept] || []));
+  });
   if (window.ResizeObserver) {  // the pane changes size with the window, presenter mode and the narrow layout
     new ResizeObserver(function () { if (plotted) Plotly.Plots.resize(gd); }).observe(gd);
   }
@@ -393,9 +399,9 @@
     started = true;
     writeHash();
     window.addEventListener("hashchange", function () { apply(hashState()); });
-    requestAnimationFrame(function () { release(); });
+    requestAnimationFrame(function () { map.release(); });  // the timeline holds body[data-ready] (data-holds-ready)
   }
-  map.network.once("afterDrawing", function () { drawn = true; start(); });  // after map.js's own first fit
+  map.whenDrawn(function () { drawn = true; start(); });  // after map.js's own first fit
   Object.keys(fontSizes()).forEach(function (k) {  // the presenter's larger text, before the first draw
     var path = k.split("."), o = layout;
     for (var i = 0; i < path.length - 1; i++) { o[path[i]] = o[path[i]] || {}; o = o[path[i]]; }

@@ -456,7 +456,11 @@
       var hit = nodes.filter(function (n) { return fold(n.label) === wanted; })[0];
       if (hit) select(hit.id, true);
     }
-    requestAnimationFrame(function () { drawn = true; announceReady(); });
+    requestAnimationFrame(function () {
+      drawn = true;
+      afterDrawn.splice(0).forEach(function (fn) { fn(); });
+      announceReady();
+    });
   });
   // a picture of the whole map filling the window, for the static PNG: body[data-snapshot="1"] once it is drawn
   function snapshot() {
@@ -473,7 +477,8 @@
   // ---- for other page scripts (the history page links this map to a timeline):
   // events "immunoviz:select" {id, focus} and "immunoviz:year" {year} on document when the selection
   // or the year changes; highlightConcepts(ids) lights up any set of concepts (null: none dimmed);
-  // clearSelection() clears the selection; hold() delays body[data-ready="1"] until the returned function is called.
+  // clearSelection() clears the selection; whenDrawn(fn) calls fn once the map is first drawn and fitted.
+  // body[data-ready="1"] also waits for every element marked data-holds-ready: one release() each.
   function emit(name, detail) {
     document.dispatchEvent(new CustomEvent("immunoviz:" + name, { detail: detail }));
   }
@@ -490,14 +495,12 @@
       return { id: e.id, color: both ? C.edgeOn : C.edgeOff, width: both ? 2.4 : 1.2 };
     }));
   }
-  var holds = 0, drawn = false;
-  function announceReady() { if (drawn && holds === 0) document.body.dataset.ready = "1"; }
-  function hold() {
-    var released = false;
-    holds += 1;
-    return function release() { if (!released) { released = true; holds -= 1; announceReady(); } };
-  }
+  var drawn = false, afterDrawn = [], holding = document.querySelectorAll("[data-holds-ready]").length;
+  function announceReady() { if (drawn && holding === 0) document.body.dataset.ready = "1"; }
+  function whenDrawn(fn) { if (drawn) fn(); else afterDrawn.push(fn); }
+  function release() { holding = Math.max(0, holding - 1); announceReady(); }
   window.immunoviz.highlightConcepts = highlightConcepts;
   window.immunoviz.clearSelection = clearSelection;
-  window.immunoviz.hold = hold;
+  window.immunoviz.whenDrawn = whenDrawn;
+  window.immunoviz.release = release;
 })();
