@@ -88,7 +88,8 @@ def test_payload_covers_the_map_and_every_event(dataset):
     payload, on_map = page.payload, {n["id"] for n in page.net.nodes}
     assert page.view == "landscape", "the first map with a year slider"
     assert set(payload["events"]) == set(dataset.events["id"])
-    assert list(payload["events"]) == list(dataset.events.sort_values(["start", "end", "id"])["id"])
+    assert payload["order"] == list(dataset.events.sort_values(["start", "end", "id"])["id"])
+    assert sorted(payload["order"]) == sorted(payload["events"])
     assert set(payload["about"]) <= on_map
     about = queries.events_about(dataset)
     assert payload["about"] == {c: about[c] for c in on_map if c in about}
@@ -409,3 +410,19 @@ def test_the_index_links_the_page_with_a_thumbnail(site):
     png = (site / "images" / "history.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(png[16:20], "big") >= 1000
     assert Path(site / "history.html").is_file()
+
+
+@pytest.mark.browser
+def test_panel_lists_events_in_date_order(site, offline_page, dataset):
+    page = offline_page.open(site / "history.html")
+    ev = dataset.events.sort_values(["start", "end", "id"])
+    titles = page.locator("#panel .event-list .event-link").evaluate_all(
+        "bs => bs.map(b => b.childNodes[1].textContent.trim())"
+    )
+    assert titles == list(ev.loc[ev["milestone"], "title"]), "the milestones, oldest first"
+    page.locator("#panel .event-link").first.click()  # keyboard-reachable buttons: the event opens
+    assert page.locator("#panel h2").inner_text() == titles[0]
+    page.click("#panel .event-nav button:has-text('Later')")
+    following = list(ev["title"])
+    assert page.locator("#panel h2").inner_text() == following[following.index(titles[0]) + 1]
+    offline_page.assert_clean()

@@ -62,7 +62,8 @@ def history_payload(ds, net, *, concept: str | None = None, year: int | None = N
     -------
     dict
         ``events``: ``{id: {title, when, precision, kind, venue, summary, note,
-        year, start, end, concepts, sources, milestone}}`` in date order;
+        year, start, end, concepts, sources, milestone}}`` and ``order``, their ids
+        in date order (a page's JSON has its keys sorted);
         ``about``: ``{concept on the map: ids of the events about it or about
         anything below it}`` (:func:`viz.queries.events_about`); ``narrower``:
         ``{concept on the map: the concepts below it that have events}``;
@@ -109,6 +110,7 @@ def history_payload(ds, net, *, concept: str | None = None, year: int | None = N
     kinds = sorted({e["kind"] for e in events.values()}, key=lambda k: (order.get(k, len(order)), k))
     return {
         "events": events,
+        "order": list(events),
         "about": {c: about[c] for c in on_map if c in about},
         "narrower": {
             c: sorted((d for d in below.get(c, ()) if d in about), key=lambda d: (str(labels.get(d, d)).lower(), d))

@@ -17,7 +17,7 @@
   var mapData = JSON.parse($("immunoviz-data").textContent);
   var map = window.immunoviz;
   var gd = $("timeline");
-  var order = Object.keys(H.events);  // oldest first
+  var order = H.order;  // event ids, oldest first (the keys of H.events are sorted by id)
   var first = H.years.length ? H.years[0] : null, last = H.years.length ? H.years[1] : null;
   var state = { concept: null, event: null, year: null };
   var plotted = false, drawn = false, started = false;
