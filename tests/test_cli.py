@@ -25,7 +25,7 @@ def immunoviz(capsys, *args: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
-@pytest.mark.parametrize("command", [[], ["validate"], ["build"], ["map"], ["timeline"]])
+@pytest.mark.parametrize("command", [[], ["validate"], ["build"], ["map"], ["timeline"], ["history"]])
 def test_help_for_every_command(capsys, command):
     code, out, _ = immunoviz(capsys, *command, "--help")
     assert code == 0

@@ -656,6 +656,23 @@ def test_notebook_map_iframe_escapes_every_payload(hostile_dataset, tiny_dataset
     assert checked >= 15
 
 
+def test_history_page_escapes_every_payload(hostile_dataset, tiny_dataset):
+    """The linked map and timeline: every payload of the events, concepts and sources it shows stays text."""
+    from viz import history
+
+    ds, placed = hostile_dataset
+    page, clean = history.history_page(ds).render(), history.history_page(tiny_dataset).render()
+    tags, clean_tags = Tags(page), Tags(clean)
+    assert tags.tags == clean_tags.tags, "no element made from table text"
+    assert tags.dangerous() == []
+    text = "".join(tags.text)
+    shown = [c for c in placed if c.table == "events" and c.column in ("title", "summary", "venue")]
+    assert shown
+    for cell in shown:
+        for p in placed[cell]:
+            assert p in text, f"events.{cell.column} ({cell.key}): {p!r} is not shown literally"
+
+
 EXPLORERS = [
     ("timeline_explorer", ()),
     ("resistance_explorer", ()),

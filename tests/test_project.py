@@ -156,6 +156,7 @@ LAYERS = [
     "maps",
     "charts",
     "svg",
+    "history",
     "export",
     "tables",
     "_browser",

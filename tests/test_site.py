@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from viz import data, site
+from viz import data, history, site
 
 
 def tree_hashes(root: Path) -> dict[str, str]:
@@ -57,6 +57,8 @@ def test_editing_a_relation_note_rewrites_only_the_pages_that_show_it(built):
         if ds.views.loc[view, "selection"] == "all"
         or {"ipilimumab", "ctla4"} <= set(ds.view_concepts.loc[ds.view_concepts["view"] == view, "concept"])
     }
+    if f"maps/{history.default_view(ds)}.html" in shows_it:  # the history page shows that map
+        shows_it.add("history.html")
     report = site.build_site(ds, out, images=False)
     assert set(report.written) == shows_it | {site.SITE_MARKER}, "the manifest records the new pages"
     after = stats(out)
@@ -86,9 +88,8 @@ def test_a_new_version_of_immunoviz_makes_every_page_again(built, monkeypatch):
 
     monkeypatch.setattr(cache, "code_fingerprint", lambda: "another version")
     report = site.build_site(data.load(folder), out, images=False)
-    assert sorted(report.made) == sorted(
-        str(p.relative_to(out)) for p in out.rglob("*.html") if p.parent.name in ("maps", "charts")
-    )
+    pages = [str(p.relative_to(out)) for p in out.rglob("*.html") if p.parent.name in ("maps", "charts")]
+    assert sorted(report.made) == sorted([*pages, "history.html"])
 
 
 def test_a_damaged_manifest_means_a_clean_build(built):

@@ -11,6 +11,7 @@ those above it in this list (``tests/test_project.py`` checks):
 - :mod:`viz.render` pages as strings (templates, one CSP, the map payload);
 - :mod:`viz.maps` graph + positions -> a styled pyvis network (pure);
 - :mod:`viz.charts` tables -> plotly figures (pure); :mod:`viz.svg` static map pictures;
+- :mod:`viz.history` the map and the timeline on one page, each filtering the other;
 - :mod:`viz.export` the only writer (atomic files and folders);
 - :mod:`viz.tables` a copy of the tables a notebook may edit;
 - :mod:`viz.lessons` the lesson notebooks run and rendered as pages;

@@ -142,10 +142,10 @@ def _wait_ready(page, errors: list[str], name: str, *, timeout_ms: int = 60_000)
 
 
 def snapshots(site: Path, entries) -> Iterator[tuple[object, str, bytes]]:
-    """Yield ``(entry, "png" | "svg", bytes)`` for every map and chart page of a site.
+    """Yield ``(entry, "png" | "svg", bytes)`` for every map, chart and history page of a site.
 
-    Maps are photographed as drawn on screen; charts are exported by plotly.js
-    itself (``Plotly.toImage``), in PNG and SVG.
+    Maps and the history page are photographed as drawn on screen; charts are
+    exported by plotly.js itself (``Plotly.toImage``), in PNG and SVG.
     """
     with launch() as browser:
         context = offline_context(browser)
@@ -160,6 +160,8 @@ def snapshots(site: Path, entries) -> Iterator[tuple[object, str, bytes]]:
                 if entry.kind == "map":
                     page.evaluate("() => immunoviz.snapshot()")
                     page.wait_for_selector("body[data-snapshot='1']", state="attached", timeout=60_000)
+                    yield entry, "png", page.screenshot(animations="disabled")
+                elif entry.kind == "history":  # the page as it opens: the map beside the timeline
                     yield entry, "png", page.screenshot(animations="disabled")
                 elif entry.kind == "chart":
                     for fmt in ("png", "svg"):

@@ -111,10 +111,11 @@ def timeline_figure(
     modality: str | None = None,
     years: tuple[int, int] | None = None,
     label_milestones: bool = True,
+    lanes: str = "class",
 ) -> go.Figure:
     """The dated history in events.csv.
 
-    One lane per modality (events with none go to "Science and general");
+    One lane per modality (events with none go to "Science and general"), or per family;
     colour and marker by kind. Events known only to the year or month are
     drawn as a bar across that period with an open marker at its middle, so
     they never look as if they happened on the 1st. Milestones are labelled.
@@ -128,6 +129,10 @@ def timeline_figure(
         inclusive ``(first, last)`` year range.
     label_milestones
         Label the events marked as milestones.
+    lanes
+        ``"class"``: a lane per therapy class (modality); ``"family"``: a lane per
+        therapy family (:func:`viz.queries.modality_families`), half as many, for a
+        timeline that shares the window with a map.
 
     Returns
     -------
@@ -144,7 +149,10 @@ def timeline_figure(
         ev = ev[(ev["year"] >= years[0]) & (ev["year"] <= years[1])]
     labels = ds.concepts["label"]
     general = "Science and general"
-    ev["lane"] = [labels.get(m, general) if isinstance(m, str) else general for m in ev["modality"]]
+    if lanes not in ("class", "family"):
+        raise ValueError(f"lanes must be 'class' or 'family', not {lanes!r}")
+    lane_of = queries.modality_families(ds) if lanes == "family" else {}
+    ev["lane"] = [labels.get(lane_of.get(m, m), general) if isinstance(m, str) else general for m in ev["modality"]]
     lane_order = [
         general,
         *sorted({x for x in ev["lane"] if x != general}, key=lambda lane: ev.loc[ev["lane"] == lane, "start"].min()),

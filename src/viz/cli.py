@@ -118,6 +118,23 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path("timeline.html"), metavar="FILE", help="output file (default: timeline.html)"
     )
     p.set_defaults(func=cmd_timeline)
+
+    p = sub.add_parser(
+        "history",
+        help="write the map and the timeline, linked, as a single HTML file",
+        description="Write the therapy map and the dated timeline side by side as one self-contained HTML page: "
+        "selecting a concept lights up its events, clicking an event lights up its concepts, and one year "
+        "cursor replays the field.",
+    )
+    _data_arg(p)
+    p.add_argument(
+        "--out", type=Path, default=Path("history.html"), metavar="FILE", help="output file (default: history.html)"
+    )
+    p.add_argument("--view", metavar="VIEW", help="the map to show (default: the first view with a year slider)")
+    p.add_argument("--presenter", action="store_true", help="large fonts for projecting in a lecture hall")
+    p.add_argument("--concept", metavar="ID", help="open with this concept selected (e.g. pd1_inhibitor)")
+    p.add_argument("--year", type=int, metavar="YEAR", help="open at this year of the history")
+    p.set_defaults(func=cmd_history)
     return parser
 
 
@@ -224,6 +241,28 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
     ds = _load(args.data)
     out = export.write_chart(charts.timeline_figure(ds), args.out, dataset=ds)
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from viz import export, graph, history
+
+    ds = _load(args.data)
+    views = graph.view_ids(ds)
+    if args.view is not None and args.view not in views:
+        raise UserError(f"no view '{args.view}'; the views are: {', '.join(views)}")
+    if not len(ds.events):
+        raise UserError(f"no dated events in {args.data / 'events.csv'}: the history needs some")
+    view = args.view or history.default_view(ds)
+    try:
+        page = history.history_page(ds, view=view, presenter=args.presenter, concept=args.concept, year=args.year)
+    except KeyError:
+        raise UserError(
+            f"no concept '{args.concept}' on the map '{view}'; see the concepts of views.csv's '{view}' "
+            "in view_concepts.csv (or choose another map with --view)"
+        ) from None
+    out = export.write_text(args.out, page.render())
     print(f"wrote {out}")
     return 0
 

@@ -573,6 +573,7 @@ def view_layout(g: nx.Graph, *, seed: int = 7) -> Positions:
     drawings = [force_layout(g, seed=seed, tries=8), force_layout(g, seed=seed, group="step", pull=1, tries=8)]
     return max(drawings, key=lambda pos: _readability(g, pos))
 
+
 def _seeded(seed: int):
     """igraph's random numbers from ``random.Random(seed)`` for the block (igraph keeps one global generator)."""
     import contextlib

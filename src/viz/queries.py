@@ -19,11 +19,14 @@ import pandas as pd
 
 __all__ = [
     "class_members",
+    "event_concepts",
+    "events_about",
     "first_years",
     "hierarchy",
     "label",
     "modality_ancestors",
     "modality_families",
+    "narrower",
     "related_modalities",
     "story_table",
     "therapy_tree",
@@ -78,6 +81,87 @@ def first_years(ds) -> dict[str, int]:
         for cid in ids:
             years[cid] = min(years.get(cid, int(year)), int(year))
     return years
+
+
+def event_concepts(ds) -> dict[str, list[str]]:
+    """``{event id: the concepts it is about}``: the concepts it names, then its modality, each once.
+
+    Examples
+    --------
+    >>> from viz import data, queries
+    >>> queries.event_concepts(data.load())["fda-pembrolizumab-2014"][:2]
+    ['pembrolizumab', 'pd1']
+    """
+    about: dict[str, list[str]] = {}
+    for eid, named, modality in zip(ds.events["id"], ds.events["concepts"], ds.events["modality"], strict=True):
+        ids = [*named, modality] if isinstance(modality, str) else list(named)
+        about[str(eid)] = list(dict.fromkeys(ids))
+    return about
+
+
+def narrower(ds) -> dict[str, set[str]]:
+    """``{concept: every concept below it}``: what *is a* kind of it, directly or through others.
+
+    Read from the relation that sorts classes (``site.classes.relation``, see :func:`hierarchy`), in
+    every category: under a therapy class
+    come its narrower classes and their products (PD-1 inhibitors: pembrolizumab,
+    nivolumab, ...), under a side effect its kinds. Concepts with nothing below
+    them are left out.
+
+    Examples
+    --------
+    >>> from viz import data, queries
+    >>> below = queries.narrower(data.load())
+    >>> {"pd1_inhibitor", "pembrolizumab"} <= below["checkpoint_inhibitor"]
+    True
+    """
+    rel, is_a = ds.relations, hierarchy(ds)["relation"]
+    children: dict[str, set[str]] = {}
+    for a, kind, b in zip(rel["from"], rel["relation"].astype(str), rel["to"], strict=True):
+        if kind == is_a and a != b:
+            children.setdefault(b, set()).add(a)
+    below: dict[str, set[str]] = {}
+    for top in children:
+        seen: set[str] = set()
+        todo = list(children[top])
+        while todo:
+            c = todo.pop()
+            if c not in seen and c != top:
+                seen.add(c)
+                todo.extend(children.get(c, ()))
+        below[top] = seen
+    return below
+
+
+def events_about(ds) -> dict[str, list[str]]:
+    """``{concept: ids of the events about it or about anything below it}``, oldest first.
+
+    An event is about the concepts it names and its modality
+    (:func:`event_concepts`); a class also gets the events of everything that is a
+    kind of it (:func:`narrower`), so the PD-1 inhibitors get the approvals of
+    each PD-1 antibody. Concepts without such an event are left out.
+
+    Examples
+    --------
+    >>> from viz import data, queries
+    >>> about = queries.events_about(data.load())
+    >>> about["pd1_inhibitor"][0], "fda-pembrolizumab-2014" in about["pd1_inhibitor"]
+    ('pd1-discovered', True)
+    """
+    ev = ds.events.sort_values(["start", "end", "id"])
+    named = event_concepts(ds)
+    below = narrower(ds)
+    direct: dict[str, list[str]] = {}
+    for eid in ev["id"]:
+        for cid in named[str(eid)]:
+            direct.setdefault(cid, []).append(str(eid))
+    about: dict[str, list[str]] = {}
+    order = {str(e): i for i, e in enumerate(ev["id"])}
+    for cid in sorted({*direct, *below}):
+        ids = {e for c in (cid, *below.get(cid, ())) for e in direct.get(c, ())}
+        if ids:
+            about[cid] = sorted(ids, key=order.__getitem__)
+    return about
 
 
 def _modality_parents(ds) -> dict[str, list[str]]:

@@ -38,9 +38,11 @@ __all__ = [
     "map_iframe",
     "map_payload",
     "render_chart",
+    "render_history",
     "render_index",
     "render_map",
     "safe_url",
+    "srcdoc_iframe",
 ]
 
 
@@ -122,6 +124,7 @@ SITE_ASSETS: dict[str, Callable[[], str]] = {
     "immunoviz-map.js": lambda: _static("map.js"),
     "immunoviz-chart.js": lambda: _static("chart.js"),
     "immunoviz-index.js": lambda: _static("index.js"),
+    "immunoviz-history.js": lambda: _static("history.js"),
 }
 
 
@@ -347,11 +350,91 @@ def map_iframe(net, *, height: int = 820) -> str:
     pyvis's own ``show()`` is blank (VS Code, pyvis issue #116). Its scripts run, but
     it cannot reach the notebook.
     """
-    title = escape(net.page.get("title", "Concept map"))
+    return srcdoc_iframe(render_map(net, embedded=True), title=net.page.get("title", "Concept map"), height=height)
+
+
+def srcdoc_iframe(page: str, *, title: str, height: int = 780) -> str:
+    """HTML of a sandboxed ``<iframe srcdoc>`` holding a whole page (see :func:`map_iframe`).
+
+    Examples
+    --------
+    >>> from viz.render import srcdoc_iframe
+    >>> srcdoc_iframe("<p>a & b</p>", title="Demo", height=100)[:60]
+    '<iframe class="immunoviz-map" title="Demo" srcdoc="&lt;p&gt;a &amp'
+    """
     return (
-        f'<iframe class="immunoviz-map" title="{title}" srcdoc="{escape(render_map(net, embedded=True))}" '
+        f'<iframe class="immunoviz-map" title="{escape(title)}" srcdoc="{escape(page)}" '
         f'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
         f'style="width:100%;height:{int(height)}px;border:1px solid {style.LINE};border-radius:8px"></iframe>'
+    )
+
+
+# ---------------------------------------------------------------------------
+# the history page: a map and the timeline, linked
+
+
+def render_history(
+    net,
+    fig,
+    history: dict,
+    *,
+    title: str,
+    intro: str = "",
+    assets: Assets = INLINE,
+    home: str | None = None,
+    version: str = "",
+) -> str:
+    """The HTML page of a map and the timeline side by side, each filtering the other.
+
+    ``net`` is a :class:`viz.maps.ConceptMap`, ``fig`` the timeline figure and
+    ``history`` the page script's payload (:func:`viz.history.history_payload`);
+    :func:`viz.history.history_page` makes all three.
+
+    Examples
+    --------
+    >>> from viz import data, history
+    >>> page = history.history_page(data.load()).render()
+    >>> "immunoviz-history" in page and "not medical advice" in page
+    True
+    """
+    scripts = [
+        assets.script("vis-network.min.js"),
+        assets.script("plotly.min.js"),
+        assets.script("immunoviz-map.js"),
+        assets.script("immunoviz-history.js"),
+    ]
+    page = net.page
+    order = {c["id"]: i for i, c in enumerate(page.get("categories", []))}
+    labels = history["labels"]
+    concepts = []
+    for n in sorted(net.nodes, key=lambda n: (order.get(n.get("group"), len(order)), n["label"].lower(), n["id"])):
+        ids = history["about"].get(n["id"], [])
+        if ids:
+            concepts.append(
+                {
+                    "id": n["id"],
+                    "label": n["label"],
+                    "events": ids,
+                    "narrower": [labels.get(c, c) for c in history["narrower"].get(n["id"], [])],
+                }
+            )
+    return _page(
+        "history.html",
+        assets=assets,
+        scripts=scripts,
+        styles=("vis-network.css",),
+        title=title,
+        intro=intro,
+        page=page,
+        payload=map_payload(net),
+        figure_json=figure_json(fig, "history"),
+        history=history,
+        concepts=concepts,
+        on_map={n["id"] for n in net.nodes},
+        n_nodes=len(net.nodes),
+        n_edges=len(net.edges),
+        home=home,
+        version=version or page.get("version", ""),
     )
 
 

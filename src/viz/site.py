@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from viz import _browser, cache, charts, export, graph, lessons, maps, render, svg
+from viz import _browser, cache, charts, export, graph, history, lessons, maps, render, svg
 
 __all__ = ["NOTEBOOKS_SECTION", "SITE_MARKER", "Build", "Page", "build_site", "plan"]
 
@@ -47,7 +47,7 @@ SHARED = render.Assets("../assets/")
 class Page:
     """One page of the site: what the index says about it, and how to make it."""
 
-    kind: str  # "map", "chart" or "notebook"
+    kind: str  # "map", "chart", "history" (the map and the timeline linked) or "notebook"
     id: str
     title: str
     description: str
@@ -63,13 +63,13 @@ class Page:
 
     @property
     def href(self) -> str:
-        folder = {"map": "maps", "chart": "charts", "notebook": "notebooks"}[self.kind]
-        return f"{folder}/{self.id}.html"
+        folder = {"map": "maps/", "chart": "charts/", "notebook": "notebooks/", "history": ""}[self.kind]
+        return f"{folder}{self.id}.html"
 
     @property
     def stem(self) -> str:
         """File name of its images: maps and charts may share an id (both have "resistance")."""
-        return f"{self.kind}-{self.id}"
+        return self.id if self.kind == "history" else f"{self.kind}-{self.id}"
 
 
 @dataclass
@@ -83,7 +83,7 @@ class Build:
 
 
 def plan(ds) -> list[Page]:
-    """The map and chart pages of a dataset, in index order (notebooks are added by :func:`build_site`).
+    """The map, history and chart pages of a dataset, in index order (notebooks are added by :func:`build_site`).
 
     Examples
     --------
@@ -99,6 +99,10 @@ def plan(ds) -> list[Page]:
         topic = str(topics.get(spec["topic"], spec["topic"]))
         pages.append(Page("map", view, spec["title"], spec["intro"], topic, make=None))
         pages[-1].make = _map_maker(ds, pages[-1])
+    if len(ds.events) and history.default_view(ds) is not None:
+        page = Page("history", "history", history.TITLE, HISTORY_DESCRIPTION, "History", make=None)
+        page.make = _history_maker(ds, page)
+        pages.append(page)
     for chart in charts.site_charts(ds):
         page = Page("chart", chart.id, chart.title, chart.description, chart.topic, make=None)
 
@@ -125,6 +129,21 @@ def _map_maker(ds, page: Page) -> Callable[[], str]:
         page.drawing = net
         page.labels = sorted({n["label"] for n in net.nodes})
         return render.render_map(net, assets=SHARED, image=f"../images/{page.stem}.svg", home="../index.html")
+
+    return make
+
+
+HISTORY_DESCRIPTION = (
+    "The therapy map and the timeline side by side: pick a concept to light up its events, "
+    "click an event to see its concepts, and move the year cursor to watch the field grow."
+)
+
+
+def _history_maker(ds, page: Page) -> Callable[[], str]:
+    def make() -> str:
+        linked = history.history_page(ds)
+        page.labels = sorted({n["label"] for n in linked.net.nodes})
+        return linked.render(assets=render.Assets("assets/"), home="index.html")
 
     return make
 
@@ -213,7 +232,7 @@ def build_site(
                 report.made.append(page.href)
             entry = {**entry, "sha": stage.sha(page.href)}
             manifest["pages"][page.href] = entry
-            log(f"  {page.kind:<6} {page.href}" + ("" if page in fresh else " (unchanged)"))
+            log(f"  {page.kind:<7} {page.href}" + ("" if page in fresh else " (unchanged)"))
         for page in pages:
             if page.kind == "map":
                 name = f"images/{page.stem}.svg"
@@ -250,11 +269,11 @@ def build_site(
 
 
 def _images(stage, pages: list[Page], old_images: dict, manifest: dict, log: Callable[[str], None]) -> None:
-    """PNG of every map and chart, and SVG of every chart: kept when their page is unchanged, else
-    made in headless Chromium."""
+    """PNG of every map, chart and history page, and SVG of every chart: kept when their page is unchanged,
+    else made in headless Chromium."""
     todo = []
     for page in pages:
-        if page.kind not in ("map", "chart"):
+        if page.kind not in ("map", "chart", "history"):
             continue
         names = [f"images/{page.stem}.png"] + ([f"images/{page.stem}.svg"] if page.kind == "chart" else [])
         page_sha = stage.sha(page.href)

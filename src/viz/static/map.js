@@ -443,6 +443,7 @@
     panel.textContent = "";
     panel.appendChild(el("p", state.quiz ? "Self-test: click any concept and name it." :
       "Click a concept or search for one to see what it is, how it links to the rest, and where the evidence is.", "hint"));
+    emit("select", { id: null });
   }
   function select(id, focus) {
     if (!byId[id]) return;
@@ -460,6 +461,7 @@
     highlight(id);
     showPanel(id, { hideName: state.quiz });
     if (focus) network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: { duration: 350 } });
+    emit("select", { id: id, focus: !!focus });
   }
   function cssEscape(s) { return (window.CSS && CSS.escape) ? CSS.escape(s) : String(s).replace(/["\\]/g, "\\$&"); }
 
@@ -599,6 +601,7 @@
     $("year-out").textContent = y === null ? "today" : String(y);
     document.body.dataset.year = y === null ? "" : String(y);
     refresh();
+    emit("year", { year: y });
   }
   if (data.replay && $("year") && years.length) {
     var slider = $("year"), timer = null;
@@ -695,7 +698,11 @@
       var hit = nodes.filter(function (n) { return fold(n.label) === wanted; })[0];
       if (hit) select(hit.id, true);
     }
-    requestAnimationFrame(function () { document.body.dataset.ready = "1"; });
+    requestAnimationFrame(function () {
+      drawn = true;
+      afterDrawn.splice(0).forEach(function (fn) { fn(); });
+      announceReady();
+    });
   });
   // a picture of the whole map filling the window, for the static PNG: body[data-snapshot="1"] once it is drawn
   function snapshot() {
@@ -720,4 +727,36 @@
   }
   window.immunoviz = { network: network, snapshot: snapshot, nodes: nodeSet, edges: edgeSet, select: select, setStep: setStep,
                        setYear: setYear, state: state, labelBox: labelBox, labelPx: labelPx, nodeBox: nodeBox };
+
+  // ---- for other page scripts (the history page links this map to a timeline):
+  // events "immunoviz:select" {id, focus} and "immunoviz:year" {year} on document when the selection
+  // or the year changes; highlightConcepts(ids) lights up any set of concepts (null: none dimmed);
+  // clearSelection() clears the selection; whenDrawn(fn) calls fn once the map is first drawn and fitted.
+  // body[data-ready="1"] also waits for every element marked data-holds-ready: one release() each.
+  function emit(name, detail) {
+    document.dispatchEvent(new CustomEvent("immunoviz:" + name, { detail: detail }));
+  }
+  function highlightConcepts(ids) {
+    if (!ids) { unhighlight(); return; }
+    var on = {};
+    ids.forEach(function (id) { on[id] = true; });
+    dimmed = {};
+    nodes.forEach(function (n) { if (!on[n.id]) dimmed[n.id] = true; });
+    nodeSet.update(nodes.map(function (n) {
+      var o = original[n.id];
+      return on[n.id] ? { id: n.id, color: o.color, font: o.font } : { id: n.id, color: DIM, font: { color: C.dimFont } };
+    }));
+    edgeSet.update(edges.map(function (e) {
+      var both = on[e.from] && on[e.to];
+      return { id: e.id, color: both ? C.edgeOn : C.edgeOff, width: both ? 2.4 : 1.2 };
+    }));
+  }
+  var drawn = false, afterDrawn = [], holding = document.querySelectorAll("[data-holds-ready]").length;
+  function announceReady() { if (drawn && holding === 0) document.body.dataset.ready = "1"; }
+  function whenDrawn(fn) { if (drawn) fn(); else afterDrawn.push(fn); }
+  function release() { holding = Math.max(0, holding - 1); announceReady(); }
+  window.immunoviz.highlightConcepts = highlightConcepts;
+  window.immunoviz.clearSelection = clearSelection;
+  window.immunoviz.whenDrawn = whenDrawn;
+  window.immunoviz.release = release;
 })();
