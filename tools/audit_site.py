@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-import checkers  # noqa: E402
+import checkers
 
-from viz import _browser  # noqa: E402
+from viz import _browser
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -52,6 +52,12 @@ def _when(date: str, precision: str) -> str:
     return f"{ts.day} {ts.strftime('%B %Y')}"
 
 
+def _table(caption: str, columns: list[str], rows: list[list[object]]) -> dict:
+    """What a chart shows as a table of plain text (the page escapes it), for ``layout.meta["table"]``:
+    the chart's text alternative, read in order by keyboard and screen-reader users."""
+    return {"caption": caption, "columns": columns, "rows": [["" if v is None else str(v) for v in r] for r in rows]}
+
+
 @dataclass
 class Chart:
     """A figure with what the site index says about it; the figure is drawn when first asked for."""
@@ -95,8 +101,8 @@ def timeline_figure(
     Returns
     -------
     plotly.graph_objects.Figure
-        ``layout.meta`` holds a plain-language summary (``summary``) and the
-        number of events drawn (``n_events``).
+        ``layout.meta`` holds a plain-language summary (``summary``), every event as
+        a table (``table``) and the number of events drawn (``n_events``).
     """
     ev = ds.events.copy()
     if kinds:
@@ -179,6 +185,14 @@ def timeline_figure(
         f"{n_open} events are known only to the month or year; they are drawn as bars with open markers.",
         *[f"{r.date}: {r.title}." for r in ev[ev["milestone"]].itertuples(index=False)],
     ]
+    table = _table(
+        "Every event of the timeline, oldest first",
+        ["Date", "Event", "Kind", "Lane", "Date known to"],
+        [
+            [_when(r.date, r.precision), r.title, r.kind, r.lane, f"the {r.precision}"]
+            for r in ev.sort_values(["start", "id"], kind="stable").itertuples(index=False)
+        ],
+    )
     fig.update_layout(
         template=plotly_template(palette(ds)),
         title={"text": "A history of cancer immunotherapy"},
@@ -210,6 +224,7 @@ def timeline_figure(
         },
         meta={
             "summary": summary,
+            "table": table,
             "n_events": len(ev),
             "description": "Every dated event in the tables: discoveries, trials, approvals and awards, "
             "with the precision each date is known to.",
@@ -259,11 +274,13 @@ def _labels(ds) -> pd.Series:
     return ds.concepts["label"]
 
 
-def _finish(fig: go.Figure, ds, *, title: str, description: str, summary: list[str], **layout) -> go.Figure:
+def _finish(
+    fig: go.Figure, ds, *, title: str, description: str, summary: list[str], table: dict, **layout
+) -> go.Figure:
     fig.update_layout(
         template=plotly_template(palette(ds)),
         title={"text": _t(title)},
-        meta={"description": description, "summary": summary},
+        meta={"description": description, "summary": summary, "table": table},
         **layout,
     )
     return fig
@@ -317,6 +334,17 @@ def approvals_figure(ds) -> go.Figure:
     for f in order:
         sub = ev[ev["family"] == f]
         summary.append(f"{labels.get(f, f)}: {len(sub)} approvals, the first in {sub['year'].min()}.")
+    rows = []
+    for year in years:
+        for fam in order:
+            sub = ev[(ev["year"] == year) & (ev["family"] == fam)].sort_values(["start", "id"], kind="stable")
+            if len(sub):
+                rows.append([year, labels.get(fam, fam), len(sub), "; ".join(sub["title"]), int(total[year])])
+    table = _table(
+        "Approvals by year and therapy family",
+        ["Year", "Therapy family", "Approvals", "What was approved", "Running total at the end of the year"],
+        rows,
+    )
     return _finish(
         fig,
         ds,
@@ -324,6 +352,7 @@ def approvals_figure(ds) -> go.Figure:
         description="Regulatory approvals in the tables, counted by year and stacked by family, "
         "with the running total on the right-hand axis.",
         summary=summary,
+        table=table,
         barmode="stack",
         hovermode="closest",
         xaxis={"title": {"text": "Year"}, "dtick": 5},
@@ -400,6 +429,22 @@ def resistance_figure(ds) -> go.Figure:
     )
     hit = pd.Series([t for r in res["affects"] for t in r]).value_counts()
     summary += [f"{labels[t]} is weakened by {n} of them." for t, n in hit.head(4).items()]
+    table = _table(
+        "Each resistance mechanism: its class, where it arises, what it weakens and the strategies aimed at it",
+        ["Mechanism", "Class of resistance", "Arises", "Weakens", "Strategies under study"],
+        [
+            [
+                labels[r.concept],
+                ", ".join(r.classes),
+                {"intrinsic": "in the tumour cell", "extrinsic": "around the tumour or in the host"}.get(
+                    str(r.origin), str(r.origin)
+                ),
+                ", ".join(labels[t] for t in r.affects),
+                ", ".join(labels[t] for t in r.strategies),
+            ]
+            for r in res.itertuples(index=False)
+        ],
+    )
     return _finish(
         fig,
         ds,
@@ -407,6 +452,7 @@ def resistance_figure(ds) -> go.Figure:
         description="Left: the three classes of resistance, and the strategies under study (marked with an arrow). "
         "Middle: the mechanisms. Right: the therapies each one weakens.",
         summary=summary,
+        table=table,
         height=max(620, 22 * len(res) + 200),
     )
 
@@ -476,6 +522,22 @@ def combinations_figure(ds) -> go.Figure:
         f"{int((co['status'] == 'failed').sum())} failed in large trials."
     ]
     summary += [f"{c.label}: first approved {c.first_approval}." for c in approved.itertuples()]
+    table = _table(
+        "Every combination, by backbone and partner",
+        ["Backbone", "Partner", "Combination", "Status", "First approved", "Examples"],
+        [
+            [
+                labels[c.immunotherapy],
+                str(c.partner).replace("-", " "),
+                c.label,
+                c.status,
+                c.first_approval if pd.notna(c.first_approval) else "",
+                c.examples if pd.notna(c.examples) else "",
+            ]
+            for r in rows
+            for c in co[co["immunotherapy"] == r].sort_values(["partner", "id"], kind="stable").itertuples()
+        ],
+    )
     return _finish(
         fig,
         ds,
@@ -483,6 +545,7 @@ def combinations_figure(ds) -> go.Figure:
         description="Rows: the immunotherapy each combination is built on. Columns: the partner class. The number "
         "is how many combinations the tables hold; a tick marks an approved one. Hover for rationale and examples.",
         summary=summary,
+        table=table,
         height=max(480, 48 * len(rows) + 220),
         xaxis={"title": {"text": "Partner"}, "side": "top"},
         yaxis={"autorange": "reversed", "automargin": True},
@@ -568,6 +631,21 @@ def side_effects_figure(ds) -> go.Figure:
             f"Checkpoint-inhibitor side effects can start from week {ici['onset_min_weeks'].min():g} and appear up to "
             f"{ici['onset_max_weeks'].max():g} weeks after starting."
         )
+    table = _table(
+        "Typical onset of each side effect, by organ",
+        ["Organ or system", "Side effect", "Therapies", "Onset from (weeks)", "Onset to (weeks)", "Managed with"],
+        [
+            [
+                str(r.organ).replace("-", " and ").capitalize(),
+                labels[r.concept],
+                "cell therapy or T-cell engager" if r.group == SIDE_EFFECT_GROUPS[1] else "checkpoint inhibitor",
+                f"{r.onset_min_weeks:g}",
+                f"{r.onset_max_weeks:g}",
+                r.management,
+            ]
+            for r in se.itertuples()
+        ],
+    )
     return _finish(
         fig,
         ds,
@@ -576,6 +654,7 @@ def side_effects_figure(ds) -> go.Figure:
         "the infusion). Onset outside these ranges happens; this is a teaching summary of the guidelines, "
         "not a clinical tool.",
         summary=summary,
+        table=table,
         barmode="overlay",
         height=max(560, 24 * len(se) + 180),
         xaxis={"title": {"text": "Weeks after the start of treatment"}, "rangemode": "tozero"},
@@ -625,6 +704,12 @@ def three_es_figure(ds, *, view: str = "three_es") -> go.Figure:
         "A schematic, not measured data: immune control outweighs the tumour in elimination, the two balance in "
         "equilibrium, and the tumour wins in escape."
     ]
+    table_rows = []
+    balance = {
+        "elimination": "immune control outweighs the tumour",
+        "equilibrium": "immune control and tumour growth balance",
+        "escape": "the tumour outgrows immune control",
+    }
     columns = sorted({r for r in rank.values() if r is not None})
     for i, p in enumerate(phases):
         fill = style.PHASE_FILLS[i % len(style.PHASE_FILLS)]
@@ -652,6 +737,12 @@ def three_es_figure(ds, *, view: str = "three_es") -> go.Figure:
             )
         if near:
             summary.append(f"{labels[p]}: " + ", ".join(labels[c] for c in near) + ".")
+        table_rows.append([i + 1, labels[p], balance.get(p, ""), ", ".join(labels[c] for c in near)])
+    table = _table(
+        "The three phases in order, the balance the curves sketch, and the concepts shown under each",
+        ["Order", "Phase", "Balance (schematic)", "Cells, molecules and escape routes"],
+        table_rows,
+    )
     return _finish(
         fig,
         ds,
@@ -659,6 +750,7 @@ def three_es_figure(ds, *, view: str = "three_es") -> go.Figure:
         description="Elimination, equilibrium and escape (Dunn and colleagues, 2002), with the cells, molecules and "
         "escape routes of each phase from the Three Es map. The curves are a schematic, not measurements.",
         summary=summary,
+        table=table,
         height=760,
         margin={"l": 40, "r": 30, "t": 120, "b": 40},
         xaxis={"range": [0, 3], "showticklabels": False, "title": {"text": "Time (schematic)"}, "showgrid": False},
@@ -706,6 +798,11 @@ def biomarkers_figure(ds) -> go.Figure:
     summary = [
         f"{labels[r.concept]}: measures {r.measures.rstrip('.')}. How: {r.method.rstrip('.')}." for r in bm.itertuples()
     ]
+    table = _table(
+        "Each biomarker, the therapies it guides, what it measures and how",
+        ["Biomarker", "Guides", "Measures", "How"],
+        [[labels[r.concept], ", ".join(labels[t] for t in r.guides), r.measures, r.method] for r in bm.itertuples()],
+    )
     return _finish(
         fig,
         ds,
@@ -713,6 +810,7 @@ def biomarkers_figure(ds) -> go.Figure:
         description="Each star links a biomarker (row) to a therapy it is used to choose patients for (column). "
         "Hover for what is measured and how.",
         summary=summary,
+        table=table,
         height=max(440, 80 * len(bm) + 280),
         xaxis={
             "categoryorder": "array",
