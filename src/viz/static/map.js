@@ -482,8 +482,10 @@
     travel.said = text;
     window.setTimeout(function () { status.textContent = text; }, 30);
   }
-  function travelFreeArea() {  // the part of the map not covered by the story and year bars or the presenter's panel
-    var box = container.getBoundingClientRect(), free = { left: 0, top: 0, right: box.width, bottom: box.height };
+  function travelFreeArea() {  // the part of the map in the window and not under the story or year bar or the presenter's panel
+    var box = container.getBoundingClientRect();
+    var free = { left: Math.max(0, -box.left), top: Math.max(0, -box.top),  // and inside the window
+                 right: Math.min(box.width, window.innerWidth - box.left), bottom: Math.min(box.height, window.innerHeight - box.top) };
     [["story", "bottom"], ["replay", "top"], ["panel", "right"]].forEach(function (cover) {
       var e = $(cover[0]);
       if (!e || e.hidden || !e.offsetParent) return;
