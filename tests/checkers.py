@@ -49,7 +49,8 @@ def run_axe(page) -> list[dict]:
     axe is evaluated into each frame (page scripts are bound by the page's strict CSP;
     evaluation from the driver is not) and run on each frame's own document, so the maps
     in a notebook page's sandboxed iframes are checked too. Each violation is
-    ``{"id", "impact", "help", "frame", "targets"}``.
+    ``{"id", "impact", "help", "frame", "targets"}``. ``preload: false``: axe would fetch the
+    stylesheets again, which the pages' CSP forbids (the CSS is applied all the same).
     """
     source = AXE_JS.read_text(encoding="utf-8")
     found = []
@@ -58,7 +59,7 @@ def run_axe(page) -> list[dict]:
             continue
         frame.evaluate(source + "\n;void 0")
         result = frame.evaluate(
-            """tags => axe.run(document, {runOnly: {type: "tag", values: tags}, iframes: false,
+            """tags => axe.run(document, {runOnly: {type: "tag", values: tags}, iframes: false, preload: false,
                                           resultTypes: ["violations"]})
                    .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                                                       targets: v.nodes.map(n => n.target.join(" "))})))""",
