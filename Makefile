@@ -29,7 +29,13 @@ $(VENV)/.stamp-dev: pyproject.toml | $(BIN)/python
 site: $(VENV)/.stamp-run ## build the offline site of maps and charts into site/ (sets up .venv first)
 	$(BIN)/immunoviz build --data $(DATA) --out $(OUT)
 
-test: $(VENV)/.stamp-dev ## lint, then run every test: unit, data, docstrings, notebooks (nbval) and browser
+# the page checkers the accessibility tests run (axe-core, the Nu Html Checker), pinned in package-lock.json;
+# --ignore-scripts: vnu-jar's install script would download a Java runtime, we use the system's
+node_modules/.stamp: package.json package-lock.json
+	@if command -v npm > /dev/null; then npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "make: npm not found: the axe-core and Nu checker tests will skip (install Node.js with npm)"; fi
+
+test: $(VENV)/.stamp-dev node_modules/.stamp ## lint, then run every test: unit, data, notebooks (nbval), browser and accessibility
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest
 
@@ -46,5 +52,5 @@ lab: $(VENV)/.stamp-dev ## open JupyterLab on notebooks/00-start-here.ipynb
 bench: $(VENV)/.stamp-dev ## measure maps against stock pyvis; writes benchmarks/results/maps.json
 	$(BIN)/python benchmarks/maps.py
 
-clean: ## remove site/, exports/, caches and .venv
-	rm -rf $(OUT) exports .venv build src/*.egg-info .pytest_cache .ruff_cache .hypothesis benchmarks/results
+clean: ## remove site/, exports/, caches, .venv and node_modules
+	rm -rf $(OUT) exports .venv node_modules build src/*.egg-info .pytest_cache .ruff_cache .hypothesis benchmarks/results

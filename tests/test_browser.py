@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from viz import style
+
 pytestmark = pytest.mark.browser
 
 VIEWS = [
@@ -80,7 +82,10 @@ def test_map_legend_search_and_neighbourhood(site, offline_page, dataset, view):
     assert page.evaluate("immunoviz.state.selected") == target
     neighbours = set(page.evaluate("id => immunoviz.network.getConnectedNodes(id)", target))
     dimmed = set(
-        page.evaluate("immunoviz.nodes.get().filter(n => n.color && n.color.background === '#eceef1').map(n => n.id)")
+        page.evaluate(
+            "dim => immunoviz.nodes.get().filter(n => n.color && n.color.background === dim).map(n => n.id)",
+            style.MAP_STATES["dim"]["background"],
+        )
     )
     assert dimmed and target not in dimmed and not (neighbours & dimmed)
     links = page.locator("#panel ol.sources a")
@@ -158,7 +163,7 @@ def test_text_version_is_reachable_by_keyboard(site, offline_page):
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
     items = page.locator("#text-version li strong")
     assert items.count() == page.evaluate("immunoviz.nodes.length")
-    assert page.locator("#map").get_attribute("role") == "img"
+    assert page.locator("#map").get_attribute("role") == "application"  # one Tab stop (test_accessibility)
 
 
 def test_index_links_all_resolve(site):

@@ -173,3 +173,26 @@ def test_every_chart_builds_from_a_small_dataset(tiny_dataset):
     """Sparse tables (one row per domain table, empty optional cells) still give every figure."""
     for chart in charts.site_charts(tiny_dataset):
         assert chart.figure.data, chart.id
+
+
+def test_every_chart_has_a_data_table(dataset):
+    """The text alternative of each chart is a table of what it shows, row for row."""
+    rows = {
+        "timeline": len(dataset.events),
+        "approvals": None,  # a row per year and family: checked by its counts below
+        "resistance": len(dataset.resistance),
+        "combinations": len(dataset.combinations),
+        "side-effects": len(dataset.side_effects),
+        "biomarkers": len(dataset.biomarkers),
+        "three-es": 3,
+    }
+    for chart in charts.site_charts(dataset):
+        table = chart.figure.layout.meta["table"]
+        assert table["caption"] and table["columns"], chart.id
+        assert all(len(r) == len(table["columns"]) and all(isinstance(v, str) for v in r) for r in table["rows"])
+        if rows[chart.id] is not None:
+            assert len(table["rows"]) == rows[chart.id], chart.id
+    approvals = next(c for c in charts.site_charts(dataset) if c.id == "approvals").figure.layout.meta["table"]
+    n_approvals = int((dataset.events["kind"].astype(str) == "approval").sum())
+    assert sum(int(r[2]) for r in approvals["rows"]) == n_approvals
+    assert int(approvals["rows"][-1][4]) == n_approvals, "the running total ends at every approval"

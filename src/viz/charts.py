@@ -89,6 +89,12 @@ def _figure_title(ds, kind: str) -> str:
     return str(spec.get("figure_title") or spec.get("title") or DEFAULT_TITLES[kind])
 
 
+def _table(caption: str, columns: list[str], rows: list[list[object]]) -> dict:
+    """What a chart shows as a table of plain text (the page escapes it), for ``layout.meta["table"]``:
+    the chart's text alternative, read in order by keyboard and screen-reader users."""
+    return {"caption": caption, "columns": columns, "rows": [["" if v is None else str(v) for v in r] for r in rows]}
+
+
 @dataclass
 class Chart:
     """A figure with what the site index says about it; the figure is drawn when first asked for."""
@@ -137,8 +143,8 @@ def timeline_figure(
     Returns
     -------
     plotly.graph_objects.Figure
-        ``layout.meta`` holds a plain-language summary (``summary``) and the
-        number of events drawn (``n_events``).
+        ``layout.meta`` holds a plain-language summary (``summary``), every event as
+        a table (``table``) and the number of events drawn (``n_events``).
     """
     ev = ds.events.copy()
     if kinds:
@@ -224,6 +230,14 @@ def timeline_figure(
         f"{n_open} events are known only to the month or year; they are drawn as bars with open markers.",
         *[f"{r.date}: {r.title}." for r in ev[ev["milestone"]].itertuples(index=False)],
     ]
+    table = _table(
+        "Every event of the timeline, oldest first",
+        ["Date", "Event", "Kind", "Lane", "Date known to"],
+        [
+            [_when(r.date, r.precision), r.title, r.kind, r.lane, f"the {r.precision}"]
+            for r in ev.sort_values(["start", "id"], kind="stable").itertuples(index=False)
+        ],
+    )
     fig.update_layout(
         template=plotly_template(palette(ds)),
         title={"text": _t(_figure_title(ds, "timeline"))},
@@ -255,6 +269,7 @@ def timeline_figure(
         },
         meta={
             "summary": summary,
+            "table": table,
             "n_events": len(ev),
             "description": "Every dated event in the tables: discoveries, trials, approvals and awards, "
             "with the precision each date is known to.",
@@ -331,11 +346,13 @@ def _labels(ds) -> pd.Series:
     return ds.concepts["label"]
 
 
-def _finish(fig: go.Figure, ds, *, title: str, description: str, summary: list[str], **layout) -> go.Figure:
+def _finish(
+    fig: go.Figure, ds, *, title: str, description: str, summary: list[str], table: dict, **layout
+) -> go.Figure:
     fig.update_layout(
         template=plotly_template(palette(ds)),
         title={"text": _t(title)},
-        meta={"description": description, "summary": summary},
+        meta={"description": description, "summary": summary, "table": table},
         **layout,
     )
     return fig
@@ -389,6 +406,17 @@ def approvals_figure(ds) -> go.Figure:
     for f in order:
         sub = ev[ev["family"] == f]
         summary.append(f"{labels.get(f, f)}: {len(sub)} approvals, the first in {sub['year'].min()}.")
+    rows = []
+    for year in years:
+        for fam in order:
+            sub = ev[(ev["year"] == year) & (ev["family"] == fam)].sort_values(["start", "id"], kind="stable")
+            if len(sub):
+                rows.append([year, labels.get(fam, fam), len(sub), "; ".join(sub["title"]), int(total[year])])
+    table = _table(
+        "Approvals by year and therapy family",
+        ["Year", "Therapy family", "Approvals", "What was approved", "Running total at the end of the year"],
+        rows,
+    )
     return _finish(
         fig,
         ds,
@@ -396,6 +424,7 @@ def approvals_figure(ds) -> go.Figure:
         description="Regulatory approvals in the tables, counted by year and stacked by family, "
         "with the running total on the right-hand axis.",
         summary=summary,
+        table=table,
         barmode="stack",
         hovermode="closest",
         xaxis={"title": {"text": "Year"}, "dtick": 5},
@@ -481,6 +510,22 @@ def resistance_figure(ds) -> go.Figure:
     )
     hit = pd.Series([t for r in res["affects"] for t in r]).value_counts()
     summary += [f"{labels[t]} is weakened by {n} of them." for t, n in hit.head(4).items()]
+    table = _table(
+        "Each resistance mechanism: its class, where it arises, what it weakens and the strategies aimed at it",
+        ["Mechanism", "Class of resistance", "Arises", "Weakens", "Strategies under study"],
+        [
+            [
+                labels[r.concept],
+                ", ".join(r.classes),
+                {"intrinsic": "in the tumour cell", "extrinsic": "around the tumour or in the host"}.get(
+                    str(r.origin), str(r.origin)
+                ),
+                ", ".join(labels[t] for t in r.affects),
+                ", ".join(labels[t] for t in r.strategies),
+            ]
+            for r in res.itertuples(index=False)
+        ],
+    )
     return _finish(
         fig,
         ds,
@@ -488,6 +533,7 @@ def resistance_figure(ds) -> go.Figure:
         description="Left: the three classes of resistance, and the strategies under study (marked with an arrow). "
         "Middle: the mechanisms. Right: the therapies each one weakens.",
         summary=summary,
+        table=table,
         height=max(620, 22 * len(res) + 200),
     )
 
@@ -557,6 +603,22 @@ def combinations_figure(ds) -> go.Figure:
         f"{int((co['status'] == 'failed').sum())} failed in large trials."
     ]
     summary += [f"{c.label}: first approved {c.first_approval}." for c in approved.itertuples()]
+    table = _table(
+        "Every combination, by backbone and partner",
+        ["Backbone", "Partner", "Combination", "Status", "First approved", "Examples"],
+        [
+            [
+                labels[c.immunotherapy],
+                str(c.partner).replace("-", " "),
+                c.label,
+                c.status,
+                c.first_approval if pd.notna(c.first_approval) else "",
+                c.examples if pd.notna(c.examples) else "",
+            ]
+            for r in rows
+            for c in co[co["immunotherapy"] == r].sort_values(["partner", "id"], kind="stable").itertuples()
+        ],
+    )
     return _finish(
         fig,
         ds,
@@ -564,6 +626,7 @@ def combinations_figure(ds) -> go.Figure:
         description="Rows: the immunotherapy each combination is built on. Columns: the partner class. The number "
         "is how many combinations the tables hold; a tick marks an approved one. Hover for rationale and examples.",
         summary=summary,
+        table=table,
         height=max(480, 48 * len(rows) + 220),
         xaxis={"title": {"text": "Partner"}, "side": "top"},
         yaxis={"autorange": "reversed", "automargin": True},
@@ -641,6 +704,21 @@ def side_effects_figure(ds) -> go.Figure:
             f"{sub['onset_max_weeks'].max():g} after the start ({len(sub)} rows)."
         )
     spec = declared(ds, "side_effects")
+    table = _table(
+        "Typical onset of each side effect, by organ",
+        ["Organ or system", "Side effect", "Therapies", "Onset from (weeks)", "Onset to (weeks)", "Managed with"],
+        [
+            [
+                str(r.organ).replace("-", " and ").capitalize(),
+                labels[r.concept],
+                ", ".join(labels[t] for t in r.therapies),
+                f"{r.onset_min_weeks:g}",
+                f"{r.onset_max_weeks:g}",
+                r.management,
+            ]
+            for r in se.itertuples()
+        ],
+    )
     return _finish(
         fig,
         ds,
@@ -649,6 +727,7 @@ def side_effects_figure(ds) -> go.Figure:
         or "Each bar spans the typical weeks of onset after treatment starts. Onset outside these ranges "
         "happens; this is a teaching summary, not a clinical tool.",
         summary=summary,
+        table=table,
         barmode="overlay",
         height=max(560, 24 * len(se) + 180),
         xaxis={"title": {"text": "Weeks after the start of treatment"}, "rangemode": "tozero"},
@@ -692,7 +771,7 @@ def phases_figure(
     phase_categories = {cats[p] for p in phases}
     x = np.linspace(0, n, 20 * n + 1)
     fig = go.Figure()
-    summary = []
+    summary, table_rows = [], []
     if len(series) == 2:
         falling = 0.85 - 0.55 / (1 + np.exp(-4 * (x - 2.1 / 3 * n)))
         rising = 0.15 + 0.75 / (1 + np.exp(-4 * (x - 2.2 / 3 * n)))
@@ -715,6 +794,7 @@ def phases_figure(
         fig.add_annotation(x=i + 0.5, y=1.07, text=f"<b>{_t(labels[p])}</b>", showarrow=False, font={"size": 18})
         own = rank.get(p)
         if own is None:
+            table_rows.append([i + 1, labels[p], ""])
             continue
         # the phase's own column, plus for a later phase the columns between it and the phase before
         cols = {own} | ({c for c in columns if c < own and c > (rank.get(phases[i - 1]) or -1)} if i else set())
@@ -733,16 +813,23 @@ def phases_figure(
                 bordercolor=pal.colour(cats[c]),
                 borderwidth=2,
             )
+        table_rows.append([i + 1, labels[p], ", ".join(labels[c] for c in near)])
         if near:
             summary.append(f"{labels[p]}: " + ", ".join(labels[c] for c in near) + ".")
     if not summary:
         summary.append(f"{len(phases)} phases: " + ", ".join(labels[p] for p in phases) + ".")
+    table = _table(
+        "The phases in order, with the concepts shown under each",
+        ["Order", "Phase", "Concepts shown under it"],
+        table_rows,
+    )
     return _finish(
         fig,
         ds,
         title=_figure_title(ds, "phases"),
         description=spec.get("description") or "The phases in order, with the concepts of each from its map.",
         summary=summary,
+        table=table,
         height=760,
         margin={"l": 40, "r": 30, "t": 120, "b": 40},
         xaxis={"range": [0, n], "showticklabels": False, "title": {"text": "Time (schematic)"}, "showgrid": False},
@@ -791,6 +878,11 @@ def biomarkers_figure(ds) -> go.Figure:
     summary = [
         f"{labels[r.concept]}: measures {r.measures.rstrip('.')}. How: {r.method.rstrip('.')}." for r in bm.itertuples()
     ]
+    table = _table(
+        "Each biomarker, the therapies it guides, what it measures and how",
+        ["Biomarker", "Guides", "Measures", "How"],
+        [[labels[r.concept], ", ".join(labels[t] for t in r.guides), r.measures, r.method] for r in bm.itertuples()],
+    )
     return _finish(
         fig,
         ds,
@@ -798,6 +890,7 @@ def biomarkers_figure(ds) -> go.Figure:
         description="Each star links a biomarker (row) to a therapy it is used to choose patients for (column). "
         "Hover for what is measured and how.",
         summary=summary,
+        table=table,
         height=max(440, 80 * len(bm) + 280),
         xaxis={
             "categoryorder": "array",

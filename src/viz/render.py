@@ -450,6 +450,8 @@ def figure_json(fig, chart_id: str) -> str:
     fig = go.Figure(fig)  # a copy
     for i, trace in enumerate(fig.data):
         trace.uid = f"{chart_id}-{i}"
+    if isinstance(fig.layout.meta, dict) and "table" in fig.layout.meta:  # the page shows it as HTML
+        fig.layout.meta = {k: v for k, v in fig.layout.meta.items() if k != "table"}
     return pio.to_json(fig, validate=False, pretty=False, remove_uids=False)
 
 
@@ -485,6 +487,7 @@ def render_chart(
         title=title or (fig.layout.title.text or "Chart"),
         description=description or meta.get("description", ""),
         summary=meta.get("summary", []),
+        table=meta.get("table"),
         chart_id=f"chart-{chart_id}",
         figure_json=figure_json(fig, chart_id),
         home=home,

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 __all__ = [
+    "BACKGROUND",
+    "FOCUS",
     "GLYPHS",
     "INK",
     "MAP_STATES",
@@ -72,15 +74,22 @@ STATUS_SCALE = [[0, "#D55E00"], [0.5, "#F0E442"], [1, "#009E73"]]
 FLOW_LINKS = {"class": "rgba(120,120,120,0.28)", "weakens": "rgba(213,94,0,0.22)", "strategy": "rgba(204,121,167,0.30)"}
 #: Label boxes drawn over a chart.
 LABEL_BOX = "rgba(255,255,255,0.92)"
+#: The keyboard focus ring, on the map (around the current concept) and on the pages' controls:
+#: 6.9:1 on white, and unlike any category colour.
+FOCUS = "#b0006d"
 #: The map's neighbourhood highlight: what is dimmed, and the links of the selected concept.
+#: Dimmed is lighter, never invisible: a dimmed node's outline and a dimmed link keep 3:1 against the
+#: background and a dimmed label 4.5:1 (WCAG 1.4.11 and 1.4.3; tests/test_maps.py checks).
 MAP_STATES = {
-    "dim": {"background": "#eceef1", "border": "#c5c8ce"},
-    "dimFont": "#8a8f98",
+    "dim": {"background": SOFT, "border": "#858a93"},
+    "dimFont": "#61656d",
     "edge": EDGE,
     "edgeOn": INK,
-    "edgeOff": "#dfe1e5",
+    "edgeOff": "#858a93",
     "halo": BACKGROUND,
     "ink": INK,
+    "focus": FOCUS,
+    "focusHalo": BACKGROUND,
 }
 FONT_STACK = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 #: vis-network draws the label inside these shapes, so the fill must contrast with it. (A cylinder,

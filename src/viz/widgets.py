@@ -603,7 +603,7 @@ def biomarker_explorer(ds, *, biomarker: str | None = None) -> Explorer:
         guides = ", ".join(html.escape(queries.label(ds, t)) for t in row["guides"])
         return Html(
             '<div class="immunoviz-card">'
-            f"<h4 style='margin:0.2em 0'>{html.escape(queries.label(ds, biomarker))}</h4>"
+            f"<h3 style='margin:0.2em 0'>{html.escape(queries.label(ds, biomarker))}</h3>"
             f"<p><b>Measures:</b> {html.escape(row['measures'])}</p>"
             f"<p><b>How:</b> {html.escape(row['method'])}</p>"
             f"<p><b>Guides:</b> {guides}</p>"

@@ -581,6 +581,7 @@
   document.addEventListener("keydown", function (ev) {
     var t = ev.target, tag = t && t.tagName;
     if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) return;
+    if (container.contains(t)) return;  // on the map the keys travel (keyboard travel, below)
     if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
     if (ev.key === "/") { search.focus(); ev.preventDefault(); return; }
     if (ev.key === "Escape") { clearSelection(); return; }
@@ -684,6 +685,184 @@
     clearSelection();
   });
 
+  // ---- keyboard travel: the map as one composite widget (one Tab stop, role=application)
+  // The current concept is vis-network's selected node, chosen with select(), so the panel, the
+  // neighbourhood highlight and the tests agree. Travel has a centre: → and ← step through the
+  // centre's visible links, clockwise from twelve o'clock (anticlockwise with ←), selecting the
+  // concept at the other end; ↓ goes on from that concept (it becomes the centre) and ↑ goes back;
+  // Home and End pick the first and last link. Enter opens the panel, Esc leaves the map.
+  // Every move is said in the live region #map-status: "PD-1 inhibitors — blocks — PD-1 (2 of 5 links)".
+  var travel = { centre: null, edge: null, at: null, path: [], keyboard: false, said: "" };
+  function travelName(id) {
+    return state.quiz ? "a hidden concept" : byId[id].label;
+  }
+  function travelLinks(id) {  // the centre's visible links, clockwise from twelve o'clock
+    var pos = network.getPositions();
+    var here = pos[id];
+    var links = edges.filter(function (e) {
+      return (e.from === id || e.to === id) && e.from !== e.to && visible(byId[e.from]) && visible(byId[e.to]);
+    }).map(function (e) {
+      var other = e.from === id ? e.to : e.from, p = pos[other];
+      var angle = Math.atan2(p.x - here.x, here.y - p.y);  // 0 at twelve o'clock, growing clockwise
+      return { edge: e, other: other, angle: angle < 0 ? angle + 2 * Math.PI : angle };
+    });
+    links.sort(function (a, b) {
+      return a.angle - b.angle || (byId[a.other].label < byId[b.other].label ? -1 : byId[a.other].label > byId[b.other].label ? 1 : 0);
+    });
+    return links;
+  }
+  function travelStart() {  // the selected concept, else the visible one with the most links
+    if (state.selected && visible(byId[state.selected])) return state.selected;
+    var best = null, most = -1;
+    nodes.forEach(function (n) {
+      if (!visible(n)) return;
+      var k = travelLinks(n.id).length;
+      if (k > most || (k === most && n.label < byId[best].label)) { best = n.id; most = k; }
+    });
+    return best;
+  }
+  function travelSay(text) {
+    var status = $("map-status");
+    status.textContent = "";  // a repeated sentence is said again
+    travel.said = text;
+    window.setTimeout(function () { status.textContent = text; }, 30);
+  }
+  function travelFreeArea() {  // the part of the map in the window and not under the story or year bar or the presenter's panel
+    var box = container.getBoundingClientRect();
+    var free = { left: Math.max(0, -box.left), top: Math.max(0, -box.top),  // and inside the window
+                 right: Math.min(box.width, window.innerWidth - box.left), bottom: Math.min(box.height, window.innerHeight - box.top) };
+    [["story", "bottom"], ["replay", "top"], ["panel", "right"]].forEach(function (cover) {
+      var e = $(cover[0]);
+      if (!e || e.hidden || !e.offsetParent) return;
+      var r = e.getBoundingClientRect();
+      if (r.right <= box.left || r.left >= box.right || r.bottom <= box.top || r.top >= box.bottom) return;  // beside the map
+      if (cover[1] === "bottom") free.bottom = Math.min(free.bottom, r.top - box.top);
+      else if (cover[1] === "top") free.top = Math.max(free.top, r.bottom - box.top);
+      else free.right = Math.min(free.right, r.left - box.left);
+    });
+    return free;
+  }
+  function travelShow(id) {  // select without zooming; pan only when the concept is out of view
+    select(id, false);
+    if (state.quiz) window.setTimeout(function () { container.focus(); }, 0);  // the quiz form takes focus
+    var at = network.getPositions([id])[id], b = network.getBoundingBox(id), free = travelFreeArea(), margin = 16;
+    var tl = network.canvasToDOM({ x: b.left, y: b.top }), br = network.canvasToDOM({ x: b.right, y: b.bottom });
+    if (free.right - free.left < 160 || free.bottom - free.top < 160) free = { left: 0, top: 0, right: container.clientWidth, bottom: container.clientHeight };
+    if (tl.x < free.left + margin || br.x > free.right - margin || tl.y < free.top + margin || br.y > free.bottom - margin) {
+      var scale = network.getScale();  // put the concept in the middle of the free area
+      var dx = ((free.left + free.right) / 2 - container.clientWidth / 2) / scale;
+      var dy = ((free.top + free.bottom) / 2 - container.clientHeight / 2) / scale;
+      network.moveTo({ position: { x: at.x - dx, y: at.y - dy }, scale: scale,
+                       animation: { duration: 300, easingFunction: "easeInOutQuad" } });
+    }
+  }
+  function travelArrive(id, back) {  // id becomes the centre
+    travel.centre = id; travel.edge = null; travel.at = id;
+    travelShow(id);
+    var n = travelLinks(id).length;
+    var what = travelName(id) + (state.quiz ? "" : " (" + categoryLabel(byId[id].group) + ")");
+    travelSay((back ? "Back at " : "At ") + what + ": " +
+      (n ? n + (n === 1 ? " link." : " links.") : "no links shown on this map."));
+  }
+  function travelStep(to) {  // to: +1, -1, "first" or "last"
+    var links = travelLinks(travel.centre);
+    if (!links.length) { travelSay(travelName(travel.centre) + " has no links shown on this map."); return; }
+    var i = -1;
+    links.forEach(function (l, k) { if (travel.edge && l.edge.id === travel.edge) i = k; });
+    if (to === "first") i = 0;
+    else if (to === "last") i = links.length - 1;
+    else if (i < 0) i = to > 0 ? 0 : links.length - 1;
+    else i = (i + to + links.length) % links.length;
+    var l = links[i];
+    travel.edge = l.edge.id; travel.at = l.other;
+    travelShow(l.other);
+    travelSay(travelName(l.edge.from) + " — " + relLabel(l.edge.rel) + " — " + travelName(l.edge.to) +
+      " (" + (i + 1) + " of " + links.length + (links.length === 1 ? " link)" : " links)"));
+  }
+  function travelKey(ev) {
+    if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    var key = ev.key;
+    if (["ArrowRight", "ArrowLeft", "ArrowDown", "ArrowUp", "Home", "End", "Enter", " ", "Escape", "/"].indexOf(key) < 0) return;
+    ev.preventDefault();  // no page scrolling, and no story step (the page's keys skip the map)
+    travel.keyboard = true;
+    if (key === " ") return;
+    if (key === "Escape") { travel.keyboard = false; search.focus(); return; }
+    if (key === "/") { search.focus(); return; }
+    // a click or a search moved the selection: travel on from there
+    if (!travel.centre || state.selected !== travel.at || !byId[travel.centre] || !visible(byId[travel.centre])) {
+      var start = travelStart();
+      if (!start) { travelSay("No concept is shown on the map."); return; }
+      travel.path = []; travel.centre = start; travel.edge = null; travel.at = start;
+      if (state.selected !== start) travelShow(start);
+    }
+    if (key === "ArrowRight") travelStep(1);
+    else if (key === "ArrowLeft") travelStep(-1);
+    else if (key === "Home") travelStep("first");
+    else if (key === "End") travelStep("last");
+    else if (key === "ArrowDown") {
+      if (travel.at === travel.centre) { travelStep(1); return; }
+      travel.path.push({ centre: travel.centre, edge: travel.edge });
+      travelArrive(travel.at);
+    } else if (key === "ArrowUp") {
+      var back = travel.path.pop();
+      if (!back) { travelSay("This is where you started: " + travelName(travel.centre) + "."); return; }
+      travelArrive(back.centre, true);
+      travel.edge = back.edge;
+    } else if (key === "Enter") {
+      var panel = $("panel"), answer = $("quiz-answer");
+      if (answer) answer.focus(); else panel.focus();
+    }
+    network.redraw();
+  }
+  function travelRing(ctx) {  // the focus ring: a halo and a ring round the current concept, dashed round the centre
+    if (!travel.keyboard || document.activeElement !== container || !state.selected) return;
+    var scale = network.getScale();
+    function ring(id, width, dashed) {
+      var b = network.getBoundingBox(id);
+      if (!b) return;
+      var pad = 7 / scale;
+      var x = b.left - pad, y = b.top - pad, w = b.right - b.left + 2 * pad, h = b.bottom - b.top + 2 * pad;
+      var r = Math.min(10 / scale, w / 2, h / 2);
+      ctx.beginPath();
+      ctx.moveTo(x + r, y); ctx.arcTo(x + w, y, x + w, y + h, r); ctx.arcTo(x + w, y + h, x, y + h, r);
+      ctx.arcTo(x, y + h, x, y, r); ctx.arcTo(x, y, x + w, y, r); ctx.closePath();
+      ctx.setLineDash(dashed ? [6 / scale, 4 / scale] : []);
+      if (!dashed) { ctx.strokeStyle = C.focusHalo; ctx.lineWidth = (width + 4) / scale; ctx.stroke(); }
+      ctx.strokeStyle = C.focus; ctx.lineWidth = width / scale; ctx.stroke();
+    }
+    ctx.save();
+    if (travel.centre && travel.centre !== state.selected && byId[travel.centre] && visible(byId[travel.centre])) ring(travel.centre, 2, true);
+    ring(state.selected, 4, false);
+    ctx.restore();
+  }
+  function keyboardTravel() {
+    var frame = container.querySelector(".vis-network");
+    if (frame) frame.removeAttribute("tabindex");  // one Tab stop: the map itself
+    container.addEventListener("keydown", travelKey);
+    container.addEventListener("focus", function () {
+      var byKeyboard = true;
+      try { byKeyboard = container.matches(":focus-visible"); } catch (e) { /* an older browser: assume the keyboard */ }
+      if (!byKeyboard) return;  // a click selects by itself
+      travel.keyboard = true;
+      if (travel.centre && travel.at === state.selected && visible(byId[travel.centre]) && travel.said) {
+        travelSay(travel.said);  // back from the panel: where we were
+      } else {
+        var start = travelStart();
+        if (!start) { travelSay("No concept is shown on the map."); return; }
+        travel.path = [];
+        travelArrive(start);
+      }
+      network.redraw();
+    });
+    container.addEventListener("blur", function () { network.redraw(); });
+    container.addEventListener("mousedown", function () { travel.keyboard = false; });
+    $("panel").addEventListener("keydown", function (ev) {  // Esc in the panel returns to the map
+      if (ev.key === "Escape" && travel.centre) { ev.stopPropagation(); ev.preventDefault(); container.focus(); }
+    });
+    network.on("afterDrawing", travelRing);
+  }
+  keyboardTravel();
+
   // ---- start
   if (data.presenter) setPresenter(true);
   var start = stepFromHash();
@@ -726,7 +905,7 @@
     return FONT * labelFactor(id, scale) * scale;
   }
   window.immunoviz = { network: network, snapshot: snapshot, nodes: nodeSet, edges: edgeSet, select: select, setStep: setStep,
-                       setYear: setYear, state: state, labelBox: labelBox, labelPx: labelPx, nodeBox: nodeBox };
+                       setYear: setYear, state: state, labelBox: labelBox, labelPx: labelPx, nodeBox: nodeBox, travel: travel };
 
   // ---- for other page scripts (the history page links this map to a timeline):
   // events "immunoviz:select" {id, focus} and "immunoviz:year" {year} on document when the selection
