@@ -94,26 +94,93 @@ def test_map_legend_search_and_neighbourhood(site, offline_page, dataset, view):
     offline_page.assert_clean()
 
 
-@pytest.mark.parametrize("view", [v for v in VIEWS if v != "everything"])
-def test_map_opens_at_a_readable_zoom(site, offline_page, view):
-    """Fitted to the window, labels are drawn at least 8 px high (vis-network drops
-    labels under 5 px), and the drawing uses the room it has."""
-    page = offline_page.open(site / "maps" / f"{view}.html")
-    font = page.evaluate("immunoviz.network.body.nodes[immunoviz.nodes.getIds()[0]].options.font.size")
-    scale = page.evaluate("immunoviz.network.getScale()")
-    assert font * scale >= 8, f"labels are {font * scale:.1f} px"
-    box = page.evaluate(
-        """() => {
-          const net = immunoviz.network, ids = immunoviz.nodes.get().filter(n => !n.hidden).map(n => n.id);
-          const bs = ids.map(id => net.getBoundingBox(id));
-          const tl = net.canvasToDOM({x: Math.min(...bs.map(b => b.left)), y: Math.min(...bs.map(b => b.top))});
-          const br = net.canvasToDOM({x: Math.max(...bs.map(b => b.right)), y: Math.max(...bs.map(b => b.bottom))});
-          const c = document.getElementById("map");
-          return {w: br.x - tl.x, h: br.y - tl.y, cw: c.clientWidth, ch: c.clientHeight, left: tl.x, right: br.x};
-        }"""
-    )
-    assert box["left"] >= 0 and box["right"] <= box["cw"], "the fitted map is cut off"
-    assert box["w"] >= 0.8 * box["cw"] or box["h"] >= 0.6 * box["ch"], f"the map fills little of its frame: {box}"
+#: A hall projector, and an older one: the sizes a lecturer's slides must read at.
+PROJECTORS = [(1280, 720), (1024, 768)]
+#: On a projector with Presenter ticked: the whole map at least this high, the concepts a story step
+#: brings in at least STEP_PX, and the map of everything at least EVERYTHING_LABELS labels of 14 px.
+WHOLE_PX, STEP_PX, EVERYTHING_LABELS = 12.0, 18.0, 25
+
+MEASURE = """() => {
+  const api = immunoviz, shown = () => api.nodes.get().filter(n => !n.hidden).map(n => n.id);
+  const steps = [];
+  for (let k = 1; k <= api.state.step; k++) {
+    api.setStep(k, true);
+    const fresh = api.nodes.get().filter(n => !n.hidden && n.step === k).map(n => n.id);
+    steps.push(fresh.length ? Math.min(...fresh.map(id => api.labelPx(id))) : null);
+  }
+  const ids = shown(), px = ids.map(id => api.labelPx(id));
+  const boxes = ids.map(id => [id, api.labelBox(id)]).filter(([, b]) => b);
+  const clash = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const [p, a] = boxes[i], [q, b] = boxes[j];
+    const dx = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+    const dy = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+    if (dx > 1 && dy > 1) clash.push(p + " / " + q);
+  }
+  const net = api.network, c = document.getElementById("map");
+  const all = ids.map(id => net.getBoundingBox(id));
+  const tl = net.canvasToDOM({x: Math.min(...all.map(b => b.left)), y: Math.min(...all.map(b => b.top))});
+  const br = net.canvasToDOM({x: Math.max(...all.map(b => b.right)), y: Math.max(...all.map(b => b.bottom))});
+  return {steps, whole: Math.min(...px), big: px.filter(v => v >= 14).length, clash,
+          inside: tl.x >= -1 && tl.y >= -1 && br.x <= c.clientWidth + 1 && br.y <= c.clientHeight + 1};
+}"""
+
+
+def _presenting(offline_page, path: Path, size: tuple[int, int]):
+    offline_page.page.set_viewport_size({"width": size[0], "height": size[1]})
+    page = offline_page.open(path)
+    page.check("#presenter")
+    return page
+
+
+@pytest.mark.parametrize("size", PROJECTORS, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_maps_read_from_the_back_row(site, offline_page, dataset, size):
+    """Projected with Presenter ticked, each map is a slide: every label of the whole map at least
+    WHOLE_PX high, the concepts each story step brings in at least STEP_PX (the last step shows the whole
+    map), no label over another, nothing cut off; the map of everything shows EVERYTHING_LABELS labels
+    at 14 px or more (its best-linked concepts and its regions) before anyone zooms."""
+    problems = []
+    for view in dataset.views.index:
+        m = _presenting(offline_page, site / "maps" / f"{view}.html", size).evaluate(MEASURE)
+        if view == "everything":
+            if m["big"] < EVERYTHING_LABELS:
+                problems.append(f"everything: {m['big']} labels of 14 px or more")
+            continue
+        if m["whole"] < WHOLE_PX:
+            problems.append(f"{view}: labels {m['whole']:.1f} px")
+        if size == PROJECTORS[0]:
+            small = [(k, round(px, 1)) for k, px in enumerate(m["steps"][:-1], 1) if px is not None and px < STEP_PX]
+            if small:
+                problems.append(f"{view}: steps (step, px) {small}")
+        if m["clash"]:
+            problems.append(f"{view}: labels over labels {m['clash'][:3]}")
+        if not m["inside"]:
+            problems.append(f"{view}: the fitted map is cut off")
+    assert not problems, "\n".join(problems)
+    offline_page.assert_clean()
+
+
+def test_timeline_labels_sit_by_their_markers_and_the_years_are_in_view(site, offline_page):
+    """On a 1920x1080 screen the timeline's year axis is in view without scrolling, and no milestone
+    label covers another."""
+    offline_page.page.set_viewport_size({"width": 1920, "height": 1080})
+    page = offline_page.open(site / "charts" / "timeline.html")
+    m = page.evaluate("""() => {
+      const r = e => e.getBoundingClientRect();
+      const labels = [...document.querySelectorAll('.annotation')].map(a => r(a.querySelector('rect.bg') || a));
+      const years = [...document.querySelectorAll('.xtick text')].map(r).filter(b => b.width > 0);
+      let clash = 0;
+      for (let i = 0; i < labels.length; i++) for (let j = i + 1; j < labels.length; j++) {
+        const a = labels[i], b = labels[j];
+        if (Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 &&
+            Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1) clash++;
+      }
+      return {n: labels.length, clash, yearsTop: Math.min(...years.map(b => b.top)), nYears: years.length,
+              height: innerHeight};
+    }""")
+    assert m["n"] > 5 and m["nYears"] > 3, m
+    assert m["clash"] == 0, f"{m['clash']} pairs of milestone labels overlap"
+    assert 0 <= m["yearsTop"] < m["height"], "the year axis is off screen"
     offline_page.assert_clean()
 
 

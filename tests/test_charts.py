@@ -54,25 +54,18 @@ def test_timeline_labels_milestones_and_escapes_text(tiny_dataset):
     assert not any("<b onmouseover" in h for t in _marker_traces(fig) for h in t.hovertext)
 
 
-def test_milestone_labels_sit_in_empty_time_on_their_own_lane(dataset):
-    """Close milestones (2011, 2014, 2017, 2017, 2018) must not cover each other or run off
-    the plot: each label stays on its event's lane, beside the lane's events, inside the range."""
+def test_milestone_labels_sit_beside_their_markers(dataset):
+    """Every milestone is labelled right by its own marker, with a short leader line (the label is
+    offset a few pixels, never decades away); the browser test checks that no label covers another."""
     fig = charts.timeline_figure(dataset)
-    lo, hi = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
-    lanes = list(fig.layout.yaxis.categoryarray)
     points = {(y, x) for t in _marker_traces(fig) for x, y in zip(t.x, t.y, strict=True)}
-    assert len(fig.layout.annotations) == int(dataset.events["milestone"].sum())
+    titles = set(dataset.events.loc[dataset.events["milestone"], "title"])
+    assert len(fig.layout.annotations) == len(titles) > 0
     for a in fig.layout.annotations:
         assert (a.y, a.x) in points, f"{a.text!r} does not point at a marker"
-        row = lanes.index(a.y)
-        assert abs(a.ay - row) < 0.5, f"{a.text!r} leaves its lane"
-        lane_dates = [pd.Timestamp(x) for y, x in points if y == a.y]
-        tail = pd.Timestamp(a.ax)
-        assert lo < tail < hi
-        if a.xanchor == "right":  # text runs leftwards from the tail, before the lane's first event
-            assert tail < min(lane_dates)
-        else:
-            assert a.xanchor == "left" and tail > max(lane_dates)
+        assert a.axref in (None, "pixel") and abs(a.ax) <= 40 and abs(a.ay) <= 52, f"{a.text!r} is far from its marker"
+        assert a.xanchor == ("left" if a.ax > 0 else "right"), f"{a.text!r} runs back over its leader line"
+    assert {a.text for a in fig.layout.annotations} <= {charts._t(t) for t in titles}
 
 
 def test_date_range_spans_the_events(tiny_dataset):
