@@ -164,7 +164,8 @@ def test_jupyterlab_runs_a_notebook_and_shows_a_map_and_a_chart(chromium, tmp_pa
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_for_server(f"{base}/api/status?token={token}", proc, log)
-        context = chromium.new_context(viewport={"width": 1400, "height": 1000}, service_workers="block")
+        # a lecturer's laptop: the notebook's inline map must read at this size (issue 13)
+        context = chromium.new_context(viewport={"width": 1600, "height": 1000}, service_workers="block")
 
         def route(r):
             url = r.request.url
@@ -202,8 +203,14 @@ def test_jupyterlab_runs_a_notebook_and_shows_a_map_and_a_chart(chromium, tmp_pa
         assert page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']").count() == 0
         map_frame.scroll_into_view_if_needed()
         map_frame.content_frame.locator("#map").scroll_into_view_if_needed()  # the drawing, below the legend
+        frame = map_frame.content_frame
+        frame.locator("body[data-ready='1']").wait_for(state="attached", timeout=60_000)
+        smallest = frame.evaluate(
+            "() => Math.min(...immunoviz.nodes.get().filter(n => !n.hidden).map(n => immunoviz.labelPx(n.id)))"
+        )
+        assert smallest >= 12, f"the inline map draws labels at {smallest:.1f} px"
         page.wait_for_timeout(1500)
-        page.screenshot(path="/tmp/jupyterlab.png")
+        page.screenshot(path=str(tmp_path / "jupyterlab.png"))
         assert attempted == [], f"JupyterLab or the notebook tried to reach beyond localhost: {attempted}"
     finally:
         if context is not None:

@@ -1,0 +1,75 @@
+"""Edge crossings of our layouts against Graphviz ``dot`` on the same graphs.
+
+For every layered or circular map: the crossings of our drawing (its edges as drawn, curves
+included) and of ``dot``'s (straight edges between its node positions, the data's ranks as
+``rank=same`` columns, left to right). ``dot`` is not a dependency: the script uses one on PATH
+(Debian: ``apt-get install graphviz``) and says so when there is none.
+
+    .venv/bin/python benchmarks/layouts.py            # prints a table, writes benchmarks/results/layouts.json
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from viz import data, graph, layout
+
+RESULTS = Path(__file__).with_name("results")
+
+
+def dot_positions(g, dot: str) -> dict:
+    """``dot``'s positions of ``g``'s nodes, ranks as columns (rankdir=LR)."""
+    names = {n: f"n{i}" for i, n in enumerate(sorted(g.nodes, key=str))}
+    lines = ["digraph G {", "rankdir=LR;", "node [shape=box, fixedsize=true, width=1.6, height=0.4];"]
+    ranks: dict = {}
+    for n in g.nodes:
+        r = g.nodes[n].get("rank")
+        if r is not None:
+            ranks.setdefault(r, []).append(names[n])
+    order = sorted(ranks)
+    # one unseen anchor per rank, chained left to right, holds the columns in the data's order
+    lines += [f"{{rank=same; r{r} [style=invis]; {'; '.join(sorted(ranks[r]))};}}" for r in order]
+    lines += [f"r{a} -> r{b} [style=invis];" for a, b in itertools.pairwise(order)]
+    rank = {n: g.nodes[n].get("rank") for n in g.nodes}
+    for a, b in sorted({tuple(sorted((a, b), key=lambda n: (rank[n] or 0, str(n)))) for a, b in g.edges() if a != b}):
+        same = rank[a] == rank[b]
+        lines.append(f"{names[a]} -> {names[b]}{' [constraint=false]' if same else ''};")
+    lines.append("}")
+    out = subprocess.run([dot, "-Tplain"], input="\n".join(lines), capture_output=True, text=True, check=True).stdout
+    back = {v: k for k, v in names.items()}
+    pos = {}
+    for row in out.splitlines():
+        parts = row.split()
+        if parts and parts[0] == "node" and parts[1] in back:
+            pos[back[parts[1]]] = (float(parts[2]) * 72, -float(parts[3]) * 72)
+    return pos
+
+
+def main() -> int:
+    dot = shutil.which("dot")
+    ds = data.load()
+    rows = []
+    for view in graph.view_ids(ds):
+        g = graph.view_graph(ds, view)
+        if g.graph["layout"] not in ("layered", "circular"):
+            continue
+        drawn = graph.drawn(g)
+        pos = layout.view_layout(g)
+        ours = layout.crossings(pos, drawn.edges(), layout.edge_curves(drawn, pos))
+        theirs = layout.crossings(dot_positions(drawn, dot), drawn.edges()) if dot else None
+        rows.append({"view": view, "layout": g.graph["layout"], "ours": ours, "dot": theirs})
+        print(f"{view:20s} {g.graph['layout']:9s} ours {ours:4d}   dot {theirs if theirs is not None else '-':>4}")
+    if not dot:
+        print("no `dot` on PATH: only our counts (Debian: apt-get install graphviz)")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "layouts.json").write_text(json.dumps(rows, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
