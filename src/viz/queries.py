@@ -72,8 +72,8 @@ def first_years(ds) -> dict[str, int]:
     Examples
     --------
     >>> from viz import data, queries
-    >>> queries.first_years(data.load())["ipilimumab"]
-    2010
+    >>> queries.first_years(data.load())["ipilimumab"]  # irRC, proposed from its trials in 2009
+    2009
     """
     years: dict[str, int] = {}
     for named, modality, year in zip(ds.events["concepts"], ds.events["modality"], ds.events["year"], strict=True):

@@ -359,8 +359,8 @@ def srcdoc_iframe(page: str, *, title: str, height: int = 780) -> str:
     Examples
     --------
     >>> from viz.render import srcdoc_iframe
-    >>> srcdoc_iframe("<p>a & b</p>", title="Demo", height=100)[:60]
-    '<iframe class="immunoviz-map" title="Demo" srcdoc="&lt;p&gt;a &amp'
+    >>> srcdoc_iframe("<p>a & b</p>", title="Demo", height=100).split(" sandbox=")[0]
+    '<iframe class="immunoviz-map" title="Demo" srcdoc="&lt;p&gt;a &amp; b&lt;/p&gt;"'
     """
     return (
         f'<iframe class="immunoviz-map" title="{escape(title)}" srcdoc="{escape(page)}" '
