@@ -246,7 +246,7 @@ LIT_JS = """() => {
 
 #: concepts drawn in their own colours (not dimmed) on the map
 UNDIMMED_JS = (
-    "immunoviz.nodes.get().filter(n => !n.hidden && !(n.color && n.color.background === '#eceef1')).map(n => n.id)"
+    "immunoviz.nodes.get().filter(n => !n.hidden && !immunoviz.isDimmed(n.id)).map(n => n.id)"
 )
 
 

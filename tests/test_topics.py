@@ -251,6 +251,7 @@ NOT_OUR_IDS = {
     "targets": "a column of the frame queries.class_members returns",
     "strategy": "the key of the strategy links' colour in style.FLOW_LINKS (resistance.csv's strategies column)",
     "biomarker": "the name of the biomarker explorer's control",
+    "history": "the kind and file name of the page that links the map and the timeline (history.html)",
 }
 
 

@@ -100,7 +100,9 @@ def plan(ds) -> list[Page]:
         pages.append(Page("map", view, spec["title"], spec["intro"], topic, make=None))
         pages[-1].make = _map_maker(ds, pages[-1])
     if len(ds.events) and history.default_view(ds) is not None:
-        page = Page("history", "history", history.TITLE, HISTORY_DESCRIPTION, "History", make=None)
+        timeline = charts.declared(ds, "timeline").get("topic")  # beside the timeline on the index
+        topic = str(topics.get(timeline, "History"))
+        page = Page("history", "history", history.TITLE, HISTORY_DESCRIPTION, topic, make=None)
         page.make = _history_maker(ds, page)
         pages.append(page)
     for chart in charts.site_charts(ds):

@@ -407,8 +407,20 @@
     for (var i = 0; i < path.length - 1; i++) { o[path[i]] = o[path[i]] || {}; o = o[path[i]]; }
     o[path[path.length - 1]] = fontSizes()[k];
   });
+  // as on the chart pages (chart.js): plotly's pictures are hidden from assistive technology, whose
+  // readers have the panel and the text version; the tool buttons stay reachable, as a named group
+  function accessible() {
+    Array.prototype.forEach.call(gd.querySelectorAll("svg.main-svg"), function (svg) {
+      svg.setAttribute("aria-hidden", "true");
+      svg.setAttribute("focusable", "false");
+    });
+    var bar = gd.querySelector(".modebar");
+    if (bar) { bar.setAttribute("role", "group"); bar.setAttribute("aria-label", "Timeline tools"); }
+  }
   Plotly.newPlot(gd, fig.data, layout, config).then(function () {
     plotted = true;
+    accessible();
+    gd.on("plotly_afterplot", accessible);
     gd.on("plotly_click", function (d) {
       var p = d && d.points && d.points[0];
       if (p && typeof p.customdata === "string") chooseEvent(p.customdata, true);

@@ -905,7 +905,8 @@
     return FONT * labelFactor(id, scale) * scale;
   }
   window.immunoviz = { network: network, snapshot: snapshot, nodes: nodeSet, edges: edgeSet, select: select, setStep: setStep,
-                       setYear: setYear, state: state, labelBox: labelBox, labelPx: labelPx, nodeBox: nodeBox, travel: travel };
+                       setYear: setYear, state: state, labelBox: labelBox, labelPx: labelPx, nodeBox: nodeBox, travel: travel,
+                       isDimmed: function (id) { return !!dimmed[id]; } };
 
   // ---- for other page scripts (the history page links this map to a timeline):
   // events "immunoviz:select" {id, focus} and "immunoviz:year" {year} on document when the selection
