@@ -33,7 +33,7 @@ FIGURES = {
     "08-side-effects": (2, 1),
     "09-biomarkers": (1, 1),
     "10-history-timeline": (2, 1),
-    "11-build-your-own": (0, 1),
+    "11-build-your-own": (0, 2),
 }
 
 
