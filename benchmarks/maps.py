@@ -322,7 +322,7 @@ def our_parts(net: maps.ConceptMap, path: Path) -> dict[str, int]:
     outgoing links), which screen readers and printed handouts use. Keys that start
     with a space break the payload down and are not added again.
     """
-    payload = render.map_payload(net)
+    payload = render.map_payload(net, summaries=False)  # as render_map embeds it
     parts = {
         "vis-network.min.js": paths.vis_network_assets()[0].stat().st_size,
         "vis-network.css (subset)": _nbytes(render.vis_css()),
