@@ -1,16 +1,23 @@
-"""Concept maps against stock pyvis: build time, file size, offline requests, time to a stable drawing.
+"""Concept maps against stock pyvis and the bare renderer: build time, file size, requests, time to a drawing.
 
 Issue 5 asks that an immunoviz map open quickly on a lecture-hall laptop with no
-network. This script measures that on seeded synthetic graphs of 100 to 5000 nodes,
-each built twice from the same nodes, labels and one-sentence summaries:
+network; issue 18 that it draw nearly as soon as vis-network alone could draw it. This
+script measures both on the shipped map of everything (``everything``, as ``immunoviz
+map everything`` writes it) and on seeded synthetic graphs of 100 to 5000 nodes, each
+built three times from the same nodes, labels and one-sentence summaries:
 
 * **stock pyvis**, exactly as its README shows: ``Network(cdn_resources="in_line")``
   with its default options (physics on), ``from_nx``, ``write_html``. The browser lays
   the graph out: vis-network runs up to 1000 physics iterations before it draws
   anything, then keeps simulating (the nodes drift) until the layout comes to rest.
-* **immunoviz**: positions computed in Python (:func:`viz.graph.force_layout`), drawn by
-  :func:`viz.maps.concept_map` with physics off, written by :func:`viz.export.write_map`
-  as one self-contained file.
+* **immunoviz**: laid out in Python and drawn with physics off as ``immunoviz map`` does
+  (:func:`viz.maps.view_map` for ``everything``, :func:`viz.maps.laid_out_map` on a
+  synthetic graph: regions per category, glyphs with the page's own labels, hubs), written
+  by :func:`viz.export.write_map` as one self-contained file.
+* **the limit**: a bare page with the same vis-network build inlined, our nodes (id,
+  label, position) and edges, physics off and nothing else: no styles, no page script.
+  Nothing that draws these positions with this renderer can draw sooner, so ours ÷ the
+  limit is what our page costs on top of the renderer.
 
 For each it records
 
@@ -30,18 +37,20 @@ For each it records
   event), in the first opening only. Both are capped at :data:`TIMEOUT_S` and
   recorded as ``"timeout"`` past it. For immunoviz it is ``body[data-ready="1"]``,
   set one frame after the first ``afterDrawing`` (whose time is recorded too): physics
-  is off, so that drawing is final. The issue's targets are checked against stock's
+  is off, so that drawing is final; the limit page sets the same mark the same way. Issue
+  5's targets are checked against stock's
   first drawing, the measure kinder to stock (it also ignores the half-second fade of
   stock's loading bar).
 
-Every page is opened :data:`OPENINGS` times, stock and immunoviz alternately, in one
-headless Chromium with the same flags and viewport, after a warm-up opening of each
+Every page is opened :data:`OPENINGS` times, stock, immunoviz and the limit in turn, in
+one headless Chromium with the same flags and viewport, after a warm-up opening of each
 kind that is discarded; the median is reported with every run. A stock opening that
 times out is not repeated: it is a lower bound, and repeating it only costs minutes.
 
 It prints a table per size and the targets, and writes everything, with the machine it
-ran on, to ``benchmarks/results/maps.json``. ``make bench`` runs every size (about 20
-minutes, most of it waiting for stock pyvis); ``--sizes 100,500`` is a quick look.
+ran on, to ``benchmarks/results/maps.json``. ``make bench`` runs every size (about 25
+minutes, most of it waiting for stock pyvis); ``--sizes everything,1000`` is a quick look,
+and ``--no-stock`` leaves stock pyvis out (ours against the limit only, in a minute or two).
 Nothing is written outside ``benchmarks/results/`` (or ``--out``) and temporary folders.
 """
 
@@ -66,9 +75,11 @@ from pyvis.network import Network
 
 # no __pycache__ in src/viz/ (an editable install): we write only benchmarks/results/ and temporary files
 sys.dont_write_bytecode = True
-from viz import _browser, data, export, graph, maps, paths, style  # noqa: E402
+from viz import _browser, data, export, graph, maps, paths, render, style  # noqa: E402
 
-SIZES = (100, 500, 1000, 2000, 5000)
+#: "everything" is the shipped map of everything; a number, a synthetic map of that many concepts.
+SIZES = ("everything", 100, 500, 1000, 2000, 5000)
+SHIPPED = "everything"
 #: Barabási-Albert attachment: each new node links to 2 earlier ones, so about 2 edges per node.
 EDGES_PER_NODE = 2
 SEED = 7
@@ -86,6 +97,9 @@ TARGET_SPEEDUP = 20  # ... at least this many times sooner than stock pyvis's,
 TARGET_SIZE_RATIO = 0.5  # and our file is at most this fraction of stock's size
 BIG_NODES = 5000  # our map of this size is drawn no later than
 STOCK_REFERENCE_NODES = 500  # stock pyvis draws this size
+
+# The targets of issue 18: our first stable drawing at most this many times the limit's
+LIMIT_TARGETS = {SHIPPED: 1.2, 1000: 1.5, 5000: 1.5}
 
 # Runs in every page before its own scripts and marks <html> as the drawing arrives.
 # Stock pyvis assigns its vis.Network to the page global `network`; a setter catches that
@@ -190,7 +204,7 @@ def stock_graph(g: nx.MultiDiGraph) -> nx.Graph:
     """
     h = nx.Graph()
     for n, attrs in g.nodes(data=True):
-        h.add_node(n, label=attrs["label"], title=attrs["summary"])
+        h.add_node(n, label=attrs["label"], title=attrs.get("summary", ""))
     h.add_edges_from((a, b) for a, b, _ in g.edges(keys=True))
     return h
 
@@ -213,21 +227,58 @@ def build_stock(g: nx.MultiDiGraph, path: Path) -> tuple[dict, Network]:
 
 def _cold_caches() -> None:
     """Empty immunoviz's in-process caches (templates, inlined assets), as a fresh ``immunoviz map`` has them."""
-    for cached in (export._read, export.vis_css, export._env):
+    for cached in (render._read, render.vis_css, render._env):
         cached.cache_clear()
 
 
-def build_ours(g: nx.MultiDiGraph, pal: style.Palette, path: Path) -> tuple[dict, maps.ConceptMap]:
-    """immunoviz: layout in Python, styled network, one self-contained file; with the time of each phase."""
+def build_ours(make_map, path: Path) -> tuple[dict, maps.ConceptMap]:
+    """immunoviz: ``make_map()`` lays out and styles the network, written as one file; the time of each phase."""
     _cold_caches()
     t0 = time.perf_counter()
-    pos = graph.force_layout(g, seed=SEED)
+    net = make_map()
     t1 = time.perf_counter()
-    net = maps.concept_map(g, pos, pal=pal)
-    t2 = time.perf_counter()
     export.write_map(net, path)
-    t3 = time.perf_counter()
-    return {"total": t3 - t0, "layout": t1 - t0, "map": t2 - t1, "write": t3 - t2}, net
+    t2 = time.perf_counter()
+    return {"total": t2 - t0, "map": t1 - t0, "write": t2 - t1}, net
+
+
+def synthetic_map(g: nx.MultiDiGraph, pal: style.Palette):
+    """What ``immunoviz map`` does with a view of this graph: its layout, label sides, hubs and curves."""
+    return lambda: maps.laid_out_map(g, pal=pal, seed=SEED)
+
+
+LIMIT_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>the limit</title>
+<style>html, body {{ margin: 0; height: 100%; }} #map {{ width: 100%; height: 100%; }}</style>
+<script>{vis}</script></head>
+<body><div id="map"></div>
+<script type="application/json" id="data">{data}</script>
+<script>
+var data = JSON.parse(document.getElementById("data").textContent);
+var network = new vis.Network(document.getElementById("map"),
+  {{ nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges) }},
+  {{ physics: {{ enabled: false }}, layout: {{ improvedLayout: false }} }});
+network.once("afterDrawing", function () {{
+  requestAnimationFrame(function () {{ document.body.dataset.ready = "1"; }});
+}});
+</script></body></html>
+"""
+
+
+def build_limit(net: maps.ConceptMap, path: Path) -> dict:
+    """The limit: our nodes (id, label, position) and edges on a bare page, vis-network's defaults, physics off.
+
+    Its ``body[data-ready="1"]`` comes one frame after its first ``afterDrawing``, as ours does.
+    """
+    t0 = time.perf_counter()
+    payload = {
+        "nodes": [{"id": n["id"], "label": n["label"], "x": n["x"], "y": n["y"]} for n in net.nodes],
+        "edges": [{"from": e["from"], "to": e["to"]} for e in net.edges],
+    }
+    vis = paths.vis_network_assets()[0].read_text(encoding="utf-8")
+    html = LIMIT_PAGE.format(vis=vis, data=render.json_for_script(payload))
+    path.write_text(html, encoding="utf-8")
+    return {"total": round(time.perf_counter() - t0, 4)}
 
 
 def median_build(repeats: int, build) -> tuple[dict, object]:
@@ -271,16 +322,16 @@ def our_parts(net: maps.ConceptMap, path: Path) -> dict[str, int]:
     outgoing links), which screen readers and printed handouts use. Keys that start
     with a space break the payload down and are not added again.
     """
-    payload = export.map_payload(net)
+    payload = render.map_payload(net, summaries=False)  # as render_map embeds it
     parts = {
         "vis-network.min.js": paths.vis_network_assets()[0].stat().st_size,
-        "vis-network.css (subset)": _nbytes(export.vis_css()),
+        "vis-network.css (subset)": _nbytes(render.vis_css()),
         "map.js": (paths.STATIC_DIR / "map.js").stat().st_size,
         "immunoviz.css": (paths.STATIC_DIR / "immunoviz.css").stat().st_size,
-        "payload JSON": _nbytes(export.json_for_script(payload)),
+        "payload JSON": _nbytes(render.json_for_script(payload)),
     }
     for key in ("nodes", "edges", "concepts", "notes"):
-        parts[f"  payload {key}"] = _nbytes(export.json_for_script(payload[key]))
+        parts[f"  payload {key}"] = _nbytes(render.json_for_script(payload[key]))
     own = sum(v for k, v in parts.items() if not k.startswith(" "))
     parts["HTML (text version, legend, page)"] = path.stat().st_size - own
     return parts
@@ -381,28 +432,33 @@ def summarise_openings(runs: list[dict]) -> dict:
     }
 
 
-def open_both(browser, stock_path: Path, our_path: Path, repeats: int) -> tuple[dict, dict]:
-    """Open the stock and our page ``repeats`` times each, alternately, so both meet the same noise.
+def open_all(browser, pages: dict[str, Path], repeats: int) -> dict[str, dict]:
+    """Open every page (``{"stock": path, ...}``) ``repeats`` times, in turn, so all meet the same noise.
 
     The first stock opening also waits for its drawing to come to rest (up to
     :data:`TIMEOUT_S` from navigation, so only once); a stock opening that timed out is
     not repeated (it is a lower bound).
     """
-    stock_runs: list[dict] = []
-    our_runs: list[dict] = []
+    runs: dict[str, list[dict]] = {name: [] for name in pages}
     for i in range(repeats):
-        if not stock_runs or stock_runs[0]["drawn_ms"] != "timeout":
-            stock_runs.append(open_page(browser, stock_path, until_rest=i == 0))
-        our_runs.append(open_page(browser, our_path, until_rest=False))
-    return summarise_openings(stock_runs), summarise_openings(our_runs)
+        for name, path in pages.items():
+            if name == "stock" and runs[name] and runs[name][0]["drawn_ms"] == "timeout":
+                continue
+            runs[name].append(open_page(browser, path, until_rest=name == "stock" and i == 0))
+    return {name: summarise_openings(r) for name, r in runs.items()}
 
 
-def warm_up(browser, pal: style.Palette, work: Path) -> None:
-    """Open one small page of each kind and discard the timings: neither pays the browser's cold start."""
+def warm_up(browser, pal: style.Palette, work: Path, *, stock: bool) -> None:
+    """Open one small page of each kind and discard the timings: none pays the browser's cold start."""
     g = synthetic_graph(20, pal)
-    build_stock(g, work / "warm-stock.html")
-    build_ours(g, pal, work / "warm-immunoviz.html")
-    open_both(browser, work / "warm-stock.html", work / "warm-immunoviz.html", 1)
+    pages = {}
+    if stock:
+        build_stock(g, work / "warm-stock.html")
+        pages["stock"] = work / "warm-stock.html"
+    _, net = build_ours(synthetic_map(g, pal), work / "warm-immunoviz.html")
+    build_limit(net, work / "warm-limit.html")
+    pages.update(immunoviz=work / "warm-immunoviz.html", limit=work / "warm-limit.html")
+    open_all(browser, pages, 1)
 
 
 # ---------------------------------------------------------------------------
@@ -418,30 +474,55 @@ def speedup(stock_ms: float | str, our_ms: float | str) -> dict:
     return {"value": round(stock_ms / our_ms, 1), "at_least": False}
 
 
-def measure(n: int, pal: style.Palette, browser, work: Path) -> dict:
-    """Build both maps of ``n`` nodes, open both offline, and return every number."""
-    g = synthetic_graph(n, pal)
+def over_limit(our_ms: float | str, limit_ms: float | str) -> float | None:
+    """Ours ÷ the limit (1.0: we draw as soon as vis-network alone could); None if either timed out."""
+    if "timeout" in (our_ms, limit_ms):
+        return None
+    return round(our_ms / limit_ms, 2)
+
+
+def graph_of(size: str | int, pal: style.Palette, ds) -> tuple[nx.MultiDiGraph, object]:
+    """The graph of a size and what builds our map of it: the shipped view, or a synthetic graph."""
+    if size == SHIPPED:
+        return graph.view_graph(ds, SHIPPED), lambda: maps.view_map(ds, SHIPPED)
+    g = synthetic_graph(int(size), pal)
+    return g, synthetic_map(g, pal)
+
+
+def measure(size: str | int, pal: style.Palette, ds, browser, work: Path, *, stock: bool = True) -> dict:
+    """Build the maps of one size (stock's, ours, the limit), open them offline, and return every number."""
+    g, make_map = graph_of(size, pal, ds)
     build_repeats, open_repeats = BUILDS, OPENINGS
-    stock_path, our_path = work / f"stock-{n}.html", work / f"immunoviz-{n}.html"
-    stock_times, _ = median_build(build_repeats, lambda: build_stock(g, stock_path))
-    our_times, net = median_build(build_repeats, lambda: build_ours(g, pal, our_path))
-    stock = {"build_s": stock_times, "bytes": stock_path.stat().st_size, "parts": stock_parts(stock_path)}
+    stock_path, our_path, limit_path = (work / f"{name}-{size}.html" for name in ("stock", "immunoviz", "limit"))
+    our_times, net = median_build(build_repeats, lambda: build_ours(make_map, our_path))
     ours = {"build_s": our_times, "bytes": our_path.stat().st_size, "parts": our_parts(net, our_path)}
-    stock_open, our_open = open_both(browser, stock_path, our_path, open_repeats)
-    stock.update(stock_open)
-    ours.update(our_open)
+    limit = {"build_s": build_limit(net, limit_path), "bytes": limit_path.stat().st_size}
+    pages = {"immunoviz": our_path, "limit": limit_path}
+    result = {"nodes": len(net.nodes), "edges": len(net.edges), "size": size}
+    if stock:
+        stock_times, _ = median_build(build_repeats, lambda: build_stock(g, stock_path))
+        result["stock"] = {"build_s": stock_times, "bytes": stock_path.stat().st_size, "parts": stock_parts(stock_path)}
+        pages = {"stock": stock_path, **pages}
+    opened = open_all(browser, pages, open_repeats)
+    ours.update(opened["immunoviz"])
+    limit.update(opened["limit"])
     ours["rest_ms"] = ours["drawn_ms"]  # physics is off: the first drawing is already at rest
-    return {
-        "nodes": n,
-        "edges": g.number_of_edges(),
-        "build_repeats": build_repeats,
-        "open_repeats": open_repeats,
-        "stock": stock,
-        "immunoviz": ours,
-        "size_ratio": round(ours["bytes"] / stock["bytes"], 3),
-        "drawn_speedup": speedup(stock["drawn_ms"], ours["drawn_ms"]),
-        "rest_speedup": speedup(stock["rest_ms"], ours["drawn_ms"]),
-    }
+    limit["rest_ms"] = limit["drawn_ms"]
+    result.update(
+        build_repeats=build_repeats,
+        open_repeats=open_repeats,
+        immunoviz=ours,
+        limit=limit,
+        over_limit=over_limit(ours["drawn_ms"], limit["drawn_ms"]),
+    )
+    if stock:
+        result["stock"].update(opened["stock"])
+        result.update(
+            size_ratio=round(ours["bytes"] / result["stock"]["bytes"], 3),
+            drawn_speedup=speedup(result["stock"]["drawn_ms"], ours["drawn_ms"]),
+            rest_speedup=speedup(result["stock"]["rest_ms"], ours["drawn_ms"]),
+        )
+    return result
 
 
 # ---------------------------------------------------------------------------
@@ -452,8 +533,14 @@ def _ms(value: float | str | None) -> str:
     return "-" if value is None else value if isinstance(value, str) else f"{value:,.0f}"
 
 
-def _times(s: dict) -> str:
-    return "-" if s["value"] is None else (">=" if s["at_least"] else "") + f"{s['value']:g}x"
+def _times(s: dict | None) -> str:
+    if not s or s["value"] is None:
+        return "-"
+    return (">=" if s["at_least"] else "") + f"{s['value']:g}x"
+
+
+def _over(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}x"
 
 
 def _requests(side: dict) -> str:
@@ -466,53 +553,68 @@ def _runs(side: dict) -> str:
     return "/".join(_ms(v) for v in side["drawn_runs_ms"])
 
 
+NAMES = {"stock": "stock pyvis", "immunoviz": "immunoviz", "limit": "the limit"}
+
+
 def print_size(r: dict) -> None:
-    s, o = r["stock"], r["immunoviz"]
+    sides = [name for name in NAMES if name in r]
+    x = {name: r[name] for name in sides}
+
+    def row(label: str, cell, ratio: str = "") -> tuple:
+        return (label, *(cell(name, x[name]) for name in sides), ratio)
+
+    size_ratio = f"ours/stock {r['size_ratio']:.2f}" if "stock" in r else ""
+    drawn = f"ours/limit {_over(r['over_limit'])}" + (
+        f", stock/ours {_times(r['drawn_speedup'])}" if "stock" in r else ""
+    )
     rows = [
-        ("build s", f"{s['build_s']['total']:.3f}", f"{o['build_s']['total']:.3f}", ""),
-        ("  of which layout s", "(in browser)", f"{o['build_s']['layout']:.3f}", ""),
-        ("file bytes", f"{s['bytes']:,}", f"{o['bytes']:,}", f"ours/stock {r['size_ratio']:.2f}"),
-        ("requests attempted", _requests(s), _requests(o), ""),
-        ("first stable drawing ms", _ms(s["drawn_ms"]), _ms(o["drawn_ms"]), f"stock/ours {_times(r['drawn_speedup'])}"),
-        ("  runs ms", _runs(s), _runs(o), ""),
-        ("at rest ms", _ms(s["rest_ms"]), _ms(o["rest_ms"]), f"stock/ours {_times(r['rest_speedup'])}"),
+        row("build s", lambda n, v: f"{v['build_s']['total']:.3f}"),
+        row("file bytes", lambda n, v: f"{v['bytes']:,}", size_ratio),
+        row("requests attempted", lambda n, v: _requests(v)),
+        row("first stable drawing ms", lambda n, v: _ms(v["drawn_ms"]), drawn),
+        row("  runs ms", lambda n, v: _runs(v)),
     ]
+    if "stock" in r:
+        rows.append(row("at rest ms", lambda n, v: _ms(v["rest_ms"]), f"stock/ours {_times(r['rest_speedup'])}"))
     print(
-        f"\n{r['nodes']} nodes, {r['edges']} edges (builds: median of {r['build_repeats']}, "
+        f"\n{r['size']}: {r['nodes']} nodes, {r['edges']} edges (builds: median of {r['build_repeats']}, "
         f"openings: median of {r['open_repeats']}; timeout {TIMEOUT_S} s)"
     )
-    print(f"  {'':<25}{'stock pyvis':>20}{'immunoviz':>20}   ratio")
-    for label, stock, ours, ratio in rows:
-        print(f"  {label:<25}{stock:>20}{ours:>20}   {ratio}")
-    for name, side in (("stock", s), ("immunoviz", o)):
-        if side["page_errors"]:
-            print(f"  page errors ({name}): {'; '.join(side['page_errors'])}")
+    print(f"  {'':<25}" + "".join(f"{NAMES[n]:>20}" for n in sides) + "   ratio")
+    for label, *cells, ratio in rows:
+        print(f"  {label:<25}" + "".join(f"{c:>20}" for c in cells) + f"   {ratio}")
+    for name in sides:
+        if x[name]["page_errors"]:
+            print(f"  page errors ({name}): {'; '.join(x[name]['page_errors'])}")
 
 
-def print_summary(results: dict[int, dict]) -> None:
-    """One table of every size: both tools side by side, medians."""
+def print_summary(results: dict) -> None:
+    """One table of every size: the contenders side by side, medians."""
     head = (
-        f"{'nodes':>6} {'tool':<10}{'build s':>9}{'bytes':>12}{'requests':>14}{'drawn ms':>11}{'rest ms':>10}"
-        f"   {'size ours/stock':>15}{'drawn stock/ours':>17}{'rest stock/ours':>16}"
+        f"{'map':>10} {'nodes':>6} {'page':<11}{'bytes':>12}{'requests':>14}{'drawn ms':>11}{'rest ms':>10}"
+        f"   {'ours/limit':>10}{'size ours/stock':>16}{'drawn stock/ours':>17}{'rest stock/ours':>16}"
     )
     print("\nsummary (medians; the machine was shared, see the runs above)\n" + head)
-    for n, r in results.items():
-        for name in ("stock", "immunoviz"):
+    for size, r in results.items():
+        for name in NAMES:
+            if name not in r:
+                continue
             x = r[name]
-            ratios = (
-                f"   {r['size_ratio']:>15.2f}{_times(r['drawn_speedup']):>17}{_times(r['rest_speedup']):>16}"
-                if name == "immunoviz"
-                else ""
-            )
+            ratios = ""
+            if name == "immunoviz":
+                ratios = f"   {_over(r['over_limit']):>10}"
+                if "stock" in r:
+                    ratios += f"{r['size_ratio']:>16.2f}{_times(r['drawn_speedup']):>17}{_times(r['rest_speedup']):>16}"
             print(
-                f"{n:>6} {name:<10}{x['build_s']['total']:>9.3f}{x['bytes']:>12,}{_requests(x):>14}"
+                f"{size!s:>10} {r['nodes']:>6} {name:<11}{x['bytes']:>12,}{_requests(x):>14}"
                 f"{_ms(x['drawn_ms']):>11}{_ms(x['rest_ms']):>10}{ratios}"
             )
 
 
-def check_targets(results: dict[int, dict]) -> list[dict]:
-    """The targets of issue 5, each with its numbers and whether it is met (None if its sizes were not run)."""
+def check_targets(results: dict) -> list[dict]:
+    """The targets of issues 5 and 18, each with its numbers and whether it is met (None if its sizes were not run)."""
     at = results.get(TARGET_NODES)
+    at = at if at and "stock" in at else None
     checks = [
         {
             "target": f"{TARGET_NODES} nodes: first stable drawing at least {TARGET_SPEEDUP}x sooner than stock pyvis",
@@ -527,15 +629,33 @@ def check_targets(results: dict[int, dict]) -> list[dict]:
     ]
     big, ref = results.get(BIG_NODES), results.get(STOCK_REFERENCE_NODES)
     met = None
-    if big and ref:
+    if big and ref and "stock" in ref:
         ours, stock = big["immunoviz"]["drawn_ms"], ref["stock"]["drawn_ms"]
         # a stock timeout means stock took longer than TIMEOUT_S, so any finished drawing of ours is sooner
         met = ours != "timeout" and (stock == "timeout" or ours <= stock)
     checks.append(
         {
             "target": f"{BIG_NODES}-node immunoviz map drawn no later than stock pyvis draws {STOCK_REFERENCE_NODES}",
-            "value": big and ref and f"{_ms(big['immunoviz']['drawn_ms'])} ms vs {_ms(ref['stock']['drawn_ms'])} ms",
+            "value": met is not None
+            and f"{_ms(big['immunoviz']['drawn_ms'])} ms vs {_ms(ref['stock']['drawn_ms'])} ms",
             "met": met,
+        }
+    )
+    for size, most in LIMIT_TARGETS.items():
+        r = results.get(size)
+        checks.append(
+            {
+                "target": f"{size}: first stable drawing at most {most:g}x the limit's",
+                "value": r
+                and f"{_ms(r['immunoviz']['drawn_ms'])} / {_ms(r['limit']['drawn_ms'])} ms = {_over(r['over_limit'])}",
+                "met": None if not r else r["over_limit"] is not None and r["over_limit"] <= most,
+            }
+        )
+    checks.append(
+        {
+            "target": f"{TARGET_NODES} nodes: file no larger than stock pyvis's",
+            "value": at and f"{at['immunoviz']['bytes']:,} / {at['stock']['bytes']:,} = {at['size_ratio']:.2f}",
+            "met": None if not at else at["size_ratio"] <= 1,
         }
     )
     return checks
@@ -567,40 +687,51 @@ def machine(browser) -> dict:
 
 def settings() -> dict:
     return {
-        "graph": f"networkx.barabasi_albert_graph(n, {EDGES_PER_NODE}, seed={SEED})",
+        "graph": f"networkx.barabasi_albert_graph(n, {EDGES_PER_NODE}, seed={SEED}); {SHIPPED}: the shipped view",
         "stock": 'Network(cdn_resources="in_line"); net.from_nx(g); net.write_html(path)',
-        "immunoviz": f"force_layout(g, seed={SEED}); concept_map(g, pos, pal=palette(ds)); write_map(net, path)",
+        "immunoviz": f"laid_out_map(g, pal=palette(ds), seed={SEED}) (view_map(ds, {SHIPPED!r})); write_map(net, path)",
+        "limit": "our nodes (id, label, x, y) and edges in vis.DataSets, vis-network inlined, physics off",
         "builds": f"median of {BUILDS}, immunoviz's caches emptied before each",
-        "openings": f"median of {OPENINGS}, stock and immunoviz alternately, after a discarded warm-up of each;"
+        "openings": f"median of {OPENINGS}, stock, immunoviz and the limit in turn, after a discarded warm-up of each;"
         " a stock opening that timed out is not repeated",
         "timeout_s": TIMEOUT_S,
         "first_stable_drawing": {
             "stock": "first afterDrawing, which vis-network holds back until stabilizationIterationsDone",
-            "immunoviz": "body[data-ready='1'], set after the first afterDrawing (physics off)",
+            "immunoviz": "body[data-ready='1'], set a frame after the first afterDrawing (physics off)",
+            "limit": "body[data-ready='1'], set a frame after the first afterDrawing (physics off)",
         },
         "at_rest": {"stock": "vis-network's 'stabilized' event after a drawing", "immunoviz": "as drawn"},
         "times": "performance.now() in the page, from navigation start",
     }
 
 
+def _size(token: str) -> str | int:
+    token = token.strip()
+    return token if token == SHIPPED else int(token)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="comma-separated node counts")
+    parser.add_argument(
+        "--sizes", default=",".join(map(str, SIZES)), help=f"comma-separated: {SHIPPED} (shipped) or node counts"
+    )
+    parser.add_argument("--no-stock", action="store_true", help="leave stock pyvis out: ours against the limit only")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the JSON results")
     args = parser.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    pal = style.palette(data.load())
-    results: dict[int, dict] = {}
+    sizes = [_size(s) for s in args.sizes.split(",") if s.strip()]
+    ds = data.load()
+    pal = style.palette(ds)
+    results: dict = {}
     with _browser.launch() as browser, tempfile.TemporaryDirectory(prefix="immunoviz-bench-") as work:
         info = machine(browser)
         print(
-            f"immunoviz maps against stock pyvis {info['pyvis']} ({info['vis_network']}); Chromium "
-            f"{info['chromium']}, {info['cpu_count']} CPUs, Python {info['python']}"
+            f"immunoviz maps against stock pyvis {info['pyvis']} and the bare renderer ({info['vis_network']}); "
+            f"Chromium {info['chromium']}, {info['cpu_count']} CPUs, Python {info['python']}"
         )
-        warm_up(browser, pal, Path(work))
-        for n in sizes:
-            results[n] = measure(n, pal, browser, Path(work))
-            print_size(results[n])
+        warm_up(browser, pal, Path(work), stock=not args.no_stock)
+        for size in sizes:
+            results[size] = measure(size, pal, ds, browser, Path(work), stock=not args.no_stock)
+            print_size(results[size])
     print_summary(results)
     checks = check_targets(results)
     print_checks(checks)

@@ -234,6 +234,99 @@ def test_text_version_is_reachable_by_keyboard(site, offline_page):
     assert page.locator("#map").get_attribute("role") == "application"  # one Tab stop (test_accessibility)
 
 
+#: Runs before the page's scripts: counts what is done to vis-network's data sets, and its drawings,
+#: until the page says it is drawn (body[data-ready="1"]). vis-network's bundle assigns DataSet and
+#: Network to the `vis` object one by one, so setters catch them as they arrive.
+STARTUP_PROBE_JS = """
+(() => {
+  const seen = window.__startup = { calls: [], drawings: 0, drawingsAtReady: null };
+  let vis, DataSet, Network;
+  Object.defineProperty(window, "vis", { configurable: true, get() { return vis; }, set(v) {
+    vis = v;
+    Object.defineProperty(v, "DataSet", { configurable: true, enumerable: true, get() { return DataSet; }, set(D) {
+      let building = 0;  // a data set's constructor adds its items: that is building it, not work after it
+      DataSet = function () {
+        building += 1;
+        try { return new D(...arguments); } finally { building -= 1; }
+      };
+      DataSet.prototype = D.prototype;
+      ["add", "update", "updateOnly", "remove", "clear"].forEach((name) => {
+        const f = D.prototype[name];
+        D.prototype[name] = function () {
+          if (!seen.drawings && !building) {
+            seen.calls.push(name + " " + (Array.isArray(arguments[0]) ? arguments[0].length : 1));
+          }
+          return f.apply(this, arguments);
+        };
+      });
+    } });
+    Object.defineProperty(v, "Network", { configurable: true, enumerable: true, get() { return Network; }, set(N) {
+      Network = function () {
+        const net = new N(...arguments);
+        net.on("afterDrawing", () => { seen.drawings += 1; });
+        return net;
+      };
+      Network.prototype = N.prototype;
+    } });
+  } });
+  new MutationObserver(() => {
+    if (seen.drawingsAtReady === null && document.body && document.body.dataset.ready === "1") {
+      seen.drawingsAtReady = seen.drawings;
+    }
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-ready"] });
+})();
+"""
+
+
+@pytest.mark.parametrize(
+    ("view", "presenter", "fragment"),
+    [("cycle", False, ""), ("cycle", True, ""), ("cycle", False, "#step=3"), ("everything", False, "")],
+)
+def test_map_does_no_per_node_work_before_its_first_drawing(dataset, offline_page, tmp_path, view, presenter, fragment):
+    """Issue 18: the first drawing waits for nothing but the data sets, and it is the final one.
+
+    The page builds vis-network's data sets once, with each concept's visibility (story step,
+    replay year) already decided, and frames the map before vis-network first draws it: no
+    update of every node after they are built, and no second drawing to move the view.
+    """
+    from viz import export, maps
+
+    path = export.write_map(maps.view_map(dataset, view, presenter=presenter), tmp_path / f"{view}.html")
+    offline_page.page.add_init_script(STARTUP_PROBE_JS)
+    page = offline_page.open(path, fragment=fragment)
+    seen = page.evaluate("() => window.__startup")
+    assert seen["calls"] == [], f"data set work before the first drawing: {seen['calls']}"
+    assert seen["drawingsAtReady"] == 1, "the map is drawn once, framed, before the page says it is ready"
+    # and the data sets say what the reader sees: the story's later steps hidden, with their links
+    step = int(fragment.split("=")[1]) if fragment else None
+    hidden = page.evaluate("() => immunoviz.nodes.get().filter(n => n.hidden).map(n => n.id).sort()")
+    later = page.evaluate(
+        "k => immunoviz.nodes.get().filter(n => k !== null && n.step > k).map(n => n.id).sort()", step
+    )
+    assert hidden == later
+    n_nodes = page.evaluate("() => immunoviz.nodes.length")
+    assert page.evaluate("() => document.body.dataset.visible") == str(n_nodes - len(hidden))
+    dangling = page.evaluate(
+        """() => { const shown = new Set(immunoviz.nodes.get().filter(n => !n.hidden).map(n => n.id));
+           return immunoviz.edges.get().filter(e => !e.hidden && !(shown.has(e.from) && shown.has(e.to))).length; }"""
+    )
+    assert dangling == 0, "a link is drawn only between concepts that are drawn"
+    # the frame set before the first drawing is the one "Zoom to fit" chooses once everything is drawn
+    if step is None:
+        view_now = "() => [immunoviz.network.getViewPosition(), immunoviz.network.getScale()]"
+        (x0, s0) = page.evaluate(view_now)
+        page.locator("#fit").click()
+        page.wait_for_timeout(700)  # the zoom is animated
+        (x1, s1) = page.evaluate(view_now)
+        assert s1 == pytest.approx(s0, rel=1e-3)
+        assert (x1["x"], x1["y"]) == pytest.approx((x0["x"], x0["y"]), abs=1)
+    # the text version's "Show on map" buttons arrive once the map is drawn, and still show the concept
+    first = page.locator("#text-version .show-on-map").first
+    first.click()
+    assert page.evaluate("() => immunoviz.state.selected") == first.get_attribute("data-node")
+    offline_page.assert_clean()
+
+
 def test_index_links_all_resolve(site):
     import re
 

@@ -21,7 +21,7 @@ from viz import graph as _graph
 from viz import layout as _layout
 from viz.style import BACKGROUND, EDGE, FONT_STACK, INK, SHAPES_WITH_LABEL_INSIDE, Palette, palette
 
-__all__ = ["ConceptMap", "concept_map", "view_map"]
+__all__ = ["ConceptMap", "concept_map", "laid_out_map", "view_map"]
 
 #: Node label size and glyph radius, in the layout's units (the layouts leave room for labels this size).
 #: Presenter mode does not change them: it gives the map the whole width of the window, so the page
@@ -296,15 +296,44 @@ def view_map(ds, view: str, *, presenter: bool = False, seed: int = 7) -> Concep
     True
     """
     g = _graph.view_graph(ds, view)
+    sources = {i: {"citation": r.citation, "url": r.url} for i, r in ds.sources.iterrows()}
+    fields = {**ds.field_titles("concepts"), **ds.field_titles("relations")}
+    return laid_out_map(g, pal=palette(ds), sources=sources, fields=fields, presenter=presenter, seed=seed)
+
+
+def laid_out_map(
+    g: nx.MultiDiGraph,
+    *,
+    pal: Palette,
+    sources: Mapping[str, Mapping[str, str]] | None = None,
+    fields: Mapping[str, str] | None = None,
+    presenter: bool = False,
+    seed: int = 7,
+) -> ConceptMap:
+    """Lay out a concept graph as its view asks (``g.graph["layout"]``) and draw it: layout -> styled network.
+
+    What :func:`view_map` does after it has built the graph; the benchmarks call it on synthetic graphs.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from viz import data, maps, style
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("pd1", label="PD-1", category="molecule", summary="A brake on T cells.")
+    >>> g.add_node("pdl1", label="PD-L1", category="molecule", summary="Its ligand.")
+    >>> g.add_edge("pdl1", "pd1", key="is_a", relation="is_a")
+    'is_a'
+    >>> net = maps.laid_out_map(g, pal=style.palette(data.load()))
+    >>> sorted(n["id"] for n in net.nodes)
+    ['pd1', 'pdl1']
+    """
     pos = _layout.view_layout(g, seed=seed)
     sides = _layout.label_sides(g, pos)
     hubs = _layout.hubs(g, HUBS) if len(g) > _layout.BIG else []
-    sources = {i: {"citation": r.citation, "url": r.url} for i, r in ds.sources.iterrows()}
-    fields = {**ds.field_titles("concepts"), **ds.field_titles("relations")}
     return concept_map(
         g,
         pos,
-        pal=palette(ds),
+        pal=pal,
         sources=sources,
         fields=fields,
         sides=sides,

@@ -237,9 +237,13 @@ def _page(
 # maps
 
 
-def map_payload(net) -> dict:
+def map_payload(net, *, summaries: bool = True) -> dict:
     """What the page script needs, compacted: node and edge styles shared by a
-    category or relation type are stored once instead of on every element."""
+    category or relation type are stored once instead of on every element.
+
+    ``summaries=False`` leaves the concepts' summaries out: a map page's text version
+    holds them (each after its concept's name), and the page script reads them there.
+    """
     node_groups = net.vis_options.get("groups", {})
     nodes = []
     for n in net.nodes:
@@ -263,6 +267,10 @@ def map_payload(net) -> dict:
             row.append(extra)
         edges.append(row)
     page = net.page
+    concepts = {
+        k: {f: v for f, v in c.items() if v and (summaries or f != "summary")}
+        for k, c in page.get("concepts", {}).items()
+    }
     return {
         "options": {k: v for k, v in net.vis_options.items() if k != "groups"},
         "nodeGroups": node_groups,
@@ -270,7 +278,7 @@ def map_payload(net) -> dict:
         "edgeTypes": edge_types,
         "edges": edges,
         # empty fields and notes are left out: at 1,000 concepts they were a sixth of the file
-        "concepts": {k: {f: v for f, v in c.items() if v} for k, c in page.get("concepts", {}).items()},
+        "concepts": {k: t for k, t in concepts.items() if t or summaries},
         "notes": {k: {f: v for f, v in n.items() if v} for k, n in page.get("notes", {}).items() if any(n.values())},
         "sources": page.get("sources", {}),
         "categories": page.get("categories", []),
@@ -329,7 +337,7 @@ def render_map(
         scripts=scripts,
         styles=("vis-network.css",),
         page=page,
-        payload=map_payload(net),
+        payload=map_payload(net, summaries=False),  # the text version holds them
         by_category=by_category,
         outgoing={k: sorted(v) for k, v in outgoing.items()},
         image=image,

@@ -9,30 +9,64 @@
 (function () {
   "use strict";
 
+  // where start-up time goes, for the benchmark and Chromium's performance panel (immunoviz:* marks)
+  function mark(name) { if (window.performance && performance.mark) performance.mark("immunoviz:" + name); }
+  mark("script");
   var data = JSON.parse(document.getElementById("immunoviz-data").textContent);
   var $ = function (id) { return document.getElementById(id); };
   // a small story step is shown large, but not blown up (more so on the presenter's full-width map)
   function maxFitScale() { return document.body.classList.contains("presenter") ? 2.0 : 1.25; }
 
+  // Start-up does, before the first drawing, only what that drawing needs: the data sets, built once
+  // with every node's and edge's visibility already decided (no update of every node after them),
+  // and the frame; tooltips are written when the pointer first rests on a concept or link, and the
+  // work a reader needs only later waits for the first drawing (see "start" below).
+  var relLabels = {}, categoryLabels = {};
+  data.relations.forEach(function (r) { relLabels[r.id] = r.label; });
+  data.categories.forEach(function (c) { categoryLabels[c.id] = c.label; });
+  function relLabel(id) { return relLabels.hasOwnProperty(id) ? relLabels[id] : id; }
+  function categoryLabel(id) { return categoryLabels.hasOwnProperty(id) ? categoryLabels[id] : id; }
+
+  var steps = data.steps.length;
+  var state = {
+    hidden: {},             // category id -> true when unticked
+    step: steps || 0,
+    year: null,
+    selected: null,
+    quiz: false,
+    score: { right: 0, asked: 0 },
+  };
+  var start = stepFromHash();  // #step=k opens the story at step k
+  if (steps) state.step = Math.max(1, Math.min(steps, start || steps));
+
   // ---- expand the compact payload into vis-network items
-  var nodes = data.nodes.map(function (row) {
+  var shownNow = {};  // node id -> drawn now (what refresh() last told vis-network)
+  var edgeHiddenNow = {};
+  var nodes = [], visNodes = [], byId = {};
+  data.nodes.forEach(function (row) {
     var n = { id: row[0], label: row[1], group: row[2], x: row[3], y: row[4], step: row[5], year: row[6] };
-    if (row[7]) Object.keys(row[7]).forEach(function (k) { n[k] = row[7][k]; });
-    n.title = tooltip(n);
-    return n;
+    // vis-network draws a label in the lines the layout wrapped it into
+    var item = { id: n.id, label: n.label, group: n.group, x: n.x, y: n.y, step: n.step, year: n.year };
+    if (row[7]) Object.keys(row[7]).forEach(function (k) { n[k] = item[k] = row[7][k]; });
+    if (n.text) { item.label = n.text; delete item.text; }
+    shownNow[n.id] = visible(n);
+    item.hidden = !shownNow[n.id];
+    nodes.push(n);
+    visNodes.push(item);
+    byId[n.id] = n;
   });
-  // vis-network draws a label in the lines the layout wrapped it into
-  var visNodes = nodes.map(function (n) { return n.text ? Object.assign({}, n, { label: n.text }) : n; });
-  var byId = {};
-  nodes.forEach(function (n) { byId[n.id] = n; });
-  var edges = data.edges.map(function (row, i) {
+  var edges = [], visEdges = [];
+  data.edges.forEach(function (row, i) {
     var e = { id: "e" + i, from: nodes[row[0]].id, to: nodes[row[1]].id, rel: row[2] };
     var style = data.edgeTypes[row[2]] || {};
     Object.keys(style).forEach(function (k) { e[k] = style[k]; });
     if (row[3]) Object.keys(row[3]).forEach(function (k) { e[k] = row[3][k]; });
     e.unseen = !!e.hidden;  // a relation type this map does not draw (still listed in the panel)
-    e.title = byId[e.from].label + " " + relLabel(e.rel) + " " + byId[e.to].label;
-    return e;
+    edges.push(e);
+    edgeHiddenNow[e.id] = e.unseen || !(shownNow[e.from] && shownNow[e.to]);
+    var item = Object.assign({}, e, { hidden: edgeHiddenNow[e.id] });
+    delete item.unseen;
+    visEdges.push(item);
   });
   var original = {};  // colours to restore after dimming: the node's own, else its category's
   nodes.forEach(function (n) {
@@ -40,35 +74,42 @@
     original[n.id] = { color: n.color || g.color, font: n.font || g.font };
   });
 
-  function relLabel(id) {
-    for (var i = 0; i < data.relations.length; i++) if (data.relations[i].id === id) return data.relations[i].label;
-    return id;
-  }
-  function categoryLabel(id) {
-    for (var i = 0; i < data.categories.length; i++) if (data.categories[i].id === id) return data.categories[i].label;
-    return id;
+  // a concept's summary: in the payload, or (on a map page, to keep the file small) only in the text
+  // version, where it follows the concept's name: <li id="c-ID"><strong>Name</strong>: summary ...
+  function summaryOf(id) {
+    var c = data.concepts[id];
+    if (c && c.summary !== undefined) return c.summary;
+    var li = document.getElementById("c-" + id), name = li && li.firstElementChild;
+    var t = name && name.tagName === "STRONG" ? name.nextSibling : null;
+    return t && t.nodeType === 3 ? t.nodeValue.replace(/^:\s*/, "").trim() : "";
   }
   function tooltip(n) {  // plain text: vis-network shows strings with innerText
-    var c = data.concepts[n.id];
-    return (n.text || n.label) + " (" + categoryLabel(n.group) + ")" + (c && c.summary ? "\n" + c.summary : "");
+    var summary = summaryOf(n.id);
+    return (n.text || n.label) + " (" + categoryLabel(n.group) + ")" + (summary ? "\n" + summary : "");
   }
+  function edgeTooltip(e) { return byId[e.from].label + " " + relLabel(e.rel) + " " + byId[e.to].label; }
 
+  mark("payload");
   var nodeSet = new vis.DataSet(visNodes);
-  var edgeSet = new vis.DataSet(edges);
+  var edgeSet = new vis.DataSet(visEdges);
   var container = $("map");
   var options = data.options;
   options.groups = data.nodeGroups;  // category styles: vis-network's own mechanism
+  mark("datasets");
   var network = new vis.Network(container, { nodes: nodeSet, edges: edgeSet }, options);
-
-  var state = {
-    hidden: {},             // category id -> true when unticked
-    step: data.steps.length || 0,
-    year: null,
-    selected: null,
-    quiz: false,
-    score: { right: 0, asked: 0 },
-  };
-  var steps = data.steps.length;
+  mark("network");
+  // a tooltip is written when the pointer first comes to rest on its concept or link: vis-network
+  // reads a node's title from its options and an edge's from the edge, tooltipDelay after the hover
+  var edgeById = {};
+  edges.forEach(function (e) { edgeById[e.id] = e; });
+  network.on("hoverNode", function (p) {
+    var bn = network.body.nodes[p.node];
+    if (bn && byId[p.node] && bn.options.title === undefined) bn.options.title = tooltip(byId[p.node]);
+  });
+  network.on("hoverEdge", function (p) {
+    var be = network.body.edges[p.edge];
+    if (be && edgeById[p.edge] && be.title === undefined) be.title = edgeTooltip(edgeById[p.edge]);
+  });
 
   // ---- visibility: categories, story step, replay year
   function visible(n) {
@@ -77,16 +118,22 @@
     if (state.year !== null && n.year !== null && n.year !== undefined && n.year > state.year) return false;
     return true;
   }
+  // tell vis-network only what changed: the concepts and links whose visibility did
   function refresh() {
-    var shown = {};
-    nodeSet.update(nodes.map(function (n) {
+    var nodeChanges = [], edgeChanges = [], count = 0;
+    nodes.forEach(function (n) {
       var v = visible(n);
-      shown[n.id] = v;
-      return { id: n.id, hidden: !v };
-    }));
-    edgeSet.update(edges.map(function (e) { return { id: e.id, hidden: !!e.unseen || !(shown[e.from] && shown[e.to]) }; }));
-    if (state.selected && !shown[state.selected]) clearSelection();
-    document.body.dataset.visible = String(Object.keys(shown).filter(function (k) { return shown[k]; }).length);
+      if (v) count += 1;
+      if (v !== shownNow[n.id]) { shownNow[n.id] = v; nodeChanges.push({ id: n.id, hidden: !v }); }
+    });
+    edges.forEach(function (e) {
+      var h = e.unseen || !(shownNow[e.from] && shownNow[e.to]);
+      if (h !== edgeHiddenNow[e.id]) { edgeHiddenNow[e.id] = h; edgeChanges.push({ id: e.id, hidden: h }); }
+    });
+    if (nodeChanges.length) nodeSet.update(nodeChanges);
+    if (edgeChanges.length) edgeSet.update(edgeChanges);
+    if (state.selected && !shownNow[state.selected]) clearSelection();
+    document.body.dataset.visible = String(count);
   }
 
   // ---- labels beside glyphs: vis-network draws the labels inside shapes, the page draws the others
@@ -322,25 +369,32 @@
       network.moveTo(target);
     }
   }
+  function visibleIds() { return nodes.filter(visible).map(function (n) { return n.id; }); }
   function fitVisible(animate) {
     state.frame = null;
-    fitIds(nodes.filter(visible).map(function (n) { return n.id; }), animate);
+    fitIds(visibleIds(), animate);
   }
 
   // a story step frames what it reveals with the concepts they link to, so that they are large;
-  // if that frame is too wide to read, the new concepts alone (the last step shows the whole map)
+  // if that frame is too wide to read, the new concepts alone (the last step shows the whole map: null)
   var READABLE_STEP_PX = 18;
-  function frameStep(animate) {
-    if (!steps || state.step >= steps) { fitVisible(animate); return; }
+  function stepIds() {
+    if (!steps || state.step >= steps) return null;
     var fresh = nodes.filter(function (n) { return n.step === state.step && visible(n); }).map(function (n) { return n.id; });
-    if (!fresh.length) { fitVisible(animate); return; }
+    if (!fresh.length) return null;
     var around = {};
     fresh.forEach(function (id) {
       around[id] = true;
       network.getConnectedNodes(id).forEach(function (m) { if (visible(byId[m])) around[m] = true; });
     });
     var wide = Object.keys(around), target = frameOf(wide);
-    var ids = target && FONT * target.scale >= READABLE_STEP_PX ? wide : fresh;
+    return target && FONT * target.scale >= READABLE_STEP_PX ? wide : fresh;
+  }
+  var starting = true;  // while the page sets itself up: the frame is chosen once, at the end
+  function frameStep(animate) {
+    if (starting) return;
+    var ids = stepIds();
+    if (!ids) { fitVisible(animate); return; }
     state.frame = ids;
     fitIds(ids, animate);
   }
@@ -410,7 +464,7 @@
     panel.appendChild(el("h2", hidden ? "Which concept is this?" : n.label));
     if (hidden) { quizForm(panel, id); return; }
     if (c.aliases && c.aliases.length) panel.appendChild(el("p", "Also called: " + c.aliases.join(", "), "aliases"));
-    panel.appendChild(el("p", c.summary, "summary"));
+    panel.appendChild(el("p", summaryOf(id), "summary"));
     if (c.detail) panel.appendChild(el("p", c.detail, "detail"));
     var links = edges.filter(function (e) { return (e.from === id || e.to === id) && visible(byId[e.from]) && visible(byId[e.to]); });
     if (links.length) {
@@ -545,13 +599,27 @@
     document.body.classList.toggle("presenter", on);
     $("presenter").checked = on;
     network.setSize("100%", "100%");
-    network.redraw();
+    if (!starting) network.redraw();  // at the start, the first drawing is yet to come
     frameStep(false);
     if (on && $("main").scrollIntoView) $("main").scrollIntoView({ block: "start" });  // the map fills the screen
   }
   $("presenter").addEventListener("change", function (ev) { setPresenter(ev.target.checked); });
-  Array.prototype.forEach.call(document.querySelectorAll(".show-on-map"), function (b) {
-    b.addEventListener("click", function () { select(b.dataset.node, true); $("map").scrollIntoView(); });
+  // the text version's "Show on map" buttons (a map page's are added once the map is drawn: without
+  // the script they would do nothing): one listener for them all
+  function addShowButtons() {
+    Array.prototype.forEach.call(document.querySelectorAll("ul[data-show-on-map] > li[id^='c-']"), function (li) {
+      if (li.querySelector(".show-on-map")) return;
+      var b = el("button", "Show on map", "show-on-map");
+      b.type = "button";
+      b.dataset.node = li.id.slice(2);
+      li.appendChild(b);
+    });
+  }
+  document.addEventListener("click", function (ev) {
+    var b = ev.target && ev.target.closest ? ev.target.closest(".show-on-map") : null;
+    if (!b) return;
+    select(b.dataset.node, true);
+    $("map").scrollIntoView();
   });
 
   // ---- story steps
@@ -865,11 +933,24 @@
 
   // ---- start
   if (data.presenter) setPresenter(true);
-  var start = stepFromHash();
-  if (steps) setStep(start || steps, !start);
+  if (steps) setStep(state.step, !start);
   else refresh();
+  // the frame, before the first drawing: vis-network sized every node when it fitted the map in its
+  // constructor, so the first drawing is the framed one (no second drawing to move the view)
+  starting = false;
+  frameStep(false);
+  var framed = { position: network.getViewPosition(), scale: network.getScale() };
+  mark("framed");
   network.once("afterDrawing", function () {
-    frameStep(false);
+    mark("drawn");
+    // once drawn, frame again only if the drawing changed the sizes the frame was made of
+    var ids = stepIds(), target = frameOf(ids || visibleIds());
+    if (target) {
+      var near = 0.5 / framed.scale;  // half a pixel
+      var moved = Math.abs(target.scale - framed.scale) > 1e-3 * framed.scale ||
+        Math.abs(target.position.x - framed.position.x) > near || Math.abs(target.position.y - framed.position.y) > near;
+      if (moved) frameStep(false);
+    }
     // #find=Label (from the site index) selects that concept
     var find = /(?:^#|&)find=([^&]*)/.exec(location.hash || "");
     if (find) {
@@ -879,9 +960,12 @@
     }
     requestAnimationFrame(function () {
       drawn = true;
+      mark("frame");
       afterDrawn.splice(0).forEach(function (fn) { fn(); });
       announceReady();
     });
+    // what the reader needs only later: once the map is on screen
+    setTimeout(addShowButtons, 0);
   });
   // a picture of the whole map filling the window, for the static PNG: body[data-snapshot="1"] once it is drawn
   function snapshot() {
