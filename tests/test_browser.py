@@ -103,8 +103,8 @@ STEP_PX, EVERYTHING_LABELS = 18.0, 25
 
 MEASURE = """() => {
   const api = immunoviz, shown = () => api.nodes.get().filter(n => !n.hidden).map(n => n.id);
-  const steps = [];
-  for (let k = 1; k <= api.state.step; k++) {
+  const steps = [], last = api.state.step;  // a map opens at its last step: the whole map
+  for (let k = 1; k <= last; k++) {
     api.setStep(k, true);
     const fresh = api.nodes.get().filter(n => !n.hidden && n.step === k).map(n => n.id);
     steps.push(fresh.length ? Math.min(...fresh.map(id => api.labelPx(id))) : null);

@@ -979,7 +979,12 @@
   // for tests and the history page: where a label is drawn, and how many pixels high on screen
   function labelBox(id) {
     var p = network.getPosition(id);
-    if (!SIDES[id] || SIDES[id] === "chip") return network.getBoundingBox(id);
+    if (!SIDES[id] || SIDES[id] === "chip") {
+      // the shape as drawn: vis-network's getBoundingBox adds the corner radius all round
+      var s = network.body.nodes[id].shape;
+      if (!s || !s.width) return network.getBoundingBox(id);
+      return { left: p.x - s.width / 2, right: p.x + s.width / 2, top: p.y - s.height / 2, bottom: p.y + s.height / 2 };
+    }
     var f = labelFactor(id, network.getScale());
     return f ? labelRect(id, p.x, p.y, f) : null;
   }
