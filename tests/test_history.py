@@ -245,9 +245,7 @@ LIT_JS = """() => {
 }"""
 
 #: concepts drawn in their own colours (not dimmed) on the map
-UNDIMMED_JS = (
-    "immunoviz.nodes.get().filter(n => !n.hidden && !immunoviz.isDimmed(n.id)).map(n => n.id)"
-)
+UNDIMMED_JS = "immunoviz.nodes.get().filter(n => !n.hidden && !immunoviz.isDimmed(n.id)).map(n => n.id)"
 
 
 def lit(page) -> set[str]:

@@ -280,7 +280,11 @@ def timeline_figure(
 
 #: Where a milestone's label may go, in pixels from its marker (tried in this order): beside it above or
 #: below, to the right or (late in the time span) to the left, then further out.
-_LABEL_SPOTS = [(dx, dy) for dy in (-22, 22, -35, 35, -52, 52) for dx in (14, -14)] + [(40, -30), (-40, -30)]
+_LABEL_SPOTS = (
+    [(dx, dy) for dy in (-22, 22, -35, 35, -52, 52) for dx in (14, -14)]
+    + [(40, -30), (-40, -30)]
+    + [(dx, dy) for dy in (-70, 70) for dx in (14, -14)]
+)
 #: The plot a label's place is worked out for: its width in pixels, and the height of a lane.
 _PLOT_WIDTH, _LANE_PX = 1300.0, 70.0
 
