@@ -150,7 +150,8 @@ def _timeline(ds) -> go.Figure:
             "font": {"size": 12},
             "itemwidth": 30,
         },
-        xaxis={"rangeslider": {"visible": False}, "title": {"text": ""}},
+        # the years below the lanes: above them sits the legend (a full-page timeline puts them on top)
+        xaxis={"rangeslider": {"visible": False}, "title": {"text": ""}, "side": "bottom"},
         yaxis={"tickfont": {"size": 12}, "tickmode": "linear", "dtick": 1},  # every lane named, however short the pane
         font={"size": 13},
         dragmode="pan",
