@@ -203,8 +203,8 @@ def test_jupyterlab_runs_a_notebook_and_shows_a_map_and_a_chart(chromium, tmp_pa
         assert page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']").count() == 0
         map_frame.scroll_into_view_if_needed()
         map_frame.content_frame.locator("#map").scroll_into_view_if_needed()  # the drawing, below the legend
-        frame = map_frame.content_frame
-        frame.locator("body[data-ready='1']").wait_for(state="attached", timeout=60_000)
+        frame = map_frame.element_handle().content_frame()
+        frame.wait_for_selector("body[data-ready='1']", state="attached", timeout=60_000)
         smallest = frame.evaluate(
             "() => Math.min(...immunoviz.nodes.get().filter(n => !n.hidden).map(n => immunoviz.labelPx(n.id)))"
         )
