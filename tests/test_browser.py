@@ -341,8 +341,8 @@ def test_ci_fails_instead_of_skipping_without_chromium(tmp_path):
     env = {**os.environ, "CI": "true", "IMMUNOVIZ_CHROMIUM": str(tmp_path / "no-chromium")}
     env.pop("IMMUNOVIZ_REQUIRE_BROWSER", None)
 
-    def run_one_browser_test(env):
-        test = f"{Path(__file__)}::test_presenter_setting_enlarges_labels"
+    def run_one_browser_test(env):  # one that needs the browser and nothing else (no site to build first)
+        test = f"{Path(__file__).with_name('test_accessibility.py')}::test_axe_check_catches_a_bad_page"
         args = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "-o", "addopts=", test]
         return subprocess.run(args, capture_output=True, text=True, env=env, cwd=Path(__file__).parents[1], timeout=300)
 

@@ -806,14 +806,16 @@ def mutate(folder: Path, kind: str, table: str, draw) -> None:
         write_table(folder, table, [header, *draw(st.lists(st.lists(CELL, max_size=10), max_size=6))])
     elif kind == "cell" and len(rows) > 1:
         r = draw(st.integers(1, len(rows) - 1))
-        c = draw(st.integers(0, len(rows[0]) - 1))
-        rows[r][c] = draw(CELL)
-        write_table(folder, table, rows)
+        if rows[r]:  # an earlier "random" mutation may have written ragged or empty rows
+            rows[r][draw(st.integers(0, len(rows[r]) - 1))] = draw(CELL)
+            write_table(folder, table, rows)
     elif kind == "free-text" and len(rows) > 1 and free_text_fields(folder)[table]:
         r = draw(st.integers(1, len(rows) - 1))
         col = draw(st.sampled_from(free_text_fields(folder)[table]))
-        rows[r][rows[0].index(col)] = draw(st.text(min_size=1, max_size=40)) + draw(st.sampled_from(ALL_PAYLOADS))
-        write_table(folder, table, rows)
+        c = rows[0].index(col) if col in rows[0] else len(rows[r])
+        if c < len(rows[r]):
+            rows[r][c] = draw(st.text(min_size=1, max_size=40)) + draw(st.sampled_from(ALL_PAYLOADS))
+            write_table(folder, table, rows)
     elif kind == "drop-row" and len(rows) > 1:
         del rows[draw(st.integers(1, len(rows) - 1))]
         write_table(folder, table, rows)

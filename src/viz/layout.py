@@ -345,11 +345,26 @@ def curve_via(a: tuple[float, float], b: tuple[float, float], kind: str, roundne
 
 def edge_curves(g: nx.Graph, pos: Positions) -> dict:
     """``{(a, b): "curvedCW" | "curvedCCW"}`` for the edges drawn curved: on a layered map (the only
-    layout with any), the links between two nodes of one column bow out to the left, away from the
-    labels on the right."""
+    layout with any), the links between two nodes of one column bow out to the side where they cross
+    fewer of the other edges (to the left when both sides cross as many)."""
     if g.graph.get("layout", "layered") != "layered":
         return {}
-    return {(a, b): kind for a, b in g.edges() if (kind := _bend(pos[a], pos[b]))}
+    bowed = [(a, b) for a, b in g.edges() if _bend(pos[a], pos[b])]
+    straight = [(a, b) for a, b in g.edges() if a != b and not _bend(pos[a], pos[b])]
+    curves = {}
+    for a, b in bowed:
+        t = np.array([(*pos[c], *pos[d]) for c, d in straight if not {a, b} & {c, d}], dtype=float).reshape(-1, 4)
+
+        def crossed(kind: str, a=a, b=b, t=t) -> int:
+            pts = _polyline(pos[a], pos[b], curve_via(pos[a], pos[b], kind))
+            s = np.array([(*p, *q) for p, q in itertools.pairwise(pts)], dtype=float)
+            st = _orient(s[:, :2], s[:, 2:], t[:, :2]) * _orient(s[:, :2], s[:, 2:], t[:, 2:]) < 0
+            ts = (_orient(t[:, :2], t[:, 2:], s[:, :2]) * _orient(t[:, :2], t[:, 2:], s[:, 2:]) < 0).T
+            return int((st & ts).sum())
+
+        left = _bend(pos[a], pos[b])
+        curves[(a, b)] = min(("curvedCW", "curvedCCW"), key=lambda k: (crossed(k), k != left))
+    return curves
 
 
 def _bend(p: tuple[float, float], q: tuple[float, float]) -> str | None:
@@ -611,6 +626,8 @@ def _spread(want: list[float], sizes: list[float]) -> list[float]:
 
 
 SIFT_ROUNDS = 3
+#: shuffled starts of :func:`_mincross`, and how many of its best orders are drawn and sifted
+RESTARTS, DRAWN = 60, 10
 
 
 def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positions:
@@ -618,11 +635,13 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
 
     The first order within the columns comes from igraph's Sugiyama layout (the ranks are its layer
     constraints; links between ranks several columns apart get dummy nodes); :func:`_mincross` then
-    sweeps it as Graphviz's dot does. Each column is spread by the heights of its labels, every node
-    as level with its linked neighbours as the order allows, and :func:`_sift` moves single nodes to
-    where their own edges cross least. Of these drawings the one that keeps the whole map readable
-    (:data:`READABLE_PX` on :data:`CANVAS`) with the fewest crossings wins. Nodes without a rank go
-    to the first column.
+    sweeps it as Graphviz's dot does, with sifting, from igraph's order and from :data:`RESTARTS` shuffled
+    ones; the :data:`DRAWN` orders that cross least are drawn. Each column is spread by the heights of
+    its labels, every node as level with its linked neighbours as the order allows, and :func:`_sift`
+    moves single nodes to where their own edges cross least. Of these drawings the one that keeps the whole map readable
+    (:data:`READABLE_PX` on :data:`CANVAS`), then the most story steps at :data:`STEP_PX`, then the fewest
+    crossings wins; in it, neighbours in a column swap places while the drawing gets better by that
+    measure. Nodes without a rank go to the first column.
     """
     nodes = sorted(g.nodes, key=str)
     if not nodes:
@@ -639,8 +658,10 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
     def draw(order: Mapping) -> tuple[tuple[bool, int], Positions]:
         slot.update({n: i for col in order.values() for i, n in enumerate(col)})
         pos = _place_columns(und, order, boxes, slot, fold)
-        unreadable = FONT * fit_scale(pos, node_boxes(g, label_sides(g, pos))) < READABLE_PX
-        return (unreadable, crossings(pos, g.edges(), edge_curves(g, pos))), pos
+        drawn = node_boxes(g, label_sides(g, pos))
+        unreadable = FONT * fit_scale(pos, drawn) < READABLE_PX
+        small_steps = sum(px < STEP_PX for px in step_px(g, pos, drawn).values())
+        return (unreadable, small_steps, crossings(pos, g.edges(), edge_curves(g, pos))), pos
 
     with _seeded(seed) as ig:  # igraph's Sugiyama draws no random numbers with layers given; seeded anyway
         h = ig.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b in edges], directed=True)
@@ -648,8 +669,17 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
     first: dict = defaultdict(list)
     for n in sorted(nodes, key=lambda n: (coords[index[n]][0], str(n))):
         first[layer[n]].append(n)
+    # dot's mincross from igraph's order and from shuffled ones (OGDF's Sugiyama runs 15 such starts):
+    # the few orders that cross least go on to be drawn
+    within = sorted((a, b) for a, b in und.edges() if layer[a] == layer[b])
+    tried = [_mincross(layer, edges, first, within=within)]
+    rng = random.Random(seed)
+    for _ in range(RESTARTS):
+        shuffled = {c: rng.sample(col, len(col)) for c, col in first.items()}
+        tried.append(_mincross(layer, edges, shuffled, within=within))
+    tried.sort(key=lambda t: t[1])
     best = None
-    for start in (first, _mincross(layer, edges, first)):
+    for start in (first, *(order for order, _ in tried[:DRAWN])):
         order = {c: list(col) for c, col in start.items()}
         key, pos = draw(order)
         for _ in range(SIFT_ROUNDS):  # sift, spread the columns again, and again while that helps
@@ -659,15 +689,31 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
                 break
             key, pos = trial, placed
         if best is None or key < best[0]:
-            best = (key, pos)
-    return best[1]
+            best = (key, pos, order)
+    key, pos, order = best
+    for _ in range(SIFT_ROUNDS):  # then neighbours in a column swap places while the drawing crosses less
+        improved = False
+        for col in (order[c] for c in sorted(order)):
+            for i in range(len(col) - 1):
+                col[i], col[i + 1] = col[i + 1], col[i]
+                trial, placed = draw(order)
+                if trial < key:
+                    key, pos, improved = trial, placed, True
+                else:
+                    col[i], col[i + 1] = col[i + 1], col[i]
+        if not improved:
+            break
+    return pos
 
 
-def _mincross(layer: Mapping, edges: list, start: Mapping, *, rounds: int = 24) -> dict:
+def _mincross(layer: Mapping, edges: list, start: Mapping, *, within: Iterable = (), rounds: int = 24) -> tuple:
     """Orders of the columns that cross fewer edges: dot's *mincross* (Gansner et al., IEEE TSE 1993),
-    median sweeps left to right and back, each followed by swaps of neighbours while they help, on the
-    columns with a dummy node wherever an edge passes through one. Starts from ``start`` and returns
-    the best orders seen (real nodes only); ``edges`` run from a lower column to a higher one."""
+    median sweeps left to right and back, each followed by swaps of neighbours while they help, then
+    *sifting* (Matuszewski, Schoenfeld and Molitor, 1999): each node to the place in its column where
+    its edges cross fewest. It works on the columns with a dummy node wherever an edge passes through
+    one, starts from ``start`` and returns the best orders seen (real nodes only) with their crossings;
+    ``edges`` run from a lower column to a higher one. An edge ``within`` a column bows out to one side,
+    across the edges that reach the nodes between its ends from there: those count too."""
     order = {c: list(col) for c, col in start.items()}
     right: dict = defaultdict(list)  # node -> its neighbours one column to the right
     left: dict = defaultdict(list)
@@ -682,16 +728,31 @@ def _mincross(layer: Mapping, edges: list, start: Mapping, *, rounds: int = 24) 
         right[prev].append(b)
         left[b].append(prev)
     cols = sorted(order)
+    at = {n: k for c in cols for k, n in enumerate(order[c])}
+    bows: dict = defaultdict(list)
+    for a, b in within:
+        bows[layer[a]].append((a, b))
 
-    def between(c: int, at: Mapping) -> int:  # crossings between column c and c + 1
-        pairs = sorted((at[u], at[v]) for u in order[c] for v in right[u])
-        return sum(1 for i, (_, b1) in enumerate(pairs) for a2, b2 in pairs[i + 1 :] if b2 < b1)
+    def bowed(c: int) -> int:  # crossings of the edges within column c, each bowed to its better side
+        col = order[c]
+        spans = (col[min(at[a], at[b]) + 1 : max(at[a], at[b])] for a, b in bows[c])
+        return sum(min(sum(len(left[n]) for n in ns), sum(len(right[n]) for n in ns)) for ns in spans)
+
+    def above(u, v) -> int:
+        """Crossings of ``u``'s edges with ``v``'s (one column) when ``u`` is above ``v``."""
+        return sum(1 for side in (left, right) for p in side[u] for q in side[v] if at[p] > at[q])
 
     def total() -> int:
-        at = {n: i for c in cols for i, n in enumerate(order[c])}
-        return sum(between(c, at) for c in cols[:-1])
+        count = 0
+        for c in cols[:-1]:
+            pairs = sorted((at[u], at[v]) for u in order[c] for v in right[u])
+            count += sum(1 for i, (_, b1) in enumerate(pairs) for _, b2 in pairs[i + 1 :] if b2 < b1)
+        return count + sum(bowed(c) for c in bows)
 
-    def median(n, side, at) -> float | None:
+    def place(c: int) -> None:
+        at.update((n, k) for k, n in enumerate(order[c]))
+
+    def median(n, side) -> float | None:
         ps = sorted(at[m] for m in side[n])
         if not ps:
             return None
@@ -705,15 +766,35 @@ def _mincross(layer: Mapping, edges: list, start: Mapping, *, rounds: int = 24) 
             for c in cols:
                 col = order[c]
                 for i in range(len(col) - 1):
-                    at = {n: k for cc in (c - 1, c, c + 1) if cc in order for k, n in enumerate(order[cc])}
-                    before = sum(between(cc, at) for cc in (c - 1, c) if cc in order and cc + 1 in order)
-                    col[i], col[i + 1] = col[i + 1], col[i]
-                    at[col[i]], at[col[i + 1]] = i, i + 1
-                    after = sum(between(cc, at) for cc in (c - 1, c) if cc in order and cc + 1 in order)
-                    if after < before:
+                    u, v = col[i], col[i + 1]
+                    gain = above(u, v) - above(v, u) + (bowed(c) if bows[c] else 0)
+                    col[i], col[i + 1] = v, u
+                    at[u], at[v] = i + 1, i
+                    if gain - (bowed(c) if bows[c] else 0) > 0:
                         improved = True
                     else:
-                        col[i], col[i + 1] = col[i + 1], col[i]
+                        col[i], col[i + 1] = u, v
+                        at[u], at[v] = i, i + 1
+
+    def sift(c: int) -> None:
+        col = order[c]
+        for u in list(col):
+            rest = [n for n in col if n != u]
+            here = col.index(u)
+            costs = [0]
+            for v in rest:
+                costs.append(costs[-1] + above(v, u) - above(u, v))
+            if bows[c]:  # the bowed edges, tried with u at each place
+                for j in range(len(costs)):
+                    col[:] = [*rest[:j], u, *rest[j:]]
+                    place(c)
+                    costs[j] += bowed(c)
+                col[:] = [*rest[:here], u, *rest[here:]]
+                place(c)
+            best_j = min(range(len(costs)), key=lambda j: (costs[j], j != here))
+            if best_j != here:
+                col[:] = [*rest[:best_j], u, *rest[best_j:]]
+                place(c)
 
     best, best_order, stale = total(), {c: list(order[c]) for c in cols}, 0
     for r in range(rounds):
@@ -721,15 +802,19 @@ def _mincross(layer: Mapping, edges: list, start: Mapping, *, rounds: int = 24) 
             break
         sweep, side = (cols[1:], left) if r % 2 == 0 else (cols[-2::-1], right)
         for c in sweep:
-            at = {n: k for cc in cols for k, n in enumerate(order[cc])}
-            keys = {n: median(n, side, at) for n in order[c]}
+            keys = {n: median(n, side) for n in order[c]}
             order[c].sort(key=lambda n: keys[n] if keys[n] is not None else at[n])
+            place(c)
+        transpose()
+        for c in sweep:
+            sift(c)
         transpose()
         now = total()
         stale = 0 if now < best else stale + 1
         if now < best:
             best, best_order = now, {c: list(order[c]) for c in cols}
-    return {c: [n for n in col if not isinstance(n, tuple) or n[:1] != ("·",)] for c, col in best_order.items()}
+    real = {c: [n for n in col if not isinstance(n, tuple) or n[:1] != ("·",)] for c, col in best_order.items()}
+    return real, best
 
 
 def _sift(g: nx.Graph, order: Mapping, pos: Positions) -> None:
