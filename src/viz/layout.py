@@ -343,14 +343,16 @@ def curve_via(a: tuple[float, float], b: tuple[float, float], kind: str, roundne
     return (a[0] + k * length * math.sin(g), a[1] + k * length * math.cos(g))
 
 
-def edge_curves(g: nx.Graph, pos: Positions) -> dict:
+def edge_curves(g: nx.Graph, pos: Positions, boxes: Mapping | None = None) -> dict:
     """``{(a, b): "curvedCW" | "curvedCCW"}`` for the edges drawn curved: on a layered map (the only
     layout with any), the links between two nodes of one column bow out to the side where they cross
-    fewer of the other edges (to the left when both sides cross as many)."""
+    fewer of the other edges (to the left when both sides cross as many). ``boxes``: the nodes'
+    :func:`node_boxes`, when the caller has them."""
     if g.graph.get("layout", "layered") != "layered":
         return {}
-    bowed = [(a, b) for a, b in g.edges() if _bend(pos[a], pos[b])]
-    straight = [(a, b) for a, b in g.edges() if a != b and not _bend(pos[a], pos[b])]
+    lefts = _lefts(g, pos, boxes)
+    bowed = [(a, b) for a, b in g.edges() if _bend(lefts, a, b)]
+    straight = [(a, b) for a, b in g.edges() if a != b and not _bend(lefts, a, b)]
     curves = {}
     for a, b in bowed:
         t = np.array([(*pos[c], *pos[d]) for c, d in straight if not {a, b} & {c, d}], dtype=float).reshape(-1, 4)
@@ -362,14 +364,22 @@ def edge_curves(g: nx.Graph, pos: Positions) -> dict:
             ts = (_orient(t[:, :2], t[:, 2:], s[:, :2]) * _orient(t[:, :2], t[:, 2:], s[:, 2:]) < 0).T
             return int((st & ts).sum())
 
-        left = _bend(pos[a], pos[b])
+        left = _bend(lefts, a, b)
         curves[(a, b)] = min(("curvedCW", "curvedCCW"), key=lambda k: (crossed(k), k != left))
     return curves
 
 
-def _bend(p: tuple[float, float], q: tuple[float, float]) -> str | None:
-    """How an edge between two nodes of one column bows out to the left; ``None`` for other edges."""
-    if p == q or abs(p[0] - q[0]) >= 1.0:
+def _lefts(g: nx.Graph, pos: Positions, boxes: Mapping | None = None) -> dict:
+    """``{node: (x of its box's left edge, its position)}``: the boxes of one column share a left edge."""
+    boxes = node_boxes(g, label_sides(g, pos)) if boxes is None else boxes
+    return {n: (round(pos[n][0] + boxes[n].dx - boxes[n].w / 2, 1), pos[n]) for n in pos}
+
+
+def _bend(lefts: Mapping, a, b) -> str | None:
+    """How an edge between two nodes of one column (their boxes' left edges level, from :func:`_lefts`)
+    bows out to the left; ``None`` for other edges."""
+    (la, p), (lb, q) = lefts[a], lefts[b]
+    if p == q or abs(la - lb) >= 1.0:
         return None
     return min(("curvedCW", "curvedCCW"), key=lambda k: curve_via(p, q, k)[0])
 
@@ -627,7 +637,7 @@ def _spread(want: list[float], sizes: list[float]) -> list[float]:
 
 SIFT_ROUNDS = 3
 #: shuffled starts of :func:`_mincross`, and how many of its best orders are drawn and sifted
-RESTARTS, DRAWN = 60, 10
+RESTARTS, DRAWN = 60, 4
 
 
 def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positions:
@@ -658,10 +668,9 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
     def draw(order: Mapping) -> tuple[tuple[bool, int], Positions]:
         slot.update({n: i for col in order.values() for i, n in enumerate(col)})
         pos = _place_columns(und, order, boxes, slot, fold)
-        drawn = node_boxes(g, label_sides(g, pos))
-        unreadable = FONT * fit_scale(pos, drawn) < READABLE_PX
-        small_steps = sum(px < STEP_PX for px in step_px(g, pos, drawn).values())
-        return (unreadable, small_steps, crossings(pos, g.edges(), edge_curves(g, pos))), pos
+        unreadable = FONT * fit_scale(pos, boxes) < READABLE_PX
+        small_steps = sum(px < STEP_PX for px in step_px(g, pos, boxes).values())
+        return (unreadable, small_steps, crossings(pos, g.edges(), edge_curves(g, pos, boxes))), pos
 
     with _seeded(seed) as ig:  # igraph's Sugiyama draws no random numbers with layers given; seeded anyway
         h = ig.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b in edges], directed=True)
@@ -738,9 +747,20 @@ def _mincross(layer: Mapping, edges: list, start: Mapping, *, within: Iterable =
         spans = (col[min(at[a], at[b]) + 1 : max(at[a], at[b])] for a, b in bows[c])
         return sum(min(sum(len(left[n]) for n in ns), sum(len(right[n]) for n in ns)) for ns in spans)
 
-    def above(u, v) -> int:
-        """Crossings of ``u``'s edges with ``v``'s (one column) when ``u`` is above ``v``."""
-        return sum(1 for side in (left, right) for p in side[u] for q in side[v] if at[p] > at[q])
+    def crossing_numbers(c: int) -> tuple[dict, np.ndarray]:
+        """``M[u, v]``: the crossings of ``u``'s edges with ``v``'s (two nodes of column ``c``) when ``u`` is
+        above ``v``, the columns beside it held where they are."""
+        col = order[c]
+        idx = {n: i for i, n in enumerate(col)}
+        m = np.zeros((len(col), len(col)), dtype=np.int64)
+        for side in (left, right):
+            ends = [(idx[n], at[p]) for n in col for p in side[n]]
+            if ends:
+                owner, where = np.array(ends).T
+                u = np.zeros((len(ends), len(col)), dtype=np.int64)
+                u[np.arange(len(ends)), owner] = 1
+                m += u.T @ (where[:, None] > where[None, :]).astype(np.int64) @ u
+        return idx, m
 
     def total() -> int:
         count = 0
@@ -765,9 +785,11 @@ def _mincross(layer: Mapping, edges: list, start: Mapping, *, within: Iterable =
             improved = False
             for c in cols:
                 col = order[c]
+                idx, m = crossing_numbers(c)
                 for i in range(len(col) - 1):
+                    u, v = idx[col[i]], idx[col[i + 1]]
+                    gain = m[u, v] - m[v, u] + (bowed(c) if bows[c] else 0)
                     u, v = col[i], col[i + 1]
-                    gain = above(u, v) - above(v, u) + (bowed(c) if bows[c] else 0)
                     col[i], col[i + 1] = v, u
                     at[u], at[v] = i + 1, i
                     if gain - (bowed(c) if bows[c] else 0) > 0:
@@ -778,17 +800,22 @@ def _mincross(layer: Mapping, edges: list, start: Mapping, *, within: Iterable =
 
     def sift(c: int) -> None:
         col = order[c]
+        idx, m = crossing_numbers(c)
         for u in list(col):
             rest = [n for n in col if n != u]
             here = col.index(u)
-            costs = [0]
-            for v in rest:
-                costs.append(costs[-1] + above(v, u) - above(u, v))
-            if bows[c]:  # the bowed edges, tried with u at each place
-                for j in range(len(costs)):
+            others = [idx[v] for v in rest]
+            costs = [0, *np.cumsum(m[others, idx[u]] - m[idx[u], others]).tolist()]
+            if bows[c]:  # add the bowed edges' crossings, place by place from the cheapest, while it can help
+                found = math.inf
+                for j in sorted(range(len(costs)), key=lambda j: costs[j]):
+                    if costs[j] > found:
+                        costs[j] = math.inf
+                        continue
                     col[:] = [*rest[:j], u, *rest[j:]]
                     place(c)
                     costs[j] += bowed(c)
+                    found = min(found, costs[j])
                 col[:] = [*rest[:here], u, *rest[here:]]
                 place(c)
             best_j = min(range(len(costs)), key=lambda j: (costs[j], j != here))
@@ -822,6 +849,8 @@ def _sift(g: nx.Graph, order: Mapping, pos: Positions) -> None:
     its own edges cross fewest others (tried with the node between its would-be neighbours, the rest
     where they are; the columns are spread again afterwards). Changes ``order`` in place."""
     drawing = _Drawing(pos, g.edges(), edge_curves(g, pos))
+    lefts = {n: left for n, (left, _) in _lefts(g, pos).items()}  # moving up or down keeps these
+    incident = _incident(g)
     for c in sorted(order):
         col = order[c]
         for u in list(col) if len(col) > 1 else ():
@@ -834,7 +863,7 @@ def _sift(g: nx.Graph, order: Mapping, pos: Positions) -> None:
                 above = ys[j - 1] if j else ys[0] - 40.0
                 below = ys[j] if j < len(rest) else ys[-1] + 40.0
                 spot = {u: (x, (above + below) / 2)}
-                drawing.moved([u], spot, _bends(g, drawing.pos | spot, [u]))
+                drawing.moved([u], spot, _bends(g, lefts, drawing.pos | spot, [u], incident))
                 count = drawing.around([u])
                 if count < best:
                     best_j, best = j, count
@@ -846,15 +875,26 @@ def _sift(g: nx.Graph, order: Mapping, pos: Positions) -> None:
                 moved = {n: (drawing.pos[n][0], y) for n, y in zip(col, places, strict=True)}
             else:
                 moved = {u: home}
-            drawing.moved(list(moved), moved, _bends(g, drawing.pos | moved, list(moved)))
+            drawing.moved(list(moved), moved, _bends(g, lefts, drawing.pos | moved, list(moved), incident))
 
 
-def _bends(g: nx.Graph, pos: Positions, nodes: list) -> dict:
-    """The bends (:func:`_bend`) of the edges that touch ``nodes``."""
-    edges = {(a, b) for n in nodes for a, b in (*g.in_edges(n), *g.out_edges(n))} if g.is_directed() else set()
-    if not g.is_directed():
-        edges = {(a, b) for n in nodes for a, b in g.edges(n)}
-    return {(a, b): kind for a, b in sorted(edges, key=str) if (kind := _bend(pos[a], pos[b]))}
+def _bends(g: nx.Graph, lefts: Mapping, pos: Positions, nodes: list, incident: Mapping | None = None) -> dict:
+    """The bends (:func:`_bend`) of the edges that touch ``nodes``, ``lefts`` their boxes' left edges;
+    ``incident``: each node's edges (:func:`_incident`), when the caller has them."""
+    incident = _incident(g) if incident is None else incident
+    edges = sorted({e for n in nodes for e in incident[n]}, key=str)
+    at = {n: (lefts[n], pos[n]) for e in edges for n in e}
+    return {(a, b): kind for a, b in edges if (kind := _bend(at, a, b))}
+
+
+def _incident(g: nx.Graph) -> dict:
+    """``{node: [(a, b), ...]}``: the edges that touch each node, in and out."""
+    out: dict = defaultdict(list)
+    for a, b in g.edges():
+        out[a].append((a, b))
+        if b != a:
+            out[b].append((a, b))
+    return out
 
 
 def _place_columns(und: nx.Graph, order: Mapping, boxes: Mapping, slot: Mapping, fold: Mapping) -> Positions:
