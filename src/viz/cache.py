@@ -1,9 +1,11 @@
 """A cache of slow results that depend only on their inputs: joblib's ``Memory`` on disk.
 
-Two things are cached, each keyed by everything it depends on:
+Three things are cached, each keyed by everything it depends on:
 
 - the validated tables (:func:`viz.data.load`), by the bytes of every table and
   schema file, the folder, and the package code;
+- the positions of a map's nodes (:func:`viz.layout.view_layout`), by the graph's
+  nodes, edges and attributes, the seed and the package code;
 - the lesson notebooks run for the site (:mod:`viz.lessons`), by the notebook,
   the tables it reads and the package code.
 

@@ -580,10 +580,34 @@ def step_px(g: nx.Graph, pos: Positions, boxes: Mapping) -> dict:
 
 
 def view_layout(g: nx.Graph, *, seed: int = 7) -> Positions:
-    """Positions for a view, by the layout its data asks for (``g.graph["layout"]``), for the edges it draws."""
+    """Positions for a view, by the layout its data asks for (``g.graph["layout"]``), for the edges it draws.
+
+    A graph laid out before (the same nodes, edges and attributes, the same seed and immunoviz) is
+    taken from the cache (:mod:`viz.cache`): the layouts are seeded, so that gives the same positions.
+    """
+    from viz import cache
     from viz.graph import drawn
 
     g = drawn(g)
+    return cache.memory().cache(_view_layout_cached, ignore=["g"])(g, seed, _graph_key(g, seed))
+
+
+def _graph_key(g: nx.Graph, seed: int) -> str:
+    """Everything a layout of ``g`` depends on, hashed: its nodes, edges and attributes, the seed, the code."""
+    import json
+
+    from viz import cache
+
+    def text(x) -> str:
+        return json.dumps(x, sort_keys=True, default=repr)
+
+    parts = [cache.code_fingerprint(), type(g).__name__, str(seed), text(g.graph)]
+    parts += [text([str(n), a]) for n, a in sorted(g.nodes(data=True), key=lambda t: str(t[0]))]
+    parts += sorted(text([str(a), str(b), d]) for a, b, d in g.edges(data=True))
+    return cache.fingerprint(parts)
+
+
+def _view_layout_cached(g: nx.Graph, seed: int, key: str) -> Positions:  # joblib keys the cache on these
     kind = g.graph.get("layout", "force")
     if kind == "layered":
         return layered_layout(g, seed=seed)
