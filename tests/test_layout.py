@@ -11,16 +11,35 @@ from viz import graph, layout
 
 
 @pytest.mark.parametrize("kind", ["force", "layered", "circular"])
-def test_layouts_are_deterministic_and_finite(tiny_dataset, kind):
+def test_layouts_are_deterministic_and_finite(tiny_dataset, kind, monkeypatch):
     v = graph.view_graph(tiny_dataset, "checkpoints")
     v.graph["layout"] = kind
     for i, n in enumerate(sorted(v.nodes)):
         v.nodes[n]["rank"] = i % 3
+    monkeypatch.setenv("IMMUNOVIZ_CACHE", "off")  # both computed, neither taken from the cache
     first, second = layout.view_layout(v), layout.view_layout(v)
     assert first == second
     assert set(first) == set(v.nodes)
     assert all(math.isfinite(x) and math.isfinite(y) for x, y in first.values())
     assert len(set(first.values())) == len(first), "two nodes at the same place"
+
+
+def test_a_cached_layout_is_the_one_a_fresh_run_computes(tiny_dataset, monkeypatch, tmp_path):
+    """The layout cache only skips work: what it returns is what the code computes, and a graph that
+    changed (here one label, which changes its box) is not served another graph's positions."""
+    monkeypatch.setenv("IMMUNOVIZ_CACHE", str(tmp_path))
+    g = graph.view_graph(tiny_dataset, "checkpoints")
+    computed, cached = layout.view_layout(g), layout.view_layout(g)
+    assert any(tmp_path.rglob("output.pkl")), "the first call stored its result"
+    monkeypatch.setenv("IMMUNOVIZ_CACHE", "off")
+    assert computed == cached == layout.view_layout(g)
+    changed = g.copy()
+    first = sorted(changed)[0]
+    changed.nodes[first]["label"] = "a label much longer than any in the tiny dataset"
+    fresh = layout.view_layout(changed)
+    assert fresh != computed, "the longer label moves the nodes"
+    monkeypatch.setenv("IMMUNOVIZ_CACHE", str(tmp_path))
+    assert layout.view_layout(changed) == fresh
 
 
 def test_force_layout_depends_on_seed_only():
