@@ -69,26 +69,12 @@ def _bezier(pts: list, steps: int = 8) -> list:
 
 def polyline_crossings(lines: dict) -> int:
     """Pairs of edges (sharing no end) whose polylines cross, each pair once."""
-    import numpy as np
-
-    def segments(pts):
-        return np.array([(*a, *b) for a, b in itertools.pairwise(pts)], dtype=float).reshape(-1, 4)
-
-    def orient(a, b, c):
-        v = (b[:, None, 0] - a[:, None, 0]) * (c[None, :, 1] - a[:, None, 1]) - (b[:, None, 1] - a[:, None, 1]) * (
-            c[None, :, 0] - a[:, None, 0]
-        )
-        return np.sign(np.where(np.abs(v) < 1e-9, 0.0, v))
-
-    segs = {e: segments(pts) for e, pts in lines.items()}
-    count = 0
-    for (e, s), (f, t) in itertools.combinations(segs.items(), 2):
-        if set(e) & set(f) or not len(s) or not len(t):
-            continue
-        st = orient(s[:, :2], s[:, 2:], t[:, :2]) * orient(s[:, :2], s[:, 2:], t[:, 2:]) < 0
-        ts = (orient(t[:, :2], t[:, 2:], s[:, :2]) * orient(t[:, :2], t[:, 2:], s[:, 2:]) < 0).T
-        count += bool((st & ts).any())
-    return count
+    segs = {e: layout._segments(itertools.pairwise(pts)) for e, pts in lines.items()}
+    return sum(
+        bool(layout._cross(s, t).any())
+        for (e, s), (f, t) in itertools.combinations(segs.items(), 2)
+        if not set(e) & set(f) and len(s) and len(t)
+    )
 
 
 def main() -> int:

@@ -183,7 +183,7 @@ def test_crossings_count_curves_and_ignore_shared_ends():
     pos = {"a": (0.0, 0.0), "b": (0.0, 100.0), "c": (-60.0, 50.0), "d": (60.0, 50.0)}
     assert layout.crossings(pos, [("a", "b"), ("c", "d")]) == 1
     assert layout.crossings(pos, [("a", "b"), ("a", "d")]) == 0, "edges that share an end do not cross"
-    bend = layout._bend({n: (0.0, pos[n]) for n in "ab"}, "a", "b")  # a link within one column bows out to the left
+    bend = layout._bend(pos["a"], pos["b"], 0.0, 0.0)  # a link within one column bows out to the left
     assert layout.curve_via(pos["a"], pos["b"], bend)[0] < 0
     near = {**pos, "c": (-10.0, 50.0)}  # the bow passes left of c: c-d no longer crosses a-b
     assert layout.crossings(near, [("a", "b"), ("c", "d")]) == 1

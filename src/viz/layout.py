@@ -351,35 +351,32 @@ def edge_curves(g: nx.Graph, pos: Positions, boxes: Mapping | None = None) -> di
     if g.graph.get("layout", "layered") != "layered":
         return {}
     lefts = _lefts(g, pos, boxes)
-    bowed = [(a, b) for a, b in g.edges() if _bend(lefts, a, b)]
-    straight = [(a, b) for a, b in g.edges() if a != b and not _bend(lefts, a, b)]
+    bends = {(a, b): _bend(pos[a], pos[b], lefts[a], lefts[b]) for a, b in g.edges() if a != b}
+    straight = [e for e, bend in bends.items() if bend is None]
     curves = {}
-    for a, b in bowed:
-        t = np.array([(*pos[c], *pos[d]) for c, d in straight if not {a, b} & {c, d}], dtype=float).reshape(-1, 4)
+    for (a, b), left in bends.items():
+        if left is None:
+            continue
+        t = _segments([(pos[c], pos[d]) for c, d in straight if not {a, b} & {c, d}])
 
         def crossed(kind: str, a=a, b=b, t=t) -> int:
             pts = _polyline(pos[a], pos[b], curve_via(pos[a], pos[b], kind))
-            s = np.array([(*p, *q) for p, q in itertools.pairwise(pts)], dtype=float)
-            st = _orient(s[:, :2], s[:, 2:], t[:, :2]) * _orient(s[:, :2], s[:, 2:], t[:, 2:]) < 0
-            ts = (_orient(t[:, :2], t[:, 2:], s[:, :2]) * _orient(t[:, :2], t[:, 2:], s[:, 2:]) < 0).T
-            return int((st & ts).sum())
+            return int(_cross(_segments(itertools.pairwise(pts)), t).sum())
 
-        left = _bend(lefts, a, b)
         curves[(a, b)] = min(("curvedCW", "curvedCCW"), key=lambda k: (crossed(k), k != left))
     return curves
 
 
 def _lefts(g: nx.Graph, pos: Positions, boxes: Mapping | None = None) -> dict:
-    """``{node: (x of its box's left edge, its position)}``: the boxes of one column share a left edge."""
+    """``{node: x of its box's left edge}``: the boxes of one column share a left edge."""
     boxes = node_boxes(g, label_sides(g, pos)) if boxes is None else boxes
-    return {n: (round(pos[n][0] + boxes[n].dx - boxes[n].w / 2, 1), pos[n]) for n in pos}
+    return {n: round(pos[n][0] + boxes[n].dx - boxes[n].w / 2, 1) for n in pos}
 
 
-def _bend(lefts: Mapping, a, b) -> str | None:
-    """How an edge between two nodes of one column (their boxes' left edges level, from :func:`_lefts`)
+def _bend(p: tuple[float, float], q: tuple[float, float], left_p: float, left_q: float) -> str | None:
+    """How an edge between two nodes of one column (their boxes' left edges, :func:`_lefts`, level)
     bows out to the left; ``None`` for other edges."""
-    (la, p), (lb, q) = lefts[a], lefts[b]
-    if p == q or abs(la - lb) >= 1.0:
+    if p == q or abs(left_p - left_q) >= 1.0:
         return None
     return min(("curvedCW", "curvedCCW"), key=lambda k: curve_via(p, q, k)[0])
 
@@ -405,6 +402,19 @@ def _orient(a, b, c):
         c[None, :, 0] - a[:, None, 0]
     )
     return np.sign(np.where(np.abs(v) < 1e-9, 0.0, v))
+
+
+def _segments(pairs: Iterable) -> np.ndarray:
+    """Line segments ``((x1, y1), (x2, y2))`` as rows ``x1, y1, x2, y2``."""
+    return np.array([(*p, *q) for p, q in pairs], dtype=float).reshape(-1, 4)
+
+
+def _cross(s: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """``[i, j]``: whether segment ``s[i]`` crosses segment ``t[j]`` (rows of :func:`_segments`; touching
+    is not crossing)."""
+    st = _orient(s[:, :2], s[:, 2:], t[:, :2]) * _orient(s[:, :2], s[:, 2:], t[:, 2:]) < 0
+    ts = (_orient(t[:, :2], t[:, 2:], s[:, :2]) * _orient(t[:, :2], t[:, 2:], s[:, 2:]) < 0).T
+    return st & ts
 
 
 class _Drawing:
@@ -458,12 +468,9 @@ class _Drawing:
         if not mine or len(self.links) < 2:
             return 0
         rows = np.concatenate([np.arange(self.start[k], self.start[k + 1]) for k in mine])
-        s, t = self.segs[rows], self.segs
-        st = _orient(s[:, :2], s[:, 2:], t[:, :2]) * _orient(s[:, :2], s[:, 2:], t[:, 2:]) < 0
-        ts = (_orient(t[:, :2], t[:, 2:], s[:, :2]) * _orient(t[:, :2], t[:, 2:], s[:, 2:]) < 0).T
         a = self.owner[rows][:, None]
         b = self.owner[None, :]
-        hit = st & ts & self.apart[a, b]
+        hit = _cross(self.segs[rows], self.segs) & self.apart[a, b]
         mine_set = np.zeros(len(self.links), dtype=bool)
         mine_set[mine] = True
         twice = mine_set[b] & (b < a)  # a pair of two of mine is counted from its first edge only
@@ -811,12 +818,11 @@ def _mincross(layer: Mapping, edges: list, start: Mapping, *, within: Iterable =
                 col = order[c]
                 idx, m = crossing_numbers(c)
                 for i in range(len(col) - 1):
-                    u, v = idx[col[i]], idx[col[i + 1]]
-                    gain = m[u, v] - m[v, u] + (bowed(c) if bows[c] else 0)
                     u, v = col[i], col[i + 1]
+                    before = m[idx[u], idx[v]] + (bowed(c) if bows[c] else 0)
                     col[i], col[i + 1] = v, u
                     at[u], at[v] = i + 1, i
-                    if gain - (bowed(c) if bows[c] else 0) > 0:
+                    if m[idx[v], idx[u]] + (bowed(c) if bows[c] else 0) < before:
                         improved = True
                     else:
                         col[i], col[i + 1] = u, v
@@ -873,7 +879,7 @@ def _sift(g: nx.Graph, order: Mapping, pos: Positions) -> None:
     its own edges cross fewest others (tried with the node between its would-be neighbours, the rest
     where they are; the columns are spread again afterwards). Changes ``order`` in place."""
     drawing = _Drawing(pos, g.edges(), edge_curves(g, pos))
-    lefts = {n: left for n, (left, _) in _lefts(g, pos).items()}  # moving up or down keeps these
+    lefts = _lefts(g, pos)  # moving up or down its column keeps a node's left edge
     incident = _incident(g)
     for c in sorted(order):
         col = order[c]
@@ -887,7 +893,7 @@ def _sift(g: nx.Graph, order: Mapping, pos: Positions) -> None:
                 above = ys[j - 1] if j else ys[0] - 40.0
                 below = ys[j] if j < len(rest) else ys[-1] + 40.0
                 spot = {u: (x, (above + below) / 2)}
-                drawing.moved([u], spot, _bends(g, lefts, drawing.pos | spot, [u], incident))
+                drawing.moved([u], spot, _bends(lefts, drawing.pos | spot, [u], incident))
                 count = drawing.around([u])
                 if count < best:
                     best_j, best = j, count
@@ -899,16 +905,14 @@ def _sift(g: nx.Graph, order: Mapping, pos: Positions) -> None:
                 moved = {n: (drawing.pos[n][0], y) for n, y in zip(col, places, strict=True)}
             else:
                 moved = {u: home}
-            drawing.moved(list(moved), moved, _bends(g, lefts, drawing.pos | moved, list(moved), incident))
+            drawing.moved(list(moved), moved, _bends(lefts, drawing.pos | moved, list(moved), incident))
 
 
-def _bends(g: nx.Graph, lefts: Mapping, pos: Positions, nodes: list, incident: Mapping | None = None) -> dict:
-    """The bends (:func:`_bend`) of the edges that touch ``nodes``, ``lefts`` their boxes' left edges;
-    ``incident``: each node's edges (:func:`_incident`), when the caller has them."""
-    incident = _incident(g) if incident is None else incident
+def _bends(lefts: Mapping, pos: Positions, nodes: list, incident: Mapping) -> dict:
+    """The bends (:func:`_bend`) of the edges (``incident``, from :func:`_incident`) that touch ``nodes``;
+    ``lefts``: the boxes' left edges (:func:`_lefts`)."""
     edges = sorted({e for n in nodes for e in incident[n]}, key=str)
-    at = {n: (lefts[n], pos[n]) for e in edges for n in e}
-    return {(a, b): kind for a, b in edges if (kind := _bend(at, a, b))}
+    return {(a, b): kind for a, b in edges if (kind := _bend(pos[a], pos[b], lefts[a], lefts[b]))}
 
 
 def _incident(g: nx.Graph) -> dict:
