@@ -6,6 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 DATA ?= data
 OUT ?= site
+# the tests run on every core (pytest-xdist); tests that share a slow fixture stay on one worker.
+# `make test PARALLEL=` runs them in one process.
+PARALLEL ?= -n auto --dist loadgroup
 PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input -q
 
 .DEFAULT_GOAL := help
@@ -37,11 +40,11 @@ node_modules/.stamp: package.json package-lock.json
 
 test: $(VENV)/.stamp-dev node_modules/.stamp ## lint, then run every test: unit, data, notebooks (nbval), browser and accessibility
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL)
 
 check: $(VENV)/.stamp-dev ## the quick edit-test loop: lint and the unit tests (no browser, no notebooks, no site build)
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/python -m pytest -q -m "not browser and not slow" src/viz tests
+	$(BIN)/python -m pytest $(PARALLEL) -q -m "not browser and not slow" src/viz tests
 
 validate: $(VENV)/.stamp-run ## check the tables in data/ and list every problem
 	$(BIN)/immunoviz validate --data $(DATA)

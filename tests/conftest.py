@@ -11,26 +11,53 @@ from pathlib import Path
 import pytest
 
 # One cache per test session (every process it starts inherits it): results are reused within the
-# run, never from an earlier one, so a run in a fresh clone and a run here test the same thing.
-os.environ["IMMUNOVIZ_CACHE"] = tempfile.mkdtemp(prefix="immunoviz-test-cache-")
+# run, never from an earlier one, so a run in a fresh clone and a run here test the same thing. Under
+# pytest-xdist the controller makes the folder and its workers inherit it, so they share one cache
+# (joblib writes each result atomically). The lessons' exports go to a throw-away folder too, so that
+# nbval leaves the clone as it found it.
+if "PYTEST_XDIST_WORKER" not in os.environ:
+    os.environ["IMMUNOVIZ_TEST_SCRATCH"] = tempfile.mkdtemp(prefix="immunoviz-test-")
+os.environ["IMMUNOVIZ_CACHE"] = os.path.join(os.environ["IMMUNOVIZ_TEST_SCRATCH"], "cache")
+os.environ["IMMUNOVIZ_EXPORTS"] = os.path.join(os.environ["IMMUNOVIZ_TEST_SCRATCH"], "exports")
 
 from viz import data
 from viz.paths import DATA_DIR
+
+SCRATCH = Path(os.environ["IMMUNOVIZ_TEST_SCRATCH"])
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY = FIXTURES / "tiny"
 
 
+#: Module fixtures that are slow to make: under ``pytest -n`` (``--dist loadgroup``) the tests that share one
+#: run on one worker, so each is made once per run, not once per worker. (The session's site is shared
+#: another way: see :func:`start_site_build`.)
+SHARED = ("clean_looks",)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the xdist_group marks
 def pytest_collection_modifyitems(items):
     """Tests that open Chromium are ``browser`` tests; those that build the whole site, run notebooks or many
-    Hypothesis examples are ``slow``: ``make check`` leaves both out."""
+    Hypothesis examples are ``slow``: ``make check`` leaves both out. For pytest-xdist, tests that share a
+    slow fixture are grouped, and so are a notebook's cells (under nbval they share one kernel, in order)."""
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
+        shared = [name for name in SHARED if name in fixtures]
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(shared[0]))
+        elif item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.xdist_group(f"notebook-{item.path.stem}"))
         if fixtures & {"chromium", "offline_page"}:
             item.add_marker(pytest.mark.browser)
         many = getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
         if fixtures & {"site", "clean_looks"} or item.path.suffix == ".ipynb" or many:
             item.add_marker(pytest.mark.slow)
+
+
+def pytest_collection_finish(session):
+    """The site takes the longest to make: it starts building as soon as a test that needs it is selected."""
+    if any("site" in getattr(item, "fixturenames", ()) for item in session.items):
+        start_site_build()
 
 
 def browser_required() -> bool:
@@ -93,14 +120,62 @@ def edit_table():
 # a built site (built once per session, from the shipped data)
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    """The shipped data built into a site with its lessons, with PNG and SVG images when Chromium is there."""
+SITE = SCRATCH / "site"
+#: ``<exit code>\n<stderr>`` of the site's build, written (atomically) when it ends
+SITE_DONE = SCRATCH / "site.done"
+_RECORD = """import pathlib, subprocess, sys
+run = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=900)
+done = pathlib.Path(sys.argv[1])
+done.with_suffix(".part").write_text(f"{run.returncode}\\n{run.stderr}")
+done.with_suffix(".part").replace(done)
+"""
+
+
+_BUILDS: list = []  # held for the whole session (a Popen collected while running would warn)
+
+
+def start_site_build() -> None:
+    """Build the shipped data into :data:`SITE` in the background, once per run: the first process of the
+    run to ask starts it (under pytest-xdist, the first worker), the others find it started. Tests run
+    beside it, and those that need the site wait for it in the ``site`` fixture, on any worker."""
+    import subprocess
+    import sys
+
     from viz import _browser
 
-    out = tmp_path_factory.mktemp("site") / "site"
-    build_site(out, images=_browser.chromium_path() is not None, notebooks=True, env={"PYTHONHASHSEED": "1"})
-    return out
+    try:
+        os.close(os.open(SCRATCH / "site.started", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return
+    args = build_args(SITE, images=_browser.chromium_path() is not None, notebooks=True)
+    env = {**os.environ, "PYTHONHASHSEED": "1"}
+    # in the run's process group: Ctrl-C stops it with the tests
+    _BUILDS.append(subprocess.Popen([sys.executable, "-c", _RECORD, str(SITE_DONE), *args], env=env))
+
+
+@pytest.fixture(scope="session")
+def site() -> Path:
+    """The shipped data built into a site with its lessons, with PNG and SVG images when Chromium is there:
+    built once per run (:func:`start_site_build`), read by the tests of every worker, written by none."""
+    import time
+
+    start_site_build()
+    deadline = time.monotonic() + 900
+    while not SITE_DONE.exists():
+        assert time.monotonic() < deadline, "the session's site took more than 15 minutes to build"
+        time.sleep(0.2)
+    code, _, stderr = SITE_DONE.read_text(encoding="utf-8").partition("\n")
+    assert code == "0", f"the session's site did not build (exit {code}): {stderr}"
+    return SITE
+
+
+def build_args(out: Path, *, images: bool, data_dir: Path = DATA_DIR, notebooks: bool = False) -> list[str]:
+    """``immunoviz build`` as a user runs it, for a subprocess."""
+    import sys
+
+    args = [sys.executable, "-m", "viz.cli", "build", "--data", str(data_dir), "--out", str(out)]
+    args += [] if images else ["--no-images"]
+    return args + (["--notebooks"] if notebooks else ["--no-notebooks"])
 
 
 def build_site(
@@ -113,11 +188,8 @@ def build_site(
 ) -> Path:
     """Build with the command line in a subprocess, as a user does (and outside the tests' own browser)."""
     import subprocess
-    import sys
 
-    args = [sys.executable, "-m", "viz.cli", "build", "--data", str(data_dir), "--out", str(out)]
-    args += [] if images else ["--no-images"]
-    args += ["--notebooks"] if notebooks else ["--no-notebooks"]
+    args = build_args(out, images=images, data_dir=data_dir, notebooks=notebooks)
     result = subprocess.run(args, capture_output=True, text=True, timeout=900, env={**os.environ, **(env or {})})
     assert result.returncode == 0, result.stderr
     return out

@@ -205,3 +205,43 @@ def test_layer_check_can_fail(tmp_path):
     cyclic = tmp_path / "maps.py"
     cyclic.write_text("def f():\n    from viz import site\n    import viz.cli\n", encoding="utf-8")
     assert _viz_imports(cyclic) == {"site", "cli"}
+
+
+SHARED_FIXTURE_TESTS = """
+import os, pytest
+
+@pytest.fixture(scope="module")
+def clean_looks():  # stands in for the tour of the clean site: made once per worker that needs it
+    return os.environ["PYTEST_XDIST_WORKER"]
+
+@pytest.mark.parametrize("i", range(6))
+def test_on_the_tour(clean_looks, i, tmp_path_factory):
+    (tmp_path_factory.getbasetemp().parent.parent / f"ran-tour-{i}").write_text(clean_looks)
+
+@pytest.mark.parametrize("i", range(6))
+def test_alone(i, tmp_path_factory):
+    import time
+    time.sleep(0.2)
+    (tmp_path_factory.getbasetemp().parent.parent / f"ran-alone-{i}").write_text(os.environ["PYTEST_XDIST_WORKER"])
+"""
+
+
+def test_tests_that_share_a_slow_fixture_run_on_one_worker(tmp_path):
+    """`make test` spreads the tests over every core; a slow module fixture (the tour of every page of a
+    clean site, about 10 s) must not be made again on each worker, and a notebook's cells must run in one
+    kernel: such tests run together. pytest 9.2 broke this silently (pytest-xdist#1386), hence the pin in
+    pyproject.toml; this test fails if the grouping is lost."""
+    import shutil
+
+    (tmp_path / "suite").mkdir()
+    (tmp_path / "runs").mkdir()
+    shutil.copy(ROOT / "tests" / "conftest.py", tmp_path / "suite" / "conftest.py")
+    (tmp_path / "suite" / "test_grouping.py").write_text(SHARED_FIXTURE_TESTS)
+    args = ["-n", "2", "--dist", "loadgroup", "-p", "no:cacheprovider", "-q", "-o", "addopts="]
+    args += ["--basetemp", str(tmp_path / "runs" / "base"), str(tmp_path / "suite")]
+    run = subprocess.run([sys.executable, "-m", "pytest", *args], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    ran = {p.name: p.read_text() for p in (tmp_path / "runs").glob("ran-*")}
+    assert len(ran) == 12, ran
+    assert len({w for name, w in ran.items() if name.startswith("ran-tour")}) == 1, f"the tests were split: {ran}"
+    assert set(ran.values()) == {"gw0", "gw1"}, "both workers ran tests"
