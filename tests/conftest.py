@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +17,11 @@ import pytest
 # pytest-xdist the controller makes the folder and its workers inherit it, so they share one cache
 # (joblib writes each result atomically). The lessons' exports go to a throw-away folder too, so that
 # nbval leaves the clone as it found it.
+# A run started in the background by a shell without job control begins with SIGINT ignored, and every
+# process it starts would inherit that: `immunoviz serve` could not be stopped with Ctrl-C (test_serve). The
+# tests run as in a user's terminal, where Ctrl-C interrupts (a handler, unlike "ignore", resets on exec).
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN and threading.current_thread() is threading.main_thread():
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 if "PYTEST_XDIST_WORKER" not in os.environ:
     os.environ["IMMUNOVIZ_TEST_SCRATCH"] = tempfile.mkdtemp(prefix="immunoviz-test-")
 os.environ["IMMUNOVIZ_CACHE"] = os.path.join(os.environ["IMMUNOVIZ_TEST_SCRATCH"], "cache")
@@ -32,7 +39,7 @@ TINY = FIXTURES / "tiny"
 #: Module fixtures that are slow to make: under ``pytest -n`` (``--dist loadgroup``) the tests that share one
 #: run on one worker, so each is made once per run, not once per worker. (The session's site is shared
 #: another way: see :func:`start_site_build`.)
-SHARED = ("clean_looks",)
+SHARED = ("clean_looks", "every_page")
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the xdist_group marks
@@ -246,3 +253,48 @@ def offline_page(chromium):
     page.on("dialog", lambda d: (wrapper.errors.append(f"dialog: {d.message}"), d.dismiss()))
     yield wrapper
     context.close()
+
+
+@dataclass
+class Visit:
+    """One page of the session's site as a reader's browser saw it."""
+
+    disclaimers: int  # times the footer says "not medical advice"
+    blocked: list[str]  # requests it tried that were not file: or data:
+    errors: list[str]  # console errors, uncaught exceptions and dialogs
+    axe: list[dict] | None  # axe-core's violations in every frame; None where axe-core is not installed
+
+
+@pytest.fixture(scope="session")
+def every_page(site, chromium) -> dict[str, Visit]:
+    """Every page of the session's site opened once, offline, and drawn (the maps in a notebook page's
+    iframes too): the offline test and the accessibility test read the same visit instead of opening the
+    87 pages twice."""
+    from checkers import axe_missing, run_axe
+
+    from viz import _browser
+
+    blocked: list[str] = []
+    context = _browser.offline_context(chromium, blocked=blocked)
+    offline = OfflinePage(context.new_page(), blocked)
+    page = offline.page
+    page.on("console", lambda m: offline.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: offline.errors.append(f"uncaught: {e}"))
+    page.on("dialog", lambda d: (offline.errors.append(f"dialog: {d.message}"), d.dismiss()))
+    visits = {}
+    try:
+        for path in sorted(site.rglob("*.html")):
+            del blocked[:], offline.errors[:]
+            offline.open(path)
+            for frame in page.frames[1:]:  # a notebook page's maps: drawn once on screen, wait for the canvas
+                frame.wait_for_function(
+                    "() => document.readyState === 'complete' && "
+                    "(!document.getElementById('immunoviz-data') || document.querySelector('#map canvas') !== null)",
+                    timeout=30_000,
+                )
+            disclaimers = page.locator("footer").inner_text().count("not medical advice")
+            axe = None if axe_missing() else run_axe(page)
+            visits[path.relative_to(site).as_posix()] = Visit(disclaimers, list(blocked), list(offline.errors), axe)
+    finally:
+        context.close()
+    return visits

@@ -64,33 +64,19 @@ def test_contrast_check_can_fail():
 # axe-core
 
 
-def _open(offline_page, path: Path):
-    page = offline_page.open(path)
-    for frame in page.frames[1:]:  # maps in a notebook's iframes (drawn once on screen: wait for the canvas)
-        frame.wait_for_function(
-            "() => document.readyState === 'complete' && "
-            "(!document.getElementById('immunoviz-data') || document.querySelector('#map canvas') !== null)",
-            timeout=30_000,
-        )
-    return page
-
-
 @pytest.mark.browser
-def test_axe_finds_nothing_serious_on_any_page(site, offline_page):
+def test_axe_finds_nothing_serious_on_any_page(site, every_page):
     """No critical or serious violation, and no content outside landmarks (``region``), on every
     page of the site: index, maps, charts and notebook pages, with the maps in their iframes."""
     require(axe_missing())
-    pages = sorted(site.rglob("*.html"))
-    kinds = {p.parent.name if p.parent != site else p.name for p in pages}
+    kinds = {name.split("/")[0] for name in every_page}
     assert {"index.html", "maps", "charts", "notebooks"} <= kinds
     problems = []
-    for path in pages:
-        page = _open(offline_page, path)
-        for v in failing(run_axe(page)):
-            where = f"{path.relative_to(site)}" + (f" (frame {v['frame']})" if v["frame"] else "")
+    for name, visit in every_page.items():
+        for v in failing(visit.axe):
+            where = name + (f" (frame {v['frame']})" if v["frame"] else "")
             problems.append(f"{where}: {v['id']} [{v['impact']}] {v['help']}: {v['targets'][:3]}")
     assert problems == [], "\n".join(problems)
-    offline_page.assert_clean()
 
 
 @pytest.mark.browser
