@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import shutil
 import urllib.parse
 from collections.abc import Iterator
@@ -94,20 +95,41 @@ def offline_context(browser, *, blocked: list[str] | None = None, **kwargs):
     return context
 
 
-def _stable_svg(svg: bytes, name: str) -> bytes:
-    """Replace the random uid plotly.js stamps into SVG ids with one derived from ``name``.
+_TAG = re.compile(r'<([A-Za-z][\w:.-]*)((?:\s+[\w:.-]+="[^"]*")*)\s*(/?)>')
+_ATTR = re.compile(r'([\w:.-]+)="([^"]*)"')
 
-    plotly.js names clip paths and defs after a random six-hex-digit layout uid, which
-    would make two builds of the same data differ.
+
+def _stable_svg(svg: bytes, name: str) -> bytes:
+    """The same SVG for the same chart, however plotly.js happened to draw it.
+
+    plotly.js names clip paths and defs after a random six-hex-digit layout uid: it is
+    replaced with one derived from ``name``. The order in which it sets an element's
+    attributes can depend on timing (the root's empty ``style=""`` came before or after
+    ``viewBox`` in a byte-identity test under load), so every element's attributes are
+    written in name order, which an SVG reader ignores, and empty ``style`` attributes,
+    which style nothing, are dropped.
+
+    Examples
+    --------
+    >>> a = b'<svg width="9" style="" viewBox="0 0 9 9"><defs id="defs-a1b2c3"/><text y="1" x="2">a</text></svg>'
+    >>> b = b'<svg width="9" viewBox="0 0 9 9" style=""><defs id="defs-0f0f0f"/><text x="2" y="1">a</text></svg>'
+    >>> _stable_svg(a, "chart") == _stable_svg(b, "chart")
+    True
+    >>> _stable_svg(a, "chart")
+    b'<svg viewBox="0 0 9 9" width="9"><defs id="defs-cc57fc"/><text x="2" y="1">a</text></svg>'
     """
     import hashlib
-    import re
 
     text = svg.decode("utf-8")
     found = re.search(r'id="defs-([0-9a-f]{6})"', text)
     if found:
         text = text.replace(found.group(1), hashlib.sha256(name.encode()).hexdigest()[:6])
-    return text.encode("utf-8")
+
+    def tag(m: re.Match) -> str:
+        attrs = sorted((k, v) for k, v in _ATTR.findall(m.group(2)) if (k, v) != ("style", ""))
+        return "<" + m.group(1) + "".join(f' {k}="{v}"' for k, v in attrs) + ("/>" if m.group(3) else ">")
+
+    return _TAG.sub(tag, text).encode("utf-8")
 
 
 def _data_url_bytes(url: str) -> bytes:
