@@ -263,6 +263,16 @@ class Visit:
     blocked: list[str]  # requests it tried that were not file: or data:
     errors: list[str]  # console errors, uncaught exceptions and dialogs
     axe: list[dict] | None  # axe-core's violations in every frame; None where axe-core is not installed
+    counts: dict  # plotly figures (placed, drawn), map iframes and the maps drawn in them, links home
+
+
+DRAWN_FIGURES_JS = "() => [...document.querySelectorAll('.plotly-graph-div')].every(d => d.querySelector('.main-svg'))"
+COUNTS_JS = """() => ({
+  figures: document.querySelectorAll('.plotly-graph-div').length,
+  "figures drawn": document.querySelectorAll('.js-plotly-plot').length,
+  maps: document.querySelectorAll('iframe.immunoviz-map').length,
+  "links home": document.querySelectorAll("nav a[href='../index.html']").length,
+})"""
 
 
 @pytest.fixture(scope="session")
@@ -292,9 +302,13 @@ def every_page(site, chromium) -> dict[str, Visit]:
                     "(!document.getElementById('immunoviz-data') || document.querySelector('#map canvas') !== null)",
                     timeout=30_000,
                 )
+            page.wait_for_function(DRAWN_FIGURES_JS, timeout=30_000)  # plotly draws after the page is ready
+            counts = page.evaluate(COUNTS_JS)
+            counts["maps drawn"] = sum(frame.locator("#map canvas").count() for frame in page.frames[1:])
             disclaimers = page.locator("footer").inner_text().count("not medical advice")
             axe = None if axe_missing() else run_axe(page)
-            visits[path.relative_to(site).as_posix()] = Visit(disclaimers, list(blocked), list(offline.errors), axe)
+            visit = Visit(disclaimers, list(blocked), list(offline.errors), axe, counts)
+            visits[path.relative_to(site).as_posix()] = visit
     finally:
         context.close()
     return visits
