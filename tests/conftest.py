@@ -67,6 +67,10 @@ def pytest_collection_finish(session):
         start_site_build()
 
 
+#: options for a pytest in a subprocess: without the plugins it does not need (each takes a second to load)
+QUIET_PYTEST = ["-p", "no:cacheprovider", "-p", "no:nbval", "-p", "no:hypothesispytest", "-p", "no:anyio"]
+
+
 def browser_required() -> bool:
     """In CI a missing browser is a failure, not a skip."""
     return os.environ.get("IMMUNOVIZ_REQUIRE_BROWSER") == "1" or os.environ.get("CI", "").lower() == "true"

@@ -344,7 +344,9 @@ def test_ci_fails_instead_of_skipping_without_chromium(tmp_path):
 
     def run_one_browser_test(env):  # one that needs the browser and nothing else (no site to build first)
         test = f"{Path(__file__).with_name('test_accessibility.py')}::test_axe_check_catches_a_bad_page"
-        args = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "-o", "addopts=", test]
+        from conftest import QUIET_PYTEST
+
+        args = [sys.executable, "-m", "pytest", "-q", "-rs", "-o", "addopts=", *QUIET_PYTEST, test]
         return subprocess.run(args, capture_output=True, text=True, env=env, cwd=Path(__file__).parents[1], timeout=300)
 
     result = run_one_browser_test(env)

@@ -237,7 +237,9 @@ def test_tests_that_share_a_slow_fixture_run_on_one_worker(tmp_path):
     (tmp_path / "runs").mkdir()
     shutil.copy(ROOT / "tests" / "conftest.py", tmp_path / "suite" / "conftest.py")
     (tmp_path / "suite" / "test_grouping.py").write_text(SHARED_FIXTURE_TESTS)
-    args = ["-n", "2", "--dist", "loadgroup", "-p", "no:cacheprovider", "-q", "-o", "addopts="]
+    from conftest import QUIET_PYTEST
+
+    args = ["-n", "2", "--dist", "loadgroup", "-q", "-o", "addopts=", *QUIET_PYTEST]
     args += ["--basetemp", str(tmp_path / "runs" / "base"), str(tmp_path / "suite")]
     run = subprocess.run([sys.executable, "-m", "pytest", *args], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
