@@ -72,13 +72,13 @@ def test_map_legend_search_and_neighbourhood(site, offline_page, dataset, view):
     )
     target = sorted(members)[len(members) // 2]
     label = dataset.concepts.loc[target, "label"]
+    page.emulate_media(reduced_motion="reduce")  # the search moves the view at once, with no glide to wait for
     page.fill("#search", label)
     page.keyboard.press("Enter")
     assert page.evaluate("immunoviz.state.selected") == target
     assert page.locator("#panel h2").inner_text() == label
     # clicking a node highlights its neighbourhood and lists its sources as links
     page.keyboard.press("Escape")
-    page.wait_for_timeout(400)  # let the zoom animation of the search finish
     _click_node(page, target)
     assert page.evaluate("immunoviz.state.selected") == target
     neighbours = set(page.evaluate("id => immunoviz.network.getConnectedNodes(id)", target))
@@ -316,8 +316,8 @@ def test_map_does_no_per_node_work_before_its_first_drawing(dataset, offline_pag
     if step is None:
         view_now = "() => [immunoviz.network.getViewPosition(), immunoviz.network.getScale()]"
         (x0, s0) = page.evaluate(view_now)
+        page.emulate_media(reduced_motion="reduce")  # "Zoom to fit" without its glide
         page.locator("#fit").click()
-        page.wait_for_timeout(700)  # the zoom is animated
         (x1, s1) = page.evaluate(view_now)
         assert s1 == pytest.approx(s0, rel=1e-3)
         assert (x1["x"], x1["y"]) == pytest.approx((x0["x"], x0["y"]), abs=1)

@@ -451,6 +451,7 @@ def tour(offline, site: Path, *, hover_all: bool = False) -> dict[str, PageLook]
     """Open every page of a site, use it as a reader would, and record what it shows."""
     looks: dict[str, PageLook] = {}
     page = offline.page
+    page.emulate_media(reduced_motion="reduce")  # a story step frames its concepts at once, not in a glide
     for path in sorted(site.rglob("*.html")):
         name = str(path.relative_to(site))
         offline.open(path)
@@ -460,7 +461,6 @@ def tour(offline, site: Path, *, hover_all: bool = False) -> dict[str, PageLook]
             extra += extra_js["panels"] + extra_js["captions"] + extra_js["quiz"]
             ids = page.evaluate("() => immunoviz.nodes.getIds()")
             box = page.locator("#map").bounding_box()
-            page.wait_for_timeout(500)  # the story's zoom-to-fit animation
             for nid in ids if hover_all else ids[:2]:
                 x, y = page.evaluate(HOVER_NODE_JS, nid)
                 page.mouse.move(box["x"] + x, box["y"] + y, steps=2)

@@ -14,6 +14,11 @@
   mark("script");
   var data = JSON.parse(document.getElementById("immunoviz-data").textContent);
   var $ = function (id) { return document.getElementById(id); };
+  // a reader who asks the system for less motion gets the new view at once, without the glide (WCAG 2.3.3)
+  function glide(ms) {
+    var calm = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    return calm ? false : { duration: ms, easingFunction: "easeInOutQuad" };
+  }
   // a small story step is shown large, but not blown up (more so on the presenter's full-width map)
   function maxFitScale() { return document.body.classList.contains("presenter") ? 2.0 : 1.25; }
 
@@ -363,8 +368,7 @@
     var target = frameOf(ids);
     if (!target) return;
     if (animate) {
-      network.moveTo({ position: target.position, scale: target.scale,
-                       animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+      network.moveTo({ position: target.position, scale: target.scale, animation: glide(400) });
     } else {
       network.moveTo(target);
     }
@@ -514,7 +518,7 @@
     network.selectNodes([id]);
     highlight(id);
     showPanel(id, { hideName: state.quiz });
-    if (focus) network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: { duration: 350 } });
+    if (focus) network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: glide(350) });
     emit("select", { id: id, focus: !!focus });
   }
   function cssEscape(s) { return (window.CSS && CSS.escape) ? CSS.escape(s) : String(s).replace(/["\\]/g, "\\$&"); }
@@ -820,8 +824,7 @@
       var scale = network.getScale();  // put the concept in the middle of the free area
       var dx = ((free.left + free.right) / 2 - container.clientWidth / 2) / scale;
       var dy = ((free.top + free.bottom) / 2 - container.clientHeight / 2) / scale;
-      network.moveTo({ position: { x: at.x - dx, y: at.y - dy }, scale: scale,
-                       animation: { duration: 300, easingFunction: "easeInOutQuad" } });
+      network.moveTo({ position: { x: at.x - dx, y: at.y - dy }, scale: scale, animation: glide(300) });
     }
   }
   function travelArrive(id, back) {  // id becomes the centre
