@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 
-# One cache per test session (every process it starts inherits it): results are reused within the
-# run, never from an earlier one, so a run in a fresh clone and a run here test the same thing. Under
-# pytest-xdist the controller makes the folder and its workers inherit it, so they share one cache
-# (joblib writes each result atomically). The lessons' exports go to a throw-away folder too, so that
-# nbval leaves the clone as it found it.
 # A run started in the background by a shell without job control begins with SIGINT ignored, and every
 # process it starts would inherit that: `immunoviz serve` could not be stopped with Ctrl-C (test_serve). The
 # tests run as in a user's terminal, where Ctrl-C interrupts (a handler, unlike "ignore", resets on exec).
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN and threading.current_thread() is threading.main_thread():
     signal.signal(signal.SIGINT, signal.default_int_handler)
+# One cache per test session (every process it starts inherits it): results are reused within the
+# run, never from an earlier one, so a run in a fresh clone and a run here test the same thing. Under
+# pytest-xdist the controller makes the folder and its workers inherit it, so they share one cache
+# (joblib writes each result atomically). The lessons' exports go to a throw-away folder too, so that
+# nbval leaves the clone as it found it.
 if "PYTEST_XDIST_WORKER" not in os.environ:
     os.environ["IMMUNOVIZ_TEST_SCRATCH"] = tempfile.mkdtemp(prefix="immunoviz-test-")
 os.environ["IMMUNOVIZ_CACHE"] = os.path.join(os.environ["IMMUNOVIZ_TEST_SCRATCH"], "cache")
@@ -246,6 +246,14 @@ class OfflinePage:
 
 @pytest.fixture
 def offline_page(chromium):
+    context, wrapper = open_offline(chromium)
+    yield wrapper
+    context.close()
+
+
+def open_offline(chromium):
+    """A new offline context and its :class:`OfflinePage`, which records console errors, uncaught
+    exceptions and dialogs (dismissed); the caller closes the context."""
     from viz import _browser
 
     blocked: list[str] = []
@@ -255,8 +263,7 @@ def offline_page(chromium):
     page.on("console", lambda m: wrapper.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: wrapper.errors.append(f"uncaught: {e}"))
     page.on("dialog", lambda d: (wrapper.errors.append(f"dialog: {d.message}"), d.dismiss()))
-    yield wrapper
-    context.close()
+    return context, wrapper
 
 
 @dataclass
@@ -286,19 +293,12 @@ def every_page(site, chromium) -> dict[str, Visit]:
     87 pages twice."""
     from checkers import axe_missing, run_axe
 
-    from viz import _browser
-
-    blocked: list[str] = []
-    context = _browser.offline_context(chromium, blocked=blocked)
-    offline = OfflinePage(context.new_page(), blocked)
-    page = offline.page
-    page.on("console", lambda m: offline.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: offline.errors.append(f"uncaught: {e}"))
-    page.on("dialog", lambda d: (offline.errors.append(f"dialog: {d.message}"), d.dismiss()))
+    context, offline = open_offline(chromium)
+    page, axe_here = offline.page, axe_missing() is None
     visits = {}
     try:
         for path in sorted(site.rglob("*.html")):
-            del blocked[:], offline.errors[:]
+            del offline.blocked[:], offline.errors[:]
             offline.open(path)
             for frame in page.frames[1:]:  # a notebook page's maps: drawn once on screen, wait for the canvas
                 frame.wait_for_function(
@@ -310,8 +310,8 @@ def every_page(site, chromium) -> dict[str, Visit]:
             counts = page.evaluate(COUNTS_JS)
             counts["maps drawn"] = sum(frame.locator("#map canvas").count() for frame in page.frames[1:])
             disclaimers = page.locator("footer").inner_text().count("not medical advice")
-            axe = None if axe_missing() else run_axe(page)
-            visit = Visit(disclaimers, list(blocked), list(offline.errors), axe, counts)
+            axe = run_axe(page) if axe_here else None
+            visit = Visit(disclaimers, list(offline.blocked), list(offline.errors), axe, counts)
             visits[path.relative_to(site).as_posix()] = visit
     finally:
         context.close()
