@@ -63,10 +63,14 @@ def _plain(value):
 
 
 def drawn(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """The graph without the edges its view does not draw (a read-only view of ``g``)."""
-    if not any(hidden for *_, hidden in g.edges(data="hidden")):
+    """The graph without the edges its view does not draw: ``g`` itself, or a frozen copy without them (a
+    copy, not a filtered view: the layouts walk its edges thousands of times)."""
+    hidden = [(a, b, k) for a, b, k, h in g.edges(keys=True, data="hidden") if h]
+    if not hidden:
         return g
-    return nx.subgraph_view(g, filter_edge=lambda a, b, k: not g.edges[a, b, k].get("hidden"))
+    h = g.copy()
+    h.remove_edges_from(hidden)
+    return nx.freeze(h)
 
 
 def view_ids(ds) -> list[str]:

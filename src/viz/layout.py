@@ -5,8 +5,8 @@ in screen units (y grows downwards, as on a canvas). The same graph and seed
 always give the same positions, whatever the hash seed of the process.
 
 - :func:`layered_layout` puts the data's ranks in columns, left to right, and
-  orders each column with igraph's Sugiyama layout (crossing reduction by the
-  barycentre heuristic), keeping the ordering that crosses fewest edges;
+  orders each column with igraph's Sugiyama layout, dot's median sweeps and
+  sifting, then simulated annealing on the drawing as the reader sees it;
 - :func:`circular_layout` keeps ranked nodes on a ring in rank order (the steps
   of the cancer-immunity cycle) and orders the rest around it, each beside the
   steps it links to, with the fewest crossings;
@@ -353,17 +353,17 @@ def edge_curves(g: nx.Graph, pos: Positions, boxes: Mapping | None = None) -> di
     lefts = _lefts(g, pos, boxes)
     bends = {(a, b): _bend(pos[a], pos[b], lefts[a], lefts[b]) for a, b in g.edges() if a != b}
     straight = [e for e, bend in bends.items() if bend is None]
+    lines = _segments([(pos[c], pos[d]) for c, d in straight])
     curves = {}
     for (a, b), left in bends.items():
         if left is None:
             continue
-        t = _segments([(pos[c], pos[d]) for c, d in straight if not {a, b} & {c, d}])
-
-        def crossed(kind: str, a=a, b=b, t=t) -> int:
-            pts = _polyline(pos[a], pos[b], curve_via(pos[a], pos[b], kind))
-            return int(_cross(_segments(itertools.pairwise(pts)), t).sum())
-
-        curves[(a, b)] = min(("curvedCW", "curvedCCW"), key=lambda k: (crossed(k), k != left))
+        t = lines[[not {a, b} & {c, d} for c, d in straight]] if straight else lines
+        kinds = ("curvedCW", "curvedCCW")
+        both = [_segments(itertools.pairwise(_polyline(pos[a], pos[b], curve_via(pos[a], pos[b], k)))) for k in kinds]
+        hits = _cross(np.concatenate(both), t).sum(axis=1)
+        crossed = dict(zip(kinds, (int(hits[:_STEPS].sum()), int(hits[_STEPS:].sum())), strict=True))
+        curves[(a, b)] = min(kinds, key=lambda k: (crossed[k], k != left))
     return curves
 
 
@@ -435,14 +435,22 @@ class _Drawing:
             self.touching[a].append(k)
             self.touching[b].append(k)
         n = len(self.links)
-        sizes = [_STEPS if self._kind(k) else 1 for k in range(n)]
+        bent = [self._kind(k) is not None for k in range(n)]
+        sizes = [_STEPS if b else 1 for b in bent]
         self.start = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
         self.segs = np.zeros((int(self.start[-1]), 4))
         self.owner = np.repeat(np.arange(n), sizes)
-        ends = [set(link) for link in self.links]
-        self.apart = np.array([[not (ends[i] & ends[j]) for j in range(n)] for i in range(n)], dtype=bool)
+        ids = {node: i for i, node in enumerate(self.pos)}
+        ea, eb = (np.array([ids[link[end]] for link in self.links], dtype=int).reshape(-1) for end in (0, 1))
+        self.apart = (ea[:, None] != ea) & (ea[:, None] != eb) & (eb[:, None] != ea) & (eb[:, None] != eb)
+        straight = [k for k in range(n) if not bent[k]]
+        if straight:  # one segment each, all at once
+            self.segs[self.start[straight]] = [
+                (*self.pos[self.links[k][0]], *self.pos[self.links[k][1]]) for k in straight
+            ]
         for k in range(n):
-            self._line(k)
+            if bent[k]:
+                self._line(k)
 
     def _kind(self, k: int) -> str | None:
         a, b = self.links[k]
@@ -477,7 +485,10 @@ class _Drawing:
         return int((hit & ~twice).sum())
 
     def count(self) -> int:
-        return self._count(list(range(len(self.links))))
+        if len(self.links) < 2:
+            return 0
+        hit = _cross(self.segs, self.segs) & self.apart[self.owner[:, None], self.owner[None, :]]
+        return int((hit & (self.owner[:, None] < self.owner[None, :])).sum())
 
     def moved(self, nodes: Iterable, pos: Positions, curves: Mapping | None = None) -> None:
         """Move some nodes (and re-bend their edges if ``curves`` is given)."""
@@ -566,20 +577,41 @@ def step_px(g: nx.Graph, pos: Positions, boxes: Mapping) -> dict:
     A step frames its new concepts with the concepts they link to (those shown by then), or its new
     concepts alone when the wider frame would draw them under :data:`STEP_PX`.
     """
+    return _step_frames(g)(pos, boxes)
+
+
+def _step_frames(g: nx.Graph):
+    """:func:`step_px` as a function of ``(pos, boxes)``, the frames of ``g``'s steps worked out once (a
+    layout measures many drawings of one graph)."""
+    nodes = sorted(g.nodes, key=str)
+    index = {n: i for i, n in enumerate(nodes)}
     shown: set = set()
-    out = {}
+    frames = []
     for k in sorted({s for _, s in g.nodes(data="step") if s is not None}):
-        fresh = [n for n in pos if g.nodes[n].get("step") == k]
+        fresh = [n for n in nodes if g.nodes[n].get("step") == k]
         shown |= set(fresh)
         around = set(fresh) | {m for n in fresh for m in nx.all_neighbors(g, n) if m in shown}
+        frames.append((k, [index[n] for n in sorted(around, key=str)], [index[n] for n in fresh]))
 
-        def px(ids) -> float:
-            frame = {n: pos[n] for n in ids}
-            return FONT * min(MAX_ZOOM, 0.97 * fit_scale(frame, boxes))
+    def measure(pos: Positions, boxes: Mapping) -> dict:
+        x, y = np.array([pos[n] for n in nodes], dtype=float).reshape(-1, 2).T
+        w, h, dx, dy = np.array([boxes[n] for n in nodes], dtype=float).reshape(-1, 4).T
+        left, right, top, bottom = x + dx - w / 2, x + dx + w / 2, y + dy - h / 2, y + dy + h / 2
 
-        wide = px(around)
-        out[k] = wide if wide >= STEP_PX else px(fresh)
-    return out
+        def px(ids: list[int]) -> float:  # :func:`fit_scale` of these boxes
+            scale = min(
+                CANVAS[0] / max(right[ids].max() - left[ids].min(), 1.0),
+                CANVAS[1] / max(bottom[ids].max() - top[ids].min(), 1.0),
+            )
+            return float(FONT * min(MAX_ZOOM, 0.97 * scale))
+
+        out = {}
+        for k, around, fresh in frames:
+            wide = px(around)
+            out[k] = wide if wide >= STEP_PX else px(fresh)
+        return out
+
+    return measure
 
 
 # ---------------------------------------------------------------------------
@@ -668,7 +700,10 @@ def _spread(want: list[float], sizes: list[float]) -> list[float]:
 
 SIFT_ROUNDS = 3
 #: shuffled starts of :func:`_mincross`, and how many of its best orders are drawn and sifted
-RESTARTS, DRAWN = 60, 4
+RESTARTS, DRAWN = 15, 4
+#: :func:`_anneal`: moves tried per node, how far a node moves, the temperature (in crossings) at the
+#: start and the end
+ANNEAL_MOVES, ANNEAL_REACH, ANNEAL_HEAT = 80, 2, (1.0, 0.02)
 
 
 def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positions:
@@ -681,8 +716,8 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
     its labels, every node as level with its linked neighbours as the order allows, and :func:`_sift`
     moves single nodes to where their own edges cross least. Of these drawings the one that keeps the whole map readable
     (:data:`READABLE_PX` on :data:`CANVAS`), then the most story steps at :data:`STEP_PX`, then the fewest
-    crossings wins; in it, neighbours in a column swap places while the drawing gets better by that
-    measure. Nodes without a rank go to the first column.
+    crossings wins, and :func:`_anneal` moves its nodes up and down their columns while that keeps it as
+    readable and crosses fewer edges, as drawn. Nodes without a rank go to the first column.
     """
     nodes = sorted(g.nodes, key=str)
     if not nodes:
@@ -695,12 +730,13 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
     und.add_nodes_from(nodes)
     und.add_edges_from((a, b) for a, b in g.edges() if a != b)
     slot: dict = {}
+    frames = _step_frames(g)
 
     def draw(order: Mapping) -> tuple[tuple[bool, int], Positions]:
         slot.update({n: i for col in order.values() for i, n in enumerate(col)})
         pos = _place_columns(und, order, boxes, slot, fold)
         unreadable = FONT * fit_scale(pos, boxes) < READABLE_PX
-        small_steps = sum(px < STEP_PX for px in step_px(g, pos, boxes).values())
+        small_steps = sum(px < STEP_PX for px in frames(pos, boxes).values())
         return (unreadable, small_steps, crossings(pos, g.edges(), edge_curves(g, pos, boxes))), pos
 
     with _seeded(seed) as ig:  # igraph's Sugiyama draws no random numbers with layers given; seeded anyway
@@ -722,28 +758,51 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
     for start in (first, *(order for order, _ in tried[:DRAWN])):
         order = {c: list(col) for c, col in start.items()}
         key, pos = draw(order)
+        kept = {c: list(col) for c, col in order.items()}  # the order drawn as ``pos``
         for _ in range(SIFT_ROUNDS):  # sift, spread the columns again, and again while that helps
             _sift(g, order, pos)
             trial, placed = draw(order)
             if trial >= key:
                 break
-            key, pos = trial, placed
+            key, pos, kept = trial, placed, {c: list(col) for c, col in order.items()}
         if best is None or key < best[0]:
-            best = (key, pos, order)
+            best = (key, pos, kept)
     key, pos, order = best
-    for _ in range(SIFT_ROUNDS):  # then neighbours in a column swap places while the drawing crosses less
-        improved = False
-        for col in (order[c] for c in sorted(order)):
-            for i in range(len(col) - 1):
-                col[i], col[i + 1] = col[i + 1], col[i]
-                trial, placed = draw(order)
-                if trial < key:
-                    key, pos, improved = trial, placed, True
-                else:
-                    col[i], col[i + 1] = col[i + 1], col[i]
-        if not improved:
+    return _anneal(order, draw, (key, pos), random.Random(seed))
+
+
+def _anneal(order: dict, draw, start: tuple, rng: random.Random) -> Positions:
+    """Simulated annealing (Kirkpatrick, Gelatt and Vecchi, Science 1983, doi:10.1126/science.220.4598.671;
+    for drawings of graphs, Davidson and Harel, ACM TOG 1996, doi:10.1145/234535.234538) on the drawing
+    itself, so that it counts what the reader sees: folded columns, bowed edges, edges that pass a column.
+
+    A move takes a node up to :data:`ANNEAL_REACH` places up or down its column. It is kept when the
+    drawing stays as readable (``draw``'s key: the whole map, then the story steps) and crosses no more
+    edges, or, with the chance ``exp(-more / temperature)``, when it crosses ``more`` edges; the
+    temperature cools geometrically through :data:`ANNEAL_HEAT`. ``start``: ``(key, positions)`` of
+    ``order``. Returns the positions of the best drawing seen. Changes ``order``."""
+    movable = [c for c in sorted(order) if len(order[c]) > 1]
+    best = current = start
+    moves = ANNEAL_MOVES * sum(len(order[c]) for c in movable)
+    hot, cold = ANNEAL_HEAT
+    for step in range(moves if movable else 0):
+        if best[0][1:] == (0, 0) and not best[0][0]:  # nothing left to gain
             break
-    return pos
+        col = order[rng.choices(movable, [len(order[c]) for c in movable])[0]]
+        i = rng.randrange(len(col))
+        j = min(len(col) - 1, max(0, i + rng.choice([d for d in range(-ANNEAL_REACH, ANNEAL_REACH + 1) if d])))
+        if i == j:
+            continue
+        col.insert(j, col.pop(i))
+        trial = draw(order)
+        more = trial[0][2] - current[0][2]
+        temperature = hot * (cold / hot) ** (step / moves)
+        if trial[0][:2] <= current[0][:2] and (more <= 0 or rng.random() < math.exp(-more / temperature)):
+            current = trial
+            best = min(best, trial, key=lambda t: t[0])
+        else:
+            col.insert(i, col.pop(j))
+    return best[1]
 
 
 def _mincross(layer: Mapping, edges: list, start: Mapping, *, within: Iterable = (), rounds: int = 24) -> tuple:
