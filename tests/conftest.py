@@ -39,7 +39,7 @@ TINY = FIXTURES / "tiny"
 #: Module fixtures that are slow to make: under ``pytest -n`` (``--dist loadgroup``) the tests that share one
 #: run on one worker, so each is made once per run, not once per worker. (The session's site is shared
 #: another way: see :func:`start_site_build`.)
-SHARED = ("clean_looks", "every_page")
+SHARED = ("clean_looks", "every_page", "shipped_layouts")
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the xdist_group marks

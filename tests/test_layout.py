@@ -133,14 +133,18 @@ DOT_STRAIGHT = {
 }
 
 
-def test_maps_cross_no_more_edges_than_their_budget(dataset):
-    counts = {}
-    for view in graph.view_ids(dataset):
-        if view == "everything":
-            continue
-        g = graph.drawn(graph.view_graph(dataset, view))
-        pos = layout.view_layout(g)
-        counts[view] = layout.crossings(pos, g.edges(), layout.edge_curves(g, pos))
+@pytest.fixture(scope="module")
+def shipped_layouts(dataset) -> dict:
+    """``{view: (graph as drawn, positions)}`` of every shipped view but "everything", laid out once for the
+    tests that measure them (grouped on one worker: tests/conftest.py, ``SHARED``)."""
+    views = (v for v in graph.view_ids(dataset) if v != "everything")
+    return {v: (g, layout.view_layout(g)) for v in views for g in [graph.drawn(graph.view_graph(dataset, v))]}
+
+
+def test_maps_cross_no_more_edges_than_their_budget(dataset, shipped_layouts):
+    counts = {
+        v: layout.crossings(pos, g.edges(), layout.edge_curves(g, pos)) for v, (g, pos) in shipped_layouts.items()
+    }
     print(f"\n[crossings] {counts} total {sum(counts.values())}")
     assert set(counts) == set(CROSSING_BUDGET), "a view was added or removed: give it a budget"
     worse = {v: (n, CROSSING_BUDGET[v]) for v, n in counts.items() if n > CROSSING_BUDGET[v]}
@@ -165,14 +169,11 @@ def test_an_edge_within_a_column_bows_to_the_side_it_crosses_least():
     assert via[0] > 200, "bowed to the right"
 
 
-def test_shipped_views_are_readable_when_fitted_to_a_projector(dataset):
+def test_shipped_views_are_readable_when_fitted_to_a_projector(shipped_layouts):
     """A lecturer opens a map and reads it without zooming: fitted to the map area a 1280 x 720
-    projector leaves in presenter mode, labels are at least 12 px high and no two nodes or labels overlap."""
-    for view in graph.view_ids(dataset):
-        g = graph.view_graph(dataset, view)
-        if view == "everything":  # the map of everything opens on its hubs (a browser test checks it)
-            continue
-        pos = layout.view_layout(g)
+    projector leaves in presenter mode, labels are at least 12 px high and no two nodes or labels overlap.
+    (The map of everything opens on its hubs: a browser test checks it.)"""
+    for view, (g, pos) in shipped_layouts.items():
         boxes = layout.node_boxes(g, layout.label_sides(g, pos))
         px = layout.FONT * layout.fit_scale(pos, boxes)
         assert px >= 12, f"{view}: labels would be {px:.1f} px on a {layout.CANVAS} canvas"

@@ -353,18 +353,25 @@ def edge_curves(g: nx.Graph, pos: Positions, boxes: Mapping | None = None) -> di
     lefts = _lefts(g, pos, boxes)
     bends = {(a, b): _bend(pos[a], pos[b], lefts[a], lefts[b]) for a, b in g.edges() if a != b}
     straight = [e for e, bend in bends.items() if bend is None]
+    bowed = [(e, left) for e, left in bends.items() if left is not None]
+    if not bowed or not straight:
+        return dict(bowed)
+    kinds = ("curvedCW", "curvedCCW")
     lines = _segments([(pos[c], pos[d]) for c, d in straight])
-    curves = {}
-    for (a, b), left in bends.items():
-        if left is None:
-            continue
-        t = lines[[not {a, b} & {c, d} for c, d in straight]] if straight else lines
-        kinds = ("curvedCW", "curvedCCW")
-        both = [_segments(itertools.pairwise(_polyline(pos[a], pos[b], curve_via(pos[a], pos[b], k)))) for k in kinds]
-        hits = _cross(np.concatenate(both), t).sum(axis=1)
-        crossed = dict(zip(kinds, (int(hits[:_STEPS].sum()), int(hits[_STEPS:].sum())), strict=True))
-        curves[(a, b)] = min(kinds, key=lambda k: (crossed[k], k != left))
-    return curves
+    # every bowed edge drawn both ways, as _STEPS segments each, against every straight edge at once
+    arcs = np.concatenate(
+        [
+            _segments(itertools.pairwise(_polyline(pos[a], pos[b], curve_via(pos[a], pos[b], k))))
+            for (a, b), _ in bowed
+            for k in kinds
+        ]
+    )
+    apart = np.array([[not {a, b} & {c, d} for c, d in straight] for (a, b), _ in bowed], dtype=bool)
+    hits = (_cross(arcs, lines).reshape(len(bowed), 2, _STEPS, -1) & apart[:, None, None, :]).sum(axis=(2, 3))
+    return {
+        e: min(kinds, key=lambda k, i=i, left=left: (int(hits[i, kinds.index(k)]), k != left))
+        for i, (e, left) in enumerate(bowed)
+    }
 
 
 def _lefts(g: nx.Graph, pos: Positions, boxes: Mapping | None = None) -> dict:
@@ -996,12 +1003,18 @@ def _place_columns(und: nx.Graph, order: Mapping, boxes: Mapping, slot: Mapping,
 
     unit = float(np.median([boxes[n].h for n in und])) + ROW_GAP
     y = {n: slot[n] * unit for n in und}
+    pitches = {c: [pitch(n, c) for n in order[c]] for c in columns}
     # no column is pulled taller than the tallest one needs to be
-    tallest = max(sum(pitch(n, c) for n in order[c]) for c in columns)
+    tallest = max(sum(pitches[c]) for c in columns)
     lo, hi = -tallest / 2, tallest / 2
     for c in columns:
-        y.update(zip(order[c], _spread([y[n] for n in order[c]], [pitch(n, c) for n in order[c]]), strict=True))
+        y.update(zip(order[c], _spread([y[n] for n in order[c]], pitches[c]), strict=True))
     column = {n: c for c in columns for n in order[c]}
+    # each node's neighbours in the columns to its left (-1) and to its right (+1)
+    near_on = {
+        side: {n: [m for m in und.neighbors(n) if side * (column[m] - column[n]) > 0] for n in column}
+        for side in (-1, 1)
+    }
 
     def pull(c: int, side: int, only_lonely: bool) -> None:
         """Spread column ``c`` with each node as level as its order allows with its neighbours on ``side``
@@ -1009,11 +1022,9 @@ def _place_columns(und: nx.Graph, order: Mapping, boxes: Mapping, slot: Mapping,
         col = order[c]
         want = []
         for n in col:
-            near = [y[m] for m in und.neighbors(n) if column[m] - c == side or side * (column[m] - c) > 0]
-            if only_lonely and any(column[m] < c for m in und.neighbors(n)):
-                near = []
+            near = [] if only_lonely and near_on[-1][n] else [y[m] for m in near_on[side][n]]
             want.append(min(hi, max(lo, sum(near) / len(near))) if near else y[n])
-        y.update(zip(col, _spread(want, [pitch(n, c) for n in col]), strict=True))
+        y.update(zip(col, _spread(want, pitches[c]), strict=True))
 
     for c in columns[1:]:  # left to right, each node level with its neighbours to the left
         pull(c, -1, False)
