@@ -128,6 +128,17 @@ def test_unknown_column_suggests_the_right_name(tiny_copy, edit_table):
     assert any("concepts.csv:1:sumary: unknown column 'sumary' (hint: did you mean 'summary'?)" in p for p in found)
 
 
+def test_a_header_that_cannot_be_a_location_is_named_by_its_place(tiny_copy, edit_table):
+    """A column named with a colon (or with no name) can't stand in a file:row:column location: the
+    problem names it by its place instead, and the message quotes it as written (found by Hypothesis)."""
+    text = (tiny_copy / "concepts.csv").read_text(encoding="utf-8")
+    width = len(text.splitlines()[0].split(","))
+    edit_table(tiny_copy, "concepts", text=_add_column(_add_column(text, "note: draft", "x"), "", "y"))
+    found = problems_text(tiny_copy)
+    assert any(f"concepts.csv:1:column {width + 1}: unknown column 'note: draft'" in p for p in found), found
+    assert any(f"concepts.csv:1:column {width + 2}: unknown column ''" in p for p in found), found
+
+
 def test_a_line_break_in_a_cell_or_header_stays_inside_its_problem_line(tiny_copy, edit_table):
     """A header pasted with a line break in it (or a cell with U+2028) must not split the report:
     every problem is one line a course author can read, with the break shown as an escape."""

@@ -567,14 +567,18 @@ class _Reader:
             if col not in header and col in required:  # an optional column may be left out: its cells are empty
                 self.add(name, 1, col, f"missing required column '{col}'", header_hint)
                 ok = False
+
+        def where(col: str) -> str:  # a header's name as a location, or its place when the name can't be one
+            return col if col and ":" not in col else f"column {header.index(col) + 1}"
+
         for col in header:
             if col not in fields:
                 close = difflib.get_close_matches(col, fields, n=1)
                 hint = f"did you mean '{close[0]}'?" if close else header_hint
-                self.add(name, 1, col or "(blank)", f"unknown column '{col}'", hint)
+                self.add(name, 1, where(col), f"unknown column '{col}'", hint)
                 ok = False
-        for col in {h for h in header if header.count(h) > 1}:
-            self.add(name, 1, col, f"column '{col}' appears {header.count(col)} times", "keep one of them")
+        for col in sorted({h for h in header if header.count(h) > 1}, key=header.index):
+            self.add(name, 1, where(col), f"column '{col}' appears {header.count(col)} times", "keep one of them")
             ok = False
         body: list[list[str]] = []
         for number, row in enumerate(rows[1:], start=2):
