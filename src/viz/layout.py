@@ -368,9 +368,10 @@ def edge_curves(g: nx.Graph, pos: Positions, boxes: Mapping | None = None) -> di
     )
     apart = np.array([[not {a, b} & {c, d} for c, d in straight] for (a, b), _ in bowed], dtype=bool)
     hits = (_cross(arcs, lines).reshape(len(bowed), 2, _STEPS, -1) & apart[:, None, None, :]).sum(axis=(2, 3))
+    # each bows to the side it crosses less, to the left when both cross as many
     return {
-        e: min(kinds, key=lambda k, i=i, left=left: (int(hits[i, kinds.index(k)]), k != left))
-        for i, (e, left) in enumerate(bowed)
+        e: min(zip(counts, (k != left for k in kinds), kinds, strict=True))[2]
+        for (e, left), counts in zip(bowed, hits.tolist(), strict=True)
     }
 
 
@@ -555,7 +556,12 @@ def fit_scale(pos: Positions, boxes: Mapping, canvas: tuple[float, float] = CANV
     if not pos:
         return 1.0
     left, top, right, bottom = extent(pos, boxes)
-    return min(canvas[0] / max(right - left, 1.0), canvas[1] / max(bottom - top, 1.0))
+    return _zoom_to_fit(right - left, bottom - top, canvas)
+
+
+def _zoom_to_fit(width: float, height: float, canvas: tuple[float, float] = CANVAS) -> float:
+    """The zoom at which a ``width`` x ``height`` extent fills ``canvas``."""
+    return min(canvas[0] / max(width, 1.0), canvas[1] / max(height, 1.0))
 
 
 def hubs(g: nx.Graph, most: int) -> list:
@@ -606,10 +612,7 @@ def _step_frames(g: nx.Graph):
         left, right, top, bottom = x + dx - w / 2, x + dx + w / 2, y + dy - h / 2, y + dy + h / 2
 
         def px(ids: list[int]) -> float:  # :func:`fit_scale` of these boxes
-            scale = min(
-                CANVAS[0] / max(right[ids].max() - left[ids].min(), 1.0),
-                CANVAS[1] / max(bottom[ids].max() - top[ids].min(), 1.0),
-            )
+            scale = _zoom_to_fit(right[ids].max() - left[ids].min(), bottom[ids].max() - top[ids].min())
             return float(FONT * min(MAX_ZOOM, 0.97 * scale))
 
         out = {}
@@ -738,13 +741,14 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
     und.add_edges_from((a, b) for a, b in g.edges() if a != b)
     slot: dict = {}
     frames = _step_frames(g)
+    links = list(g.edges())
 
     def draw(order: Mapping) -> tuple[tuple[bool, int], Positions]:
         slot.update({n: i for col in order.values() for i, n in enumerate(col)})
         pos = _place_columns(und, order, boxes, slot, fold)
         unreadable = FONT * fit_scale(pos, boxes) < READABLE_PX
         small_steps = sum(px < STEP_PX for px in frames(pos, boxes).values())
-        return (unreadable, small_steps, crossings(pos, g.edges(), edge_curves(g, pos, boxes))), pos
+        return (unreadable, small_steps, crossings(pos, links, edge_curves(g, pos, boxes))), pos
 
     with _seeded(seed) as ig:  # igraph's Sugiyama draws no random numbers with layers given; seeded anyway
         h = ig.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b in edges], directed=True)
@@ -789,15 +793,17 @@ def _anneal(order: dict, draw, start: tuple, rng: random.Random) -> Positions:
     temperature cools geometrically through :data:`ANNEAL_HEAT`. ``start``: ``(key, positions)`` of
     ``order``. Returns the positions of the best drawing seen. Changes ``order``."""
     movable = [c for c in sorted(order) if len(order[c]) > 1]
+    sizes = [len(order[c]) for c in movable]
+    shifts = [d for d in range(-ANNEAL_REACH, ANNEAL_REACH + 1) if d]
     best = current = start
-    moves = ANNEAL_MOVES * sum(len(order[c]) for c in movable)
+    moves = ANNEAL_MOVES * sum(sizes)
     hot, cold = ANNEAL_HEAT
     for step in range(moves if movable else 0):
-        if best[0][1:] == (0, 0) and not best[0][0]:  # nothing left to gain
+        if best[0] == (False, 0, 0):  # nothing left to gain
             break
-        col = order[rng.choices(movable, [len(order[c]) for c in movable])[0]]
+        col = order[rng.choices(movable, sizes)[0]]
         i = rng.randrange(len(col))
-        j = min(len(col) - 1, max(0, i + rng.choice([d for d in range(-ANNEAL_REACH, ANNEAL_REACH + 1) if d])))
+        j = min(len(col) - 1, max(0, i + rng.choice(shifts)))
         if i == j:
             continue
         col.insert(j, col.pop(i))
