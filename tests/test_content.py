@@ -374,31 +374,12 @@ PROSE_COLUMNS = {
 #: Sources that still link to a listed second-hand host, each with the reason no primary
 #: record replaced it. Keep this list short; every entry is a warning in `immunoviz validate`.
 SECOND_HAND_ALLOWED = {
-    "bms-relatlimab-2022": "BMS's own release (copy); the FDA page for 18 March 2022 was not in the searchable corpus",
-    "genetherapynetwork-axicel-2017": "FDA page for axicabtagene ciloleucel (18 October 2017) not found",
-    "ascopost-mrna4157-2024": "reports the KEYNOTE-942 Lancet paper; its DOI could not be verified",
-    "ascopost-pembrolizumab-cervical-2024": "FDA page for KEYNOTE-A18 (12 January 2024) not found",
-    "rtt-atezolizumab-bevacizumab-2020": "Roche release copy; FDA page for IMbrave150 not found",
-    "healio-skyscraper01-2024": "SKYSCRAPER-01 result; Roche's own release not found",
-    "maestro-tmb-2020": "copy of the FDA notice of 16 June 2020; the FDA page was not found",
+    "ascopost-pembrolizumab-cervical-2024": "gives the indication of 12 January 2024; the date is from Drugs@FDA, the FDA notice was not found",
+    "rtt-atezolizumab-bevacizumab-2020": "Roche release copy giving the HCC indication; the date is from Drugs@FDA, the FDA notice was not found",
+    "healio-skyscraper01-2024": "SKYSCRAPER-01 result; neither Roche's own release nor a paper was found",
     "jama-1982-hepatitis-b-vaccine": "index entry of the JAMA 1982 article; no DOI or PMID found",
-    "sciencenews-1986-interferon": "copy of the 1986 Science News report; no FDA record of 1986 found",
-    "precisionvaccinations-keynote942-2022": "reports the Moderna/Merck announcement of 13 December 2022",
-    "dendreon-sipuleucel-t-2010": "Dendreon's own release, reposted; not found on the sponsor's site",
-    "genmab-epcoritamab-2023": "Genmab's own announcement, reposted",
-    "adaptimmune-afamitresgene-autoleucel-2024": "kept only to document the sponsor's 1 August date",
-    "immunocore-tebentafusp-2022": "Immunocore's announcement, reported; FDA page not found",
-    "centerwatch-aldesleukin-1998": "only record found of the 1998 melanoma approval month",
-    "fda-disco-avelumab-2017": "FDA podcast listing, reposted",
-    "maestro-avelumab-2017": "copy of the FDA notice of 23 March 2017",
-    "pharmaletter-lisocabtagene-maraleucel-2021": "FDA page for liso-cel (5 February 2021) not found",
-    "maestro-dostarlimab-2021": "copy of the FDA notice of 22 April 2021",
-    "cancerhealth-retifanlimab-2023": "copy of the FDA notice of 22 March 2023",
-    "jhop-toripalimab-2023": "reports the FDA approval of 27 October 2023",
-    "medscape-toripalimab-2023": "reports the FDA approval of 27 October 2023",
-    "maestro-tarlatamab-2025": "copy of the FDA notice of 19 November 2025",
-    "epocrates-penpulimab-2025": "reports the FDA approval of 23 April 2025",
-    "beckers-linvoseltamab-2025": "reports the FDA statement of 2 July 2025",
+    "precisionvaccinations-keynote942-2022": "reports the Moderna/Merck announcement of 13 December 2022; the Lancet paper is cited beside it",
+    "dendreon-sipuleucel-t-2010": "Dendreon's own release, reposted; not found on the sponsor's site, and no FDA record was found",
 }
 
 
