@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextvars
 import csv
 import difflib
+import functools
 import hashlib
 import io
 import json
@@ -38,7 +39,7 @@ from urllib.parse import quote, urlsplit
 import pandas as pd
 
 from viz import DISCLAIMER
-from viz.paths import DATA_DIR
+from viz.paths import DATA_DIR, SCAFFOLD_DIR
 
 # Frictionless validates with jsonschema, which imports rfc3987_syntax when it is installed (the development
 # tools bring it: jupyter-events wants jsonschema[format-nongpl]). That module compiles 38 grammars as it is
@@ -51,6 +52,7 @@ __all__ = [
     "AGGREGATOR_HOSTS",
     "LIST_SEPARATOR",
     "MAX_CELL_CHARS",
+    "OPTIONAL_TABLES",
     "TABLES",
     "DataError",
     "Dataset",
@@ -81,7 +83,11 @@ TABLES = (
     "view_concepts",
     "steps",
     "charts",
+    "decks",
 )
+#: Tables a dataset may leave out: a missing file is an empty table, and a ``datapackage.json`` that does
+#: not describe it gets the schema immunoviz ships (``immunoviz new``'s).
+OPTIONAL_TABLES = frozenset({"decks"})
 #: Cells holding several ids or names, separated by ``;``.
 LIST_FIELDS = frozenset(
     {
@@ -506,6 +512,8 @@ class _Reader:
         try:
             self.descriptor = json.loads(path.read_text(encoding="utf-8-sig"))
             resources = {r["name"]: r for r in self.descriptor["resources"]}
+            for name in OPTIONAL_TABLES - resources.keys():
+                resources[name] = _own_resource(name)
             self.schemas = {name: resources[name]["schema"] for name in TABLES}
         except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
             what = f"no resource {exc}" if isinstance(exc, KeyError) else str(exc).split("\n")[0]
@@ -526,6 +534,8 @@ class _Reader:
         header_hint = "the header row is: " + ",".join(fields)
         path = self.root / f"{name}.csv"
         if not path.is_file():
+            if name in OPTIONAL_TABLES:
+                return []
             self.add(name, None, None, "file is missing", f"create it; {header_hint}")
             return None
         raw = path.read_bytes()
@@ -810,6 +820,8 @@ class _Reader:
             self.check_views(frames)
         if {"charts", "view_concepts"} <= frames.keys():
             self.check_charts(frames["charts"], frames["view_concepts"])
+        if {"decks", "views", "steps", "charts", "events"} <= frames.keys():
+            self.check_decks(frames)
         self.check_site(ids)
 
     def check_site(self, ids: dict[str, set[str]]) -> None:
@@ -912,6 +924,34 @@ class _Reader:
                     "series",
                     f"{len(split_list(r['series']))} curve names; a phases chart draws two or none",
                     "write two names separated by ';', or leave the cell empty",
+                )
+
+    def check_decks(self, f: dict[str, pd.DataFrame]) -> None:
+        """Each part of a deck names what it shows: a view (and one of its steps), a chart, or the history."""
+        steps = {(v, int(s)) for v, s in zip(f["steps"]["view"], f["steps"]["step"], strict=True) if s.isdigit()}
+        tables = {"view": "views", "history": "views", "chart": "charts"}
+        for _, r in f["decks"].iterrows():
+            kind, ref, step = r["kind"], r["ref"], r["step"]
+            table = tables.get(kind)
+            if table is None:
+                continue  # not a kind at all: the schema's enum reports it
+            if not ref and kind != "history":
+                self.add("decks", r["_row"], "ref", f"a {kind} part needs its {kind}", f"an id of {table}.csv")
+            elif ref and ref not in set(f[table]["id"]):
+                where = f"'{_clip(ref)}' is not an id in {table}.csv"
+                self.add("decks", r["_row"], "ref", where, self.suggest(table, ref))
+            if kind == "history" and f["events"].empty:
+                self.add("decks", r["_row"], "kind", "the history needs dated events", "add rows to events.csv")
+            if step and kind != "view":
+                self.add("decks", r["_row"], "step", f"a {kind} part has no steps", "leave step empty")
+            elif step.isdigit() and ref in set(f["views"]["id"]) and (ref, int(step)) not in steps:
+                count = sum(1 for v, _ in steps if v == ref)
+                self.add(
+                    "decks",
+                    r["_row"],
+                    "step",
+                    f"view '{ref}' has no step {step}",
+                    f"its steps are 1 to {count}" if count else "it has no story steps: leave step empty",
                 )
 
     def check_dates(self, events: pd.DataFrame) -> None:
@@ -1153,7 +1193,7 @@ def _period_bounds(date: str) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 
 def _build_dataset(root: Path, descriptor: dict, texts: dict[str, list[list]]) -> Dataset:
-    schemas = {r["name"]: r["schema"] for r in descriptor["resources"]}
+    schemas = {r["name"]: r["schema"] for r in [*map(_own_resource, OPTIONAL_TABLES), *descriptor["resources"]]}
     tables = {name: _typed_frame(name, schemas[name], texts[name]) for name in TABLES}
     categories = tables["categories"].sort_values("order")
     concepts = tables["concepts"]
@@ -1173,6 +1213,7 @@ def _build_dataset(root: Path, descriptor: dict, texts: dict[str, list[list]]) -
     tables["views"] = tables["views"].sort_values(["order"], kind="stable")
     tables["topics"] = tables["topics"].sort_values(["order"], kind="stable")
     tables["charts"] = tables["charts"].sort_values(["order"], kind="stable")
+    tables["decks"] = tables["decks"].sort_values(["deck", "order"], kind="stable")
     from viz.cache import fingerprint
 
     fingerprints = {"datapackage": fingerprint([json.dumps(descriptor, sort_keys=True)])}
@@ -1187,6 +1228,13 @@ def _build_dataset(root: Path, descriptor: dict, texts: dict[str, list[list]]) -
         schemas=schemas,
         site=site_settings(descriptor),
     )
+
+
+@functools.cache
+def _own_resource(name: str) -> dict:
+    """The description of a table in the schema immunoviz ships (for an optional table a dataset's leaves out)."""
+    descriptor = json.loads((SCAFFOLD_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    return next(r for r in descriptor["resources"] if r["name"] == name)
 
 
 def site_settings(descriptor: dict) -> dict:

@@ -10,6 +10,7 @@ colours, line styles and wrapped labels.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 from markupsafe import escape
 
@@ -51,8 +52,28 @@ def _glyph(shape: str, colour: str, x: float, y: float, r: float = layout.GLYPH)
     return f'<g transform="translate({x:.1f},{y:.1f}) scale({r / 10:.2f})">{body}</g>'
 
 
-def render_map_svg(net, *, margin: float = 30.0) -> str:
+def render_map_svg(
+    net,
+    *,
+    margin: float = 30.0,
+    show: Iterable[str] | None = None,
+    dim: Iterable[str] = (),
+    frame: Iterable[str] | None = None,
+    uid: str = "",
+) -> str:
     """A static SVG drawing of a concept map at its laid-out positions.
+
+    Parameters
+    ----------
+    show
+        Draw only these concepts (and the links between them); all by default. A story step's picture
+        shows what the step has revealed by then.
+    dim
+        Concepts drawn faded, as the page dims them (a step's picture: what the earlier steps revealed).
+    frame
+        The picture shows only the part of the map around these concepts (all shown, by default).
+    uid
+        Prefix of the picture's ids, so that several pictures can share one page.
 
     Examples
     --------
@@ -60,8 +81,15 @@ def render_map_svg(net, *, margin: float = 30.0) -> str:
     >>> picture = svg.render_map_svg(maps.view_map(data.load(), "checkpoints"))
     >>> picture.startswith("<svg") and "PD-1" in picture
     True
+    >>> step = svg.render_map_svg(maps.view_map(data.load(), "checkpoints"), show=["pd1"], uid="s1-")
+    >>> "PD-1" in step, "PD-L1" in step, 'id="s1-arrow"' in step
+    (True, False, True)
     """
     nodes = {n["id"]: n for n in net.nodes}
+    if show is not None:
+        shown = set(show)
+        nodes = {i: n for i, n in nodes.items() if i in shown}
+    faded = set(dim)
     if not nodes:
         return '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>\n'
     cats = {c["id"]: c for c in net.page.get("categories", [])}
@@ -80,7 +108,7 @@ def render_map_svg(net, *, margin: float = 30.0) -> str:
     labelled = set()
     if hubs:  # a map too big to label whole: glyphs, and the labels of the best linked that keep clear
         chosen: dict = {}
-        for i in hubs:
+        for i in (h for h in hubs if h in nodes):
             trial = {**chosen, i: boxes[i]}
             if not layout.overlaps({k: pos[k] for k in trial}, trial, pad=4.0):
                 chosen[i] = boxes[i]
@@ -90,21 +118,23 @@ def render_map_svg(net, *, margin: float = 30.0) -> str:
         ends = {i: layout.Box(2 * layout.GLYPH, 2 * layout.GLYPH) for i in nodes}
     else:
         ends = boxes
-    left, top, right, bottom = layout.extent(pos, boxes if not hubs else ends)
+    framed = [i for i in (nodes if frame is None else frame) if i in nodes] or list(nodes)
+    left, top, right, bottom = layout.extent({i: pos[i] for i in framed}, boxes if not hubs else ends)
     x0, y0 = left - margin, top - margin
     width, height = right - left + 2 * margin, bottom - top + 2 * margin + (40 if hubs else 0)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.1f} {y0:.1f} {width:.1f} {height:.1f}" '
         f'width="{width:.0f}" height="{height:.0f}" font-family="{escape(style.FONT_STACK)}" role="img">',
         f"<title>{escape(net.page.get('title', 'Concept map'))}</title>",
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
-        f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{style.EDGE}"/></marker>'
-        '<marker id="bar" viewBox="0 0 4 12" refX="2" refY="6" markerWidth="4" markerHeight="12" orient="auto">'
+        f'<defs><marker id="{escape(uid)}arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
+        f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{style.EDGE}"/></marker>'
+        f'<marker id="{escape(uid)}bar" viewBox="0 0 4 12" refX="2" refY="6" markerWidth="4" markerHeight="12" '
+        'orient="auto">'
         f'<rect x="0" y="0" width="3" height="12" fill="{style.EDGE}"/></marker></defs>',
         f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{width:.1f}" height="{height:.1f}" fill="{style.BACKGROUND}"/>',
     ]
     for e in net.edges:
-        if e.get("hidden"):
+        if e.get("hidden") or e["from"] not in nodes or e["to"] not in nodes:
             continue
         a, b = e["from"], e["to"]
         smooth = e.get("smooth") or {}
@@ -115,14 +145,17 @@ def render_map_svg(net, *, margin: float = 30.0) -> str:
         dashes = e.get("dashes")
         dash = f' stroke-dasharray="{" ".join(str(v) for v in dashes)}"' if isinstance(dashes, list) else ""
         arrow = e.get("arrows", {}).get("to", {})
-        marker = f' marker-end="url(#{arrow.get("type", "arrow")})"' if arrow.get("enabled") else ""
+        marker = f' marker-end="url(#{escape(uid)}{arrow.get("type", "arrow")})"' if arrow.get("enabled") else ""
+        fade = ' opacity="0.3"' if a in faded or b in faded else ""
         path = (
             f"M{start[0]:.1f},{start[1]:.1f} Q{via[0]:.1f},{via[1]:.1f} {end[0]:.1f},{end[1]:.1f}"
             if via
             else f"M{start[0]:.1f},{start[1]:.1f} L{end[0]:.1f},{end[1]:.1f}"
         )
-        parts.append(f'<path d="{path}" fill="none" stroke="{style.EDGE}" stroke-width="1.4"{dash}{marker}/>')
+        parts.append(f'<path d="{path}" fill="none" stroke="{style.EDGE}" stroke-width="1.4"{dash}{marker}{fade}/>')
     for i in sorted(nodes):
+        if i in faded:  # one group per faded concept: its parts must not add up where they overlap
+            parts.append('<g opacity="0.3">')
         n, (x, y), box = nodes[i], pos[i], boxes[i]
         cat = cats.get(n["group"], {"shape": "dot", "colour": style.MUTED, "font": style.INK})
         side = sides.get(i, "inside")
@@ -152,6 +185,8 @@ def render_map_svg(net, *, margin: float = 30.0) -> str:
                 )
             parts.append(f'{shape} fill="{escape(fill)}" stroke="{style.INK}" stroke-width="1.5"{dashed}/>')
             parts.append(_text(lines[i], x, y, anchor="middle", colour=cat.get("font", style.INK)))
+        if i in faded:
+            parts.append("</g>")
     parts.append("</svg>\n")
     return "\n".join(parts)
 
