@@ -800,7 +800,7 @@ def mutate(folder: Path, kind: str, table: str, draw) -> None:
     path = folder / f"{table}.csv"
     try:
         rows = read_table(folder, table)
-    except (UnicodeDecodeError, csv.Error):  # an earlier mutation wrote bytes that are no CSV
+    except (UnicodeDecodeError, csv.Error, FileNotFoundError):  # no CSV (yet): bytes, or an optional table
         rows = []
     if kind == "raw":
         path.write_bytes(draw(st.binary(max_size=200)))
@@ -813,7 +813,7 @@ def mutate(folder: Path, kind: str, table: str, draw) -> None:
         if rows[r]:  # an earlier "random" mutation may have written ragged or empty rows
             rows[r][draw(st.integers(0, len(rows[r]) - 1))] = draw(CELL)
             write_table(folder, table, rows)
-    elif kind == "free-text" and len(rows) > 1 and free_text_fields(folder)[table]:
+    elif kind == "free-text" and len(rows) > 1 and free_text_fields(folder).get(table):
         r = draw(st.integers(1, len(rows) - 1))
         col = draw(st.sampled_from(free_text_fields(folder)[table]))
         c = rows[0].index(col) if col in rows[0] else len(rows[r])
