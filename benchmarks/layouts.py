@@ -69,9 +69,9 @@ def _bezier(pts: list, steps: int = 8) -> list:
 
 def polyline_crossings(lines: dict) -> int:
     """Pairs of edges (sharing no end) whose polylines cross, each pair once."""
-    segs = {e: layout._segments(itertools.pairwise(pts)) for e, pts in lines.items()}
+    segs = {e: layout.measure._segments(itertools.pairwise(pts)) for e, pts in lines.items()}
     return sum(
-        bool(layout._cross(s, t).any())
+        bool(layout.measure._cross(s, t).any())
         for (e, s), (f, t) in itertools.combinations(segs.items(), 2)
         if not set(e) & set(f) and len(s) and len(t)
     )
@@ -86,7 +86,7 @@ def main() -> int:
         if g.graph["layout"] not in ("layered", "circular"):
             continue
         drawn = graph.drawn(g)
-        pos = layout.view_layout(g)
+        pos = layout.view_layout(g).pos
         ours = layout.crossings(pos, drawn.edges(), layout.edge_curves(drawn, pos))
         straight = as_drawn = None
         if dot:

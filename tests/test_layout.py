@@ -17,7 +17,7 @@ def test_layouts_are_deterministic_and_finite(tiny_dataset, kind, monkeypatch):
     for i, n in enumerate(sorted(v.nodes)):
         v.nodes[n]["rank"] = i % 3
     monkeypatch.setenv("IMMUNOVIZ_CACHE", "off")  # both computed, neither taken from the cache
-    first, second = layout.view_layout(v), layout.view_layout(v)
+    first, second = layout.view_layout(v).pos, layout.view_layout(v).pos
     assert first == second
     assert set(first) == set(v.nodes)
     assert all(math.isfinite(x) and math.isfinite(y) for x, y in first.values())
@@ -37,7 +37,7 @@ def test_a_cached_layout_is_the_one_a_fresh_run_computes(tiny_dataset, monkeypat
     first = sorted(changed)[0]
     changed.nodes[first]["label"] = "a label much longer than any in the tiny dataset"
     fresh = layout.view_layout(changed)
-    assert fresh != computed, "the longer label moves the nodes"
+    assert fresh.pos != computed.pos, "the longer label moves the nodes"
     monkeypatch.setenv("IMMUNOVIZ_CACHE", str(tmp_path))
     assert layout.view_layout(changed) == fresh
 
@@ -138,7 +138,7 @@ def shipped_layouts(dataset) -> dict:
     """``{view: (graph as drawn, positions)}`` of every shipped view but "everything", laid out once for the
     tests that measure them (grouped on one worker: tests/conftest.py, ``SHARED``)."""
     views = (v for v in graph.view_ids(dataset) if v != "everything")
-    return {v: (g, layout.view_layout(g)) for v in views for g in [graph.drawn(graph.view_graph(dataset, v))]}
+    return {v: (g, layout.view_layout(g).pos) for v in views for g in [graph.drawn(graph.view_graph(dataset, v))]}
 
 
 def test_maps_cross_no_more_edges_than_their_budget(shipped_layouts):
@@ -197,7 +197,7 @@ def test_crossings_count_curves_and_ignore_shared_ends():
     pos = {"a": (0.0, 0.0), "b": (0.0, 100.0), "c": (-60.0, 50.0), "d": (60.0, 50.0)}
     assert layout.crossings(pos, [("a", "b"), ("c", "d")]) == 1
     assert layout.crossings(pos, [("a", "b"), ("a", "d")]) == 0, "edges that share an end do not cross"
-    bend = layout._bend(pos["a"], pos["b"], 0.0, 0.0)  # a link within one column bows out to the left
+    bend = layout.measure._bend(pos["a"], pos["b"], 0.0, 0.0)  # a link within one column bows out to the left
     assert layout.curve_via(pos["a"], pos["b"], bend)[0] < 0
     near = {**pos, "c": (-10.0, 50.0)}  # the bow passes left of c: c-d no longer crosses a-b
     assert layout.crossings(near, [("a", "b"), ("c", "d")]) == 1
@@ -256,5 +256,5 @@ def test_annealing_untangles_columns_and_never_gives_up_readability():
         draw = drawing(on_top)
         start = draw(order)
         assert start[0] == (False, 0, n * (n - 1) // 2)
-        pos = layout._anneal(order, draw, start, random.Random(1))
+        pos = layout.layered._anneal(order, draw, start, random.Random(1))
         assert second_column(pos) == [f"b{i}" for i in expected]

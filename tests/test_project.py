@@ -170,41 +170,71 @@ LAYERS = [
 ]
 
 
-def _viz_imports(path: Path) -> set[str]:
-    """The viz modules a file imports, at the top or inside a function."""
+#: The packages among them, each with its modules from the bottom up: the same rule holds inside.
+PACKAGES = {"layout": ["labels", "measure", "force", "circular", "layered", "_view", "__init__"]}
+
+
+def _viz_imports(path: Path, within: str | None = None) -> set[str]:
+    """The viz modules a file imports, at the top or inside a function; with ``within`` (a package), the
+    modules of that package it imports."""
     import ast
 
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = []
         if isinstance(node, ast.ImportFrom) and node.module == "viz":
-            found |= {a.name for a in node.names if a.name in LAYERS}
+            found |= {a.name for a in node.names if a.name in LAYERS and within is None}
         elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("viz."):
-            found.add(node.module.split(".")[1])
+            names = [node.module]
         elif isinstance(node, ast.Import):
-            found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("viz.")}
+            names = [a.name for a in node.names if a.name.startswith("viz.")]
+        for name in names:
+            parts = name.split(".")
+            if within is None:
+                found.add(parts[1])
+            elif parts[1] == within and len(parts) > 2:
+                found.add(parts[2])
     return found
 
 
 def test_modules_flow_one_way():
-    """No import cycle: every module imports only modules below it, and the README lists them all."""
+    """No import cycle: every module imports only modules below it (a package's modules too, and within
+    the package only those below them in :data:`PACKAGES`), and the README lists them all."""
     package = ROOT / "src" / "viz"
     modules = sorted(p.stem for p in package.glob("*.py") if p.stem != "__init__")
+    modules = sorted([*modules, *(p.parent.name for p in package.glob("*/__init__.py"))])
     assert sorted(LAYERS) == modules, "add the new module to LAYERS (and to the README) at its place"
+    files = {name: sorted((package / name).glob("*.py")) or [package / f"{name}.py"] for name in LAYERS}
     upward = [
-        f"{name} imports {other}"
+        f"{path.relative_to(package)} imports {other}"
         for name in LAYERS
-        for other in sorted(_viz_imports(package / f"{name}.py"))
+        for path in files[name]
+        for other in sorted(_viz_imports(path) - {name})
         if LAYERS.index(other) >= LAYERS.index(name)
     ]
+    for name, inner in PACKAGES.items():
+        assert sorted(inner) == sorted(p.stem for p in files[name]), f"list {name}'s modules in PACKAGES"
+        upward += [
+            f"{name}/{path.name} imports {name}.{other}"
+            for path in files[name]
+            for other in sorted(_viz_imports(path, within=name))
+            if inner.index(other) >= inner.index(path.stem)
+        ]
     assert upward == []
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert [m for m in LAYERS if f"{m}.py" not in readme] == [], "the README's module list is incomplete"
+    names = [f"{name}/" if name in PACKAGES else f"{name}.py" for name in LAYERS]
+    names += [f"{m}.py" for inner in PACKAGES.values() for m in inner if m != "__init__"]
+    assert [m for m in names if m not in readme] == [], "the README's module list is incomplete"
 
 
 def test_layer_check_can_fail(tmp_path):
     cyclic = tmp_path / "maps.py"
     cyclic.write_text("def f():\n    from viz import site\n    import viz.cli\n", encoding="utf-8")
     assert _viz_imports(cyclic) == {"site", "cli"}
+    inner = tmp_path / "labels.py"
+    inner.write_text("from viz.layout.measure import crossings\nfrom viz import style\n", encoding="utf-8")
+    assert _viz_imports(inner) == {"layout", "style"}
+    assert _viz_imports(inner, within="layout") == {"measure"}
 
 
 SHARED_FIXTURE_TESTS = """

@@ -327,18 +327,16 @@ def laid_out_map(
     >>> sorted(n["id"] for n in net.nodes)
     ['pd1', 'pdl1']
     """
-    pos = _layout.view_layout(g, seed=seed)
-    sides = _layout.label_sides(g, pos)
-    hubs = _layout.hubs(g, HUBS) if len(g) > _layout.BIG else []
+    drawing = _layout.view_layout(g, seed=seed)
     return concept_map(
         g,
-        pos,
+        drawing.pos,
         pal=pal,
         sources=sources,
         fields=fields,
-        sides=sides,
-        curves=_layout.edge_curves(_graph.drawn(g), pos),
-        wrap=_layout.wrap_width(g),
-        hubs=hubs,
+        sides=drawing.sides,
+        curves=drawing.curves,
+        wrap=drawing.wrap,
+        hubs=drawing.hubs,
         presenter=presenter,
     )

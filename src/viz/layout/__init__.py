@@ -1,0 +1,111 @@
+"""Positions for concept graphs: pure, seeded ``*_layout`` functions, and how readable they are.
+
+Every ``*_layout`` function takes a networkx graph and returns ``{node: (x, y)}``
+in screen units (y grows downwards, as on a canvas). The same graph and seed
+always give the same positions, whatever the hash seed of the process.
+
+- :func:`layered_layout` puts the data's ranks in columns, left to right, and
+  orders each column with igraph's Sugiyama layout, dot's median sweeps and
+  sifting, then simulated annealing on the drawing as the reader sees it;
+- :func:`circular_layout` keeps ranked nodes on a ring in rank order (the steps
+  of the cancer-immunity cycle) and orders the rest around it, each beside the
+  steps it links to, with the fewest crossings;
+- :func:`force_layout` is igraph's Fruchterman-Reingold, then overlap removal
+  on the boxes of the nodes and their labels.
+
+:func:`view_layout` picks the layout a view asks for and returns its :class:`Drawing`:
+the positions with the label sides, bowed edges, wrap width and hubs a page draws.
+
+Labels are part of the layout: a node is drawn as its category's glyph with the
+label beside it (:data:`SIDES`), or as a shape that holds its label. The
+:class:`Box` of a node says how much room both take; :func:`overlaps`,
+:func:`crossings` and :func:`fit_scale` measure a layout as a reader sees it.
+
+The package, in the manner of networkx's drawing package, from the bottom up:
+:mod:`~viz.layout.labels` (text widths, wrapping, label boxes and sides),
+:mod:`~viz.layout.measure` (edges as drawn, crossings, overlaps, fit, story
+steps), the layouts :mod:`~viz.layout.force`, :mod:`~viz.layout.circular` and
+:mod:`~viz.layout.layered`, and ``_view`` (which layout a view gets, cached).
+"""
+
+from viz.layout._view import Drawing, view_layout
+from viz.layout.circular import circular_layout
+from viz.layout.force import force_layout, remove_overlaps
+from viz.layout.labels import (
+    BIG,
+    CANVAS,
+    CHIP_GLYPH,
+    CHIP_PAD,
+    FONT,
+    GLYPH,
+    HUBS,
+    LABEL_GAP,
+    LABEL_WIDTH,
+    LEADING,
+    READABLE_PX,
+    SIDES,
+    Box,
+    columns,
+    hubs,
+    label_box,
+    label_sides,
+    node_boxes,
+    text_width,
+    wrap,
+    wrap_width,
+)
+from viz.layout.layered import layered_layout
+from viz.layout.measure import (
+    MAX_ZOOM,
+    ROUNDNESS,
+    STEP_PX,
+    crossings,
+    curve_via,
+    edge_curves,
+    extent,
+    fit_scale,
+    overlaps,
+    readability,
+    step_px,
+)
+
+__all__ = [
+    "BIG",
+    "CANVAS",
+    "CHIP_GLYPH",
+    "CHIP_PAD",
+    "FONT",
+    "GLYPH",
+    "HUBS",
+    "LABEL_GAP",
+    "LABEL_WIDTH",
+    "LEADING",
+    "MAX_ZOOM",
+    "READABLE_PX",
+    "ROUNDNESS",
+    "SIDES",
+    "STEP_PX",
+    "Box",
+    "Drawing",
+    "circular_layout",
+    "columns",
+    "crossings",
+    "curve_via",
+    "edge_curves",
+    "extent",
+    "fit_scale",
+    "force_layout",
+    "hubs",
+    "label_box",
+    "label_sides",
+    "layered_layout",
+    "node_boxes",
+    "overlaps",
+    "readability",
+    "remove_overlaps",
+    "step_px",
+    "text_width",
+    "view_layout",
+    "wrap",
+    "wrap_width",
+]

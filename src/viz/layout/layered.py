@@ -1,0 +1,381 @@
+"""The layered layout: the data's ranks as columns, left to right, each ordered to cross as few edges as
+possible (dot's sweeps and sifting, then simulated annealing on the drawing as the reader sees it)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+import networkx as nx
+import numpy as np
+
+from viz.layout.force import _seeded
+from viz.layout.labels import (
+    COLUMN_GAP,
+    FOLD_GAP,
+    FONT,
+    READABLE_PX,
+    ROW_GAP,
+    Positions,
+    columns,
+    label_sides,
+    node_boxes,
+)
+from viz.layout.measure import (
+    STEP_PX,
+    _bends,
+    _Drawing,
+    _incident,
+    _lefts,
+    _step_frames,
+    crossings,
+    edge_curves,
+    fit_scale,
+)
+
+__all__ = ["layered_layout"]
+
+
+def _spread(want: list[float], sizes: list[float]) -> list[float]:
+    """Positions as close as possible (least squares) to ``want``, in the same order, each at least
+    ``(sizes[i] + sizes[i + 1]) / 2`` from the next: pool-adjacent-violators on the gaps."""
+    offs = [0.0]
+    for a, b in itertools.pairwise(sizes):
+        offs.append(offs[-1] + (a + b) / 2)
+    blocks: list[list[float]] = []  # [sum of (want - offset), count, first index]
+    for i, (w, o) in enumerate(zip(want, offs, strict=True)):
+        blocks.append([w - o, 1.0, float(i)])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
+            s, c, _ = blocks.pop()
+            blocks[-1][0] += s
+            blocks[-1][1] += c
+    out: list[float] = []
+    for s, c, _ in blocks:
+        out += [s / c] * int(c)
+    return [b + o for b, o in zip(out, offs, strict=True)]
+
+
+SIFT_ROUNDS = 3
+#: shuffled starts of :func:`_mincross`, and how many of its best orders are drawn and sifted
+RESTARTS, DRAWN = 15, 4
+#: :func:`_anneal`: moves tried per node, how far a node moves, the temperature (in crossings) at the
+#: start and the end
+ANNEAL_MOVES, ANNEAL_REACH, ANNEAL_HEAT = 80, 2, (1.0, 0.02)
+
+
+def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positions:
+    """The data's ranks as columns, left to right, each ordered to cross as few edges as possible.
+
+    The first order within the columns comes from igraph's Sugiyama layout (the ranks are its layer
+    constraints; links between ranks several columns apart get dummy nodes); :func:`_mincross` then
+    sweeps it as Graphviz's dot does, with sifting, from igraph's order and from :data:`RESTARTS` shuffled
+    ones; the :data:`DRAWN` orders that cross least are drawn. Each column is spread by the heights of
+    its labels, every node as level with its linked neighbours as the order allows, and :func:`_sift`
+    moves single nodes to where their own edges cross least. Of these drawings the one that keeps the whole map readable
+    (:data:`READABLE_PX` on :data:`CANVAS`), then the most story steps at :data:`STEP_PX`, then the fewest
+    crossings wins, and :func:`_anneal` moves its nodes up and down their columns while that keeps it as
+    readable and crosses fewer edges, as drawn. Nodes without a rank go to the first column.
+    """
+    nodes = sorted(g.nodes, key=str)
+    if not nodes:
+        return {}
+    layer, fold = columns(g, rank=rank)
+    index = {n: i for i, n in enumerate(nodes)}
+    edges = sorted({(a, b) if layer[a] <= layer[b] else (b, a) for a, b in g.edges() if layer[a] != layer[b]})
+    boxes = node_boxes(g, label_sides(g, {}))
+    und = nx.Graph()
+    und.add_nodes_from(nodes)
+    und.add_edges_from((a, b) for a, b in g.edges() if a != b)
+    slot: dict = {}
+    frames = _step_frames(g)
+    links = list(g.edges())
+
+    def draw(order: Mapping) -> tuple[tuple[bool, int], Positions]:
+        slot.update({n: i for col in order.values() for i, n in enumerate(col)})
+        pos = _place_columns(und, order, boxes, slot, fold)
+        unreadable = FONT * fit_scale(pos, boxes) < READABLE_PX
+        small_steps = sum(px < STEP_PX for px in frames(pos, boxes).values())
+        return (unreadable, small_steps, crossings(pos, links, edge_curves(g, pos, boxes))), pos
+
+    with _seeded(seed) as ig:  # igraph's Sugiyama draws no random numbers with layers given; seeded anyway
+        h = ig.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b in edges], directed=True)
+        coords = h.layout_sugiyama(layers=[layer[n] for n in nodes], maxiter=200).coords
+    first: dict = defaultdict(list)
+    for n in sorted(nodes, key=lambda n: (coords[index[n]][0], str(n))):
+        first[layer[n]].append(n)
+    # dot's mincross from igraph's order and from shuffled ones (OGDF's Sugiyama runs 15 such starts):
+    # the few orders that cross least go on to be drawn
+    within = sorted((a, b) for a, b in und.edges() if layer[a] == layer[b])
+    tried = [_mincross(layer, edges, first, within=within)]
+    rng = random.Random(seed)
+    for _ in range(RESTARTS):
+        shuffled = {c: rng.sample(col, len(col)) for c, col in first.items()}
+        tried.append(_mincross(layer, edges, shuffled, within=within))
+    tried.sort(key=lambda t: t[1])
+    best = None
+    for start in (first, *(order for order, _ in tried[:DRAWN])):
+        order = {c: list(col) for c, col in start.items()}
+        key, pos = draw(order)
+        kept = {c: list(col) for c, col in order.items()}  # the order drawn as ``pos``
+        for _ in range(SIFT_ROUNDS):  # sift, spread the columns again, and again while that helps
+            _sift(g, order, pos)
+            trial, placed = draw(order)
+            if trial >= key:
+                break
+            key, pos, kept = trial, placed, {c: list(col) for c, col in order.items()}
+        if best is None or key < best[0]:
+            best = (key, pos, kept)
+    key, pos, order = best
+    return _anneal(order, draw, (key, pos), random.Random(seed))
+
+
+def _anneal(order: dict, draw, start: tuple, rng: random.Random) -> Positions:
+    """Simulated annealing (Kirkpatrick, Gelatt and Vecchi, Science 1983, doi:10.1126/science.220.4598.671;
+    for drawings of graphs, Davidson and Harel, ACM TOG 1996, doi:10.1145/234535.234538) on the drawing
+    itself, so that it counts what the reader sees: folded columns, bowed edges, edges that pass a column.
+
+    A move takes a node up to :data:`ANNEAL_REACH` places up or down its column. It is kept when the
+    drawing stays as readable (``draw``'s key: the whole map, then the story steps) and crosses no more
+    edges, or, with the chance ``exp(-more / temperature)``, when it crosses ``more`` edges; the
+    temperature cools geometrically through :data:`ANNEAL_HEAT`. ``start``: ``(key, positions)`` of
+    ``order``. Returns the positions of the best drawing seen. Changes ``order``."""
+    movable = [c for c in sorted(order) if len(order[c]) > 1]
+    sizes = [len(order[c]) for c in movable]
+    shifts = [d for d in range(-ANNEAL_REACH, ANNEAL_REACH + 1) if d]
+    best = current = start
+    moves = ANNEAL_MOVES * sum(sizes)
+    hot, cold = ANNEAL_HEAT
+    for step in range(moves if movable else 0):
+        if best[0] == (False, 0, 0):  # nothing left to gain
+            break
+        col = order[rng.choices(movable, sizes)[0]]
+        i = rng.randrange(len(col))
+        j = min(len(col) - 1, max(0, i + rng.choice(shifts)))
+        if i == j:
+            continue
+        col.insert(j, col.pop(i))
+        trial = draw(order)
+        more = trial[0][2] - current[0][2]
+        temperature = hot * (cold / hot) ** (step / moves)
+        if trial[0][:2] <= current[0][:2] and (more <= 0 or rng.random() < math.exp(-more / temperature)):
+            current = trial
+            best = min(best, trial, key=lambda t: t[0])
+        else:
+            col.insert(i, col.pop(j))
+    return best[1]
+
+
+def _mincross(layer: Mapping, edges: list, start: Mapping, *, within: Iterable = (), rounds: int = 24) -> tuple:
+    """Orders of the columns that cross fewer edges: dot's *mincross* (Gansner et al., IEEE TSE 1993),
+    median sweeps left to right and back, each followed by swaps of neighbours while they help, then
+    *sifting* (Matuszewski, Schoenfeld and Molitor, 1999): each node to the place in its column where
+    its edges cross fewest. It works on the columns with a dummy node wherever an edge passes through
+    one, starts from ``start`` and returns the best orders seen (real nodes only) with their crossings;
+    ``edges`` run from a lower column to a higher one. An edge ``within`` a column bows out to one side,
+    across the edges that reach the nodes between its ends from there: those count too."""
+    order = {c: list(col) for c, col in start.items()}
+    right: dict = defaultdict(list)  # node -> its neighbours one column to the right
+    left: dict = defaultdict(list)
+    for a, b in edges:
+        prev = a
+        for c in range(layer[a] + 1, layer[b]):
+            dummy = ("·", a, b, c)
+            order.setdefault(c, []).append(dummy)
+            right[prev].append(dummy)
+            left[dummy].append(prev)
+            prev = dummy
+        right[prev].append(b)
+        left[b].append(prev)
+    cols = sorted(order)
+    at = {n: k for c in cols for k, n in enumerate(order[c])}
+    bows: dict = defaultdict(list)
+    for a, b in within:
+        bows[layer[a]].append((a, b))
+
+    def bowed(c: int) -> int:  # crossings of the edges within column c, each bowed to its better side
+        col = order[c]
+        spans = (col[min(at[a], at[b]) + 1 : max(at[a], at[b])] for a, b in bows[c])
+        return sum(min(sum(len(left[n]) for n in ns), sum(len(right[n]) for n in ns)) for ns in spans)
+
+    def crossing_numbers(c: int) -> tuple[dict, np.ndarray]:
+        """``M[u, v]``: the crossings of ``u``'s edges with ``v``'s (two nodes of column ``c``) when ``u`` is
+        above ``v``, the columns beside it held where they are."""
+        col = order[c]
+        idx = {n: i for i, n in enumerate(col)}
+        m = np.zeros((len(col), len(col)), dtype=np.int64)
+        for side in (left, right):
+            ends = [(idx[n], at[p]) for n in col for p in side[n]]
+            if ends:
+                owner, where = np.array(ends).T
+                u = np.zeros((len(ends), len(col)), dtype=np.int64)
+                u[np.arange(len(ends)), owner] = 1
+                m += u.T @ (where[:, None] > where[None, :]).astype(np.int64) @ u
+        return idx, m
+
+    def total() -> int:
+        count = 0
+        for c in cols[:-1]:
+            pairs = sorted((at[u], at[v]) for u in order[c] for v in right[u])
+            count += sum(1 for i, (_, b1) in enumerate(pairs) for _, b2 in pairs[i + 1 :] if b2 < b1)
+        return count + sum(bowed(c) for c in bows)
+
+    def place(c: int) -> None:
+        at.update((n, k) for k, n in enumerate(order[c]))
+
+    def median(n, side) -> float | None:
+        ps = sorted(at[m] for m in side[n])
+        if not ps:
+            return None
+        mid = len(ps) // 2
+        return float(ps[mid]) if len(ps) % 2 else (ps[mid - 1] + ps[mid]) / 2
+
+    def transpose() -> None:
+        improved = True
+        while improved:
+            improved = False
+            for c in cols:
+                col = order[c]
+                idx, m = crossing_numbers(c)
+                for i in range(len(col) - 1):
+                    u, v = col[i], col[i + 1]
+                    before = m[idx[u], idx[v]] + (bowed(c) if bows[c] else 0)
+                    col[i], col[i + 1] = v, u
+                    at[u], at[v] = i + 1, i
+                    if m[idx[v], idx[u]] + (bowed(c) if bows[c] else 0) < before:
+                        improved = True
+                    else:
+                        col[i], col[i + 1] = u, v
+                        at[u], at[v] = i, i + 1
+
+    def sift(c: int) -> None:
+        col = order[c]
+        idx, m = crossing_numbers(c)
+        for u in list(col):
+            rest = [n for n in col if n != u]
+            here = col.index(u)
+            others = [idx[v] for v in rest]
+            costs = [0, *np.cumsum(m[others, idx[u]] - m[idx[u], others]).tolist()]
+            if bows[c]:  # add the bowed edges' crossings, place by place from the cheapest, while it can help
+                found = math.inf
+                for j in sorted(range(len(costs)), key=lambda j: costs[j]):
+                    if costs[j] > found:
+                        costs[j] = math.inf
+                        continue
+                    col[:] = [*rest[:j], u, *rest[j:]]
+                    place(c)
+                    costs[j] += bowed(c)
+                    found = min(found, costs[j])
+                col[:] = [*rest[:here], u, *rest[here:]]
+                place(c)
+            best_j = min(range(len(costs)), key=lambda j: (costs[j], j != here))
+            if best_j != here:
+                col[:] = [*rest[:best_j], u, *rest[best_j:]]
+                place(c)
+
+    best, best_order, stale = total(), {c: list(order[c]) for c in cols}, 0
+    for r in range(rounds):
+        if stale >= 4:  # two sweeps each way without a better order: as dot does, stop
+            break
+        sweep, side = (cols[1:], left) if r % 2 == 0 else (cols[-2::-1], right)
+        for c in sweep:
+            keys = {n: median(n, side) for n in order[c]}
+            order[c].sort(key=lambda n: keys[n] if keys[n] is not None else at[n])
+            place(c)
+        transpose()
+        for c in sweep:
+            sift(c)
+        transpose()
+        now = total()
+        stale = 0 if now < best else stale + 1
+        if now < best:
+            best, best_order = now, {c: list(order[c]) for c in cols}
+    real = {c: [n for n in col if not isinstance(n, tuple) or n[:1] != ("·",)] for c, col in best_order.items()}
+    return real, best
+
+
+def _sift(g: nx.Graph, order: Mapping, pos: Positions) -> None:
+    """The step igraph's Sugiyama leaves out: move each node up or down its column to the place where
+    its own edges cross fewest others (tried with the node between its would-be neighbours, the rest
+    where they are; the columns are spread again afterwards). Changes ``order`` in place."""
+    drawing = _Drawing(pos, g.edges(), edge_curves(g, pos))
+    lefts = _lefts(g, pos)  # moving up or down its column keeps a node's left edge
+    incident = _incident(g)
+    for c in sorted(order):
+        col = order[c]
+        for u in list(col) if len(col) > 1 else ():
+            rest = [n for n in col if n != u]
+            ys = [drawing.pos[n][1] for n in rest]
+            x = drawing.pos[u][0]
+            home = drawing.pos[u]
+            best_j, best = col.index(u), drawing.around([u])
+            for j in range(len(rest) + 1):
+                above = ys[j - 1] if j else ys[0] - 40.0
+                below = ys[j] if j < len(rest) else ys[-1] + 40.0
+                spot = {u: (x, (above + below) / 2)}
+                drawing.moved([u], spot, _bends(lefts, drawing.pos | spot, [u], incident))
+                count = drawing.around([u])
+                if count < best:
+                    best_j, best = j, count
+            if best_j != col.index(u):
+                rest.insert(best_j, u)
+                col[:] = rest
+                # keep the places of the column, in the new order
+                places = sorted(drawing.pos[n][1] for n in col)
+                moved = {n: (drawing.pos[n][0], y) for n, y in zip(col, places, strict=True)}
+            else:
+                moved = {u: home}
+            drawing.moved(list(moved), moved, _bends(lefts, drawing.pos | moved, list(moved), incident))
+
+
+def _place_columns(und: nx.Graph, order: Mapping, boxes: Mapping, slot: Mapping, fold: Mapping) -> Positions:
+    """Columns side by side, as wide as their boxes; in each, nodes in ``order`` spread by box heights,
+    pulled level with their neighbours in the other columns. A column folded ``k`` times zig-zags its
+    nodes between ``k`` columns side by side."""
+    columns = sorted(order)
+
+    def pitch(n, c) -> float:  # the height a node takes in its column
+        k = fold.get(c, 1)
+        return (boxes[n].h + (FOLD_GAP if k > 1 else ROW_GAP)) / k
+
+    unit = float(np.median([boxes[n].h for n in und])) + ROW_GAP
+    y = {n: slot[n] * unit for n in und}
+    pitches = {c: [pitch(n, c) for n in order[c]] for c in columns}
+    # no column is pulled taller than the tallest one needs to be
+    tallest = max(sum(pitches[c]) for c in columns)
+    lo, hi = -tallest / 2, tallest / 2
+    for c in columns:
+        y.update(zip(order[c], _spread([y[n] for n in order[c]], pitches[c]), strict=True))
+    column = {n: c for c in columns for n in order[c]}
+    # each node's neighbours in the columns to its left (-1) and to its right (+1)
+    near_on = {
+        side: {n: [m for m in und.neighbors(n) if side * (column[m] - column[n]) > 0] for n in column}
+        for side in (-1, 1)
+    }
+
+    def pull(c: int, side: int, only_lonely: bool) -> None:
+        """Spread column ``c`` with each node as level as its order allows with its neighbours on ``side``
+        (-1 left, +1 right); with ``only_lonely``, only nodes with no neighbour on the left move."""
+        col = order[c]
+        want = []
+        for n in col:
+            near = [] if only_lonely and near_on[-1][n] else [y[m] for m in near_on[side][n]]
+            want.append(min(hi, max(lo, sum(near) / len(near))) if near else y[n])
+        y.update(zip(col, _spread(want, pitches[c]), strict=True))
+
+    for c in columns[1:]:  # left to right, each node level with its neighbours to the left
+        pull(c, -1, False)
+    for c in columns[::-1]:  # then right to left, the nodes with none to the left (a column's first nodes)
+        pull(c, +1, True)
+    pos: Positions = {}
+    left = 0.0
+    for c in columns:
+        col, k = order[c], fold.get(c, 1)
+        width = max(boxes[n].w for n in col)
+        for i, n in enumerate(col):  # every box at its column's left edge
+            pos[n] = (left + (i % k) * (width + COLUMN_GAP / 2) + boxes[n].w / 2 - boxes[n].dx, y[n])
+        left += k * width + (k - 1) * COLUMN_GAP / 2 + COLUMN_GAP
+    mid = (max(y.values()) + min(y.values())) / 2
+    return {n: (round(x, 1), round(v - mid, 1)) for n, (x, v) in pos.items()}
