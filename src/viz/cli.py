@@ -135,6 +135,34 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--concept", metavar="ID", help="open with this concept selected (e.g. pd1_inhibitor)")
     p.add_argument("--year", type=int, metavar="YEAR", help="open at this year of the history")
     p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser(
+        "grade",
+        help="grade the maps students built (their saved result files) and write the class's results",
+        description="Score each result file a student saved from a map's Build it (Save my map) against the "
+        "expert map; print a table per student and per proposition; write a CSV (one row per student) and the "
+        "class page (the map with a heat over the links most students missed). A file that is malformed, or "
+        "for another map or data version, is refused with its reason: the others are still graded, and the "
+        "exit code is 1.",
+    )
+    p.add_argument("results", nargs="+", type=Path, metavar="RESULT", help="result files (.json) saved from a map")
+    _data_arg(p)
+    p.add_argument("--map", metavar="VIEW", help="the map the class built (default: the one most files are for)")
+    p.add_argument(
+        "--out", type=Path, default=Path("grades"), metavar="DIR", help="folder for grades.csv and class.html"
+    )
+    p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser(
+        "compare",
+        help="write one student's map against the expert's as a page",
+        description="Write one page that shows the map a student built (a result file saved from Build it) "
+        "against the expert map: every proposition right, with another verb, missing or extra, and why.",
+    )
+    p.add_argument("result", type=Path, metavar="RESULT", help="a result file (.json) saved from a map")
+    _data_arg(p)
+    p.add_argument("--out", type=Path, metavar="FILE", help="output file (default: RESULT's name with -compare.html)")
+    p.set_defaults(func=cmd_compare)
     return parser
 
 
@@ -263,6 +291,50 @@ def cmd_history(args: argparse.Namespace) -> int:
             "in view_concepts.csv (or choose another map with --view)"
         ) from None
     out = export.write_text(args.out, page.render())
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from viz import export, grading, graph
+
+    ds = _load(args.data)
+    views = graph.view_ids(ds)
+    if args.map is not None and args.map not in views:
+        raise UserError(f"no view '{args.map}'; the views are: {', '.join(views)}")
+    try:
+        results = grading.grade(ds, args.results, view=args.map)
+    except KeyError as exc:
+        raise UserError(f"the result files are for the map {exc}, which {args.data} does not have") from None
+    if results.graded:
+        print(f"{len(results.graded)} students on the map '{results.problem.id}'\n")
+        print(results.student_table())
+        print(results.proposition_table())
+        csv_path = export.write_text(args.out / "grades.csv", results.csv())
+        page = export.write_text(args.out / "class.html", results.page(ds))
+        print(f"wrote {csv_path}")
+        print(f"wrote {page}")
+    for _, why in results.refused:
+        print(f"immunoviz: refused {grading.plain(why)}", file=sys.stderr)
+    if not results.graded:
+        raise UserError("no result file could be graded; nothing was written")
+    if results.refused:
+        names = ", ".join(grading.plain(path) for path, _ in results.refused)
+        print(f"immunoviz: {len(results.refused)} of {len(args.results)} files refused: {names}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from viz import exercise, export, grading
+
+    ds = _load(args.data)
+    try:
+        result = exercise.read_result(args.result)
+        page = grading.comparison_page(ds, result)
+    except exercise.ResultError as exc:
+        raise UserError(grading.plain(exc)) from None
+    out = export.write_text(args.out or args.result.with_name(args.result.stem + "-compare.html"), page)
     print(f"wrote {out}")
     return 0
 

@@ -84,7 +84,8 @@ def view_graph(ds, view: str, *, graph: nx.MultiDiGraph | None = None) -> nx.Mul
     The graph attributes hold the view's ``title``, ``intro``, ``layout``,
     ``topic``, ``replay`` flag, ``hide_relations`` and ``steps`` (a list of
     captions, step 1 first). Each node gets its ``step`` (when it appears in the
-    story) and ``rank`` (its column or ring position, or ``None``); an edge of a
+    story), ``rank`` (its column or ring position, or ``None``) and, when the optional
+    ``skeleton`` column marks it, ``skeleton=True``; an edge of a
     relation type the view hides gets ``hidden=True`` (see :func:`drawn`).
     """
     if view not in set(ds.views["id"]):
@@ -109,9 +110,13 @@ def view_graph(ds, view: str, *, graph: nx.MultiDiGraph | None = None) -> nx.Mul
     for _, _, key, attrs in g.edges(keys=True, data=True):
         if key in hide:
             attrs["hidden"] = True  # not drawn on this map; the panel and the text version still list it
+    # the concepts a build-from-a-skeleton exercise starts from (an optional column: viz.exercise.skeleton)
+    marked = set(members["concept"][members["skeleton"].astype(bool)]) if "skeleton" in members else set()
     for n in g.nodes:
         g.nodes[n]["step"] = step_of.get(n, 1)
         g.nodes[n]["rank"] = rank_of.get(n)
+        if n in marked:
+            g.nodes[n]["skeleton"] = True
     captions = list(steps["caption"])
     g.graph.update(
         id=view,

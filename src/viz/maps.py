@@ -17,6 +17,7 @@ import networkx as nx
 from pyvis.network import Network
 
 from viz import DISCLAIMER, render
+from viz import exercise as _exercise
 from viz import graph as _graph
 from viz import layout as _layout
 from viz.style import BACKGROUND, EDGE, FONT_STACK, INK, SHAPES_WITH_LABEL_INSIDE, Palette, palette
@@ -32,7 +33,7 @@ NODE_SIZE = _layout.GLYPH
 #: long as their labels keep clear of each other); the rest as the reader zooms in.
 HUBS = 1000
 #: Node attributes that say how a concept is drawn; every other one is text for the panel.
-DRAWN = frozenset({"label", "category", "shape", "first_year", "step", "rank"})
+DRAWN = frozenset({"label", "category", "shape", "first_year", "step", "rank", "skeleton"})
 #: Edge attributes that say how a relation is drawn; every other one is text for the panel.
 DRAWN_EDGE = frozenset({"relation"})
 
@@ -195,7 +196,15 @@ def concept_map(
             for c in cats
         ],
         "relations": [
-            {"id": r.id, "label": r.label, "line": r.line, "arrow": r.arrow, "description": r.description} for r in rels
+            {
+                "id": r.id,
+                "label": r.label,
+                "line": r.line,
+                "arrow": r.arrow,
+                "description": r.description,
+                "directed": r.directed,
+            }
+            for r in rels
         ],
         "concepts": concepts,
         "notes": notes,
@@ -203,6 +212,7 @@ def concept_map(
         "sides": {str(n): side for n, side in sorted(sides.items(), key=lambda x: str(x[0])) if side != "inside"},
         "wrap": wrap,
         "hubs": [str(n) for n in hubs or ()],
+        "skeleton": _exercise.skeleton(g),  # what the build-from-a-skeleton exercise draws
         "sources": {s: dict(sources[s]) for s in cited if sources and s in sources},
     }
     return net

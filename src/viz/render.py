@@ -41,6 +41,7 @@ __all__ = [
     "render_history",
     "render_index",
     "render_map",
+    "render_report",
     "safe_url",
     "srcdoc_iframe",
 ]
@@ -125,6 +126,7 @@ SITE_ASSETS: dict[str, Callable[[], str]] = {
     "immunoviz-chart.js": lambda: _static("chart.js"),
     "immunoviz-index.js": lambda: _static("index.js"),
     "immunoviz-history.js": lambda: _static("history.js"),
+    "immunoviz-build.css": lambda: _static("build.css"),
 }
 
 
@@ -291,6 +293,10 @@ def map_payload(net, *, summaries: bool = True) -> dict:
         "sides": page.get("sides", {}),
         "wrap": page.get("wrap"),
         "hubs": page.get("hubs", []),
+        # the build exercises (static/exercise.js): which map and data version a result file is for
+        "id": page.get("id", ""),
+        "version": page.get("version", ""),
+        "skeleton": page.get("skeleton", []),
     }
 
 
@@ -533,4 +539,36 @@ def render_index(
         subtitle=subtitle,
         disclaimer=disclaimer,
         search_example=search_example,
+    )
+
+
+# ---------------------------------------------------------------------------
+# reports: the pages of a class's build exercises (viz.grading)
+
+
+def render_report(template: str, *, title: str, version: str, disclaimer: str | None = None, **context) -> str:
+    """A page with no script, from one of our templates: the class results and a student's comparison.
+
+    Everything is inlined (one file to hand round), text is autoescaped, and the page's policy allows no
+    script at all.
+
+    Examples
+    --------
+    >>> from markupsafe import Markup
+    >>> from viz import render
+    >>> page = render.render_report("class.html", title="<b>", version="1", picture=Markup("<svg></svg>"),
+    ...                             bands=[], tallies=[], graded=[], refused=[("x.json", "x.json: <i>")], problem=None,
+    ...                             mean=0, clock=str)
+    >>> "script-src &#39;none&#39;" in page, "&lt;i&gt;" in page, "<i>" in page
+    (True, True, False)
+    """
+    return _page(
+        template,
+        assets=INLINE,
+        scripts=[],
+        styles=("immunoviz-build.css",),
+        title=title,
+        version=version,
+        disclaimer=disclaimer,
+        **context,
     )

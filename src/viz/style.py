@@ -16,10 +16,12 @@ __all__ = [
     "BACKGROUND",
     "FOCUS",
     "GLYPHS",
+    "HEAT",
     "INK",
     "MAP_STATES",
     "OKABE_ITO",
     "SHAPES_WITH_LABEL_INSIDE",
+    "VERDICTS",
     "Palette",
     "contrast_ratio",
     "glyph_svg",
@@ -91,6 +93,25 @@ MAP_STATES = {
     "focus": FOCUS,
     "focusHalo": BACKGROUND,
 }
+#: How a build exercise's verdicts are drawn on the map, in the browser after Check (static/build.js) and on
+#: the pages `immunoviz compare` writes: a colour (3:1 on white for lines, 4.5:1 for the mark as text), a
+#: line pattern and a mark, so that no verdict is told by colour alone.
+VERDICTS = {
+    "right": {"colour": "#1a7f37", "dashes": False, "width": 3.5, "mark": "✓", "word": "right"},
+    "partial": {"colour": "#8a5a00", "dashes": [10, 5], "width": 3.5, "mark": "≈", "word": "other verb"},
+    "missing": {"colour": "#6f42c1", "dashes": [2, 5], "width": 2.5, "mark": "?", "word": "missing"},
+    "extra": {"colour": "#c8102e", "dashes": [12, 4, 2, 4], "width": 3.5, "mark": "✗", "word": "extra"},
+}
+#: The class page's heat over links: the share of students who did not give a proposition right, in five
+#: bands from none to all, each darker and wider than the last (and labelled with its count).
+HEAT = [
+    {"upto": 0.2, "colour": "#6e7781", "width": 1.5},
+    {"upto": 0.4, "colour": "#b35900", "width": 3.0},
+    {"upto": 0.6, "colour": "#b3261e", "width": 4.5},
+    {"upto": 0.8, "colour": "#82071e", "width": 6.0},
+    {"upto": 1.0, "colour": "#4c0519", "width": 7.5},
+]
+MAP_STATES["verdicts"] = VERDICTS
 FONT_STACK = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 #: vis-network draws the label inside these shapes, so the fill must contrast with it. (A cylinder,
 #: "database", as wide as its label grows as tall: it is a glyph in a chip, like the other glyphs.)

@@ -10,7 +10,7 @@ colours, line styles and wrapped labels.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 from markupsafe import escape
 
@@ -60,6 +60,9 @@ def render_map_svg(
     dim: Iterable[str] = (),
     frame: Iterable[str] | None = None,
     uid: str = "",
+    marks: Mapping[tuple[str, str, str], Mapping] | None = None,
+    extra: Sequence[Mapping] = (),
+    labels: Mapping[str, str] | None = None,
 ) -> str:
     """A static SVG drawing of a concept map at its laid-out positions.
 
@@ -74,6 +77,14 @@ def render_map_svg(
         The picture shows only the part of the map around these concepts (all shown, by default).
     uid
         Prefix of the picture's ids, so that several pictures can share one page.
+    marks
+        ``{(from, relation, to): look}``: links drawn their own way (a build exercise's verdicts, the class's
+        heat). A look has ``colour``, ``width``, ``dashes`` (a list, or false), ``mark`` (a short text drawn
+        on the link) and ``title`` (what the link says when pointed at).
+    extra
+        Links that are not the map's, drawn straight on top: looks with ``from`` and ``to`` as well.
+    labels
+        ``{concept: text}`` said instead of a concept's label (a student's placement in a blank).
 
     Examples
     --------
@@ -98,6 +109,9 @@ def render_map_svg(
     wrap = net.page.get("wrap") or layout.LABEL_WIDTH
     hubs = net.page.get("hubs", [])
     lines = {i: (n.get("text") or n["label"]).split("\n") for i, n in nodes.items()}
+    for i, text in (labels or {}).items():
+        if i in lines:
+            lines[i] = layout.wrap(text, wrap)
     pos = {i: (n["x"], n["y"]) for i, n in nodes.items()}
     boxes = {
         i: layout.label_box(
@@ -130,10 +144,19 @@ def render_map_svg(
         f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{style.EDGE}"/></marker>'
         f'<marker id="{escape(uid)}bar" viewBox="0 0 4 12" refX="2" refY="6" markerWidth="4" markerHeight="12" '
         'orient="auto">'
-        f'<rect x="0" y="0" width="3" height="12" fill="{style.EDGE}"/></marker></defs>',
+        f'<rect x="0" y="0" width="3" height="12" fill="{style.EDGE}"/></marker>'
+        # the same heads for links drawn wider (marks): sized in the drawing's units, not by the line's width
+        f'<marker id="{escape(uid)}arrow-wide" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="11" '
+        'markerHeight="11" markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
+        f'<path d="M0,0 L10,5 L0,10 z" fill="{style.EDGE}"/></marker>'
+        f'<marker id="{escape(uid)}bar-wide" viewBox="0 0 4 12" refX="2" refY="6" markerWidth="5" markerHeight="16" '
+        f'markerUnits="userSpaceOnUse" orient="auto"><rect x="0" y="0" width="3" height="12" fill="{style.EDGE}"/>'
+        "</marker></defs>",
         f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{width:.1f}" height="{height:.1f}" fill="{style.BACKGROUND}"/>',
     ]
-    for e in net.edges:
+    marked: list[str] = []
+    for e in [*net.edges, *extra]:
+        look = (marks or {}).get((e["from"], e.get("rel", ""), e["to"])) if "colour" not in e else e
         if e.get("hidden") or e["from"] not in nodes or e["to"] not in nodes:
             continue
         a, b = e["from"], e["to"]
@@ -152,7 +175,12 @@ def render_map_svg(
             if via
             else f"M{start[0]:.1f},{start[1]:.1f} L{end[0]:.1f},{end[1]:.1f}"
         )
-        parts.append(f'<path d="{path}" fill="none" stroke="{style.EDGE}" stroke-width="1.4"{dash}{marker}{fade}/>')
+        if look is None:
+            parts.append(f'<path d="{path}" fill="none" stroke="{style.EDGE}" stroke-width="1.4"{dash}{marker}{fade}/>')
+            continue
+        wide = marker.replace(")", "-wide)") if "colour" not in e else ""
+        marked.append(_marked(path, look, _midpoint(start, via, end), wide))
+    parts += marked
     for i in sorted(nodes):
         if i in faded:  # one group per faded concept: its parts must not add up where they overlap
             parts.append('<g opacity="0.3">')
@@ -189,6 +217,32 @@ def render_map_svg(
             parts.append("</g>")
     parts.append("</svg>\n")
     return "\n".join(parts)
+
+
+def _midpoint(start, via, end) -> tuple[float, float]:
+    """The middle of a link, straight or bowed (a quadratic curve through ``via``)."""
+    if via is None:
+        return ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
+    return (0.25 * start[0] + 0.5 * via[0] + 0.25 * end[0], 0.25 * start[1] + 0.5 * via[1] + 0.25 * end[1])
+
+
+def _marked(path: str, look: Mapping, mid: tuple[float, float], marker: str) -> str:
+    """A link drawn its own way (``look``: colour, width, dashes, mark, title), its mark in a halo at its middle."""
+    colour = escape(look["colour"])
+    dashes = look.get("dashes")
+    dash = f' stroke-dasharray="{" ".join(f"{v:g}" for v in dashes)}"' if dashes else ""
+    title = f"<title>{escape(look['title'])}</title>" if look.get("title") else ""
+    mark = ""
+    if look.get("mark"):
+        mark = (
+            f'<text x="{mid[0]:.1f}" y="{mid[1]:.1f}" font-size="{layout.FONT:g}" font-weight="bold" '
+            f'text-anchor="middle" dominant-baseline="central" fill="{colour}" stroke="{style.BACKGROUND}" '
+            f'stroke-width="4" paint-order="stroke">{escape(look["mark"])}</text>'
+        )
+    return (
+        f'<g>{title}<path d="{path}" fill="none" stroke="{colour}" stroke-width="{float(look["width"]):g}"'
+        f"{dash}{marker}/>{mark}</g>"
+    )
 
 
 def _centred(box: layout.Box) -> layout.Box:
