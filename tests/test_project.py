@@ -165,6 +165,7 @@ LAYERS = [
     "_browser",
     "notebook",
     "lessons",
+    "slides",
     "site",
     "serve",
     "widgets",

@@ -92,3 +92,274 @@ def test_a_wrong_deck_is_refused_with_file_row_column(tmp_path):
         + data._own_resource("decks")["schema"]["fields"][2]["description"]
         + ")",
     ]
+
+
+# ---------------------------------------------------------------------------
+# the deck: what it holds
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    import contextlib
+    import io
+
+    from viz.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def default_deck():
+    from viz import slides
+
+    ds = data.load()
+    return ds, slides.plan_deck(ds)
+
+
+def test_the_default_deck_follows_the_topics_and_views_in_order(default_deck):
+    ds, deck = default_deck
+    sections = [(s.kind, s.id) for s in deck.sections]
+    assert sections[0] == ("title", "title") and sections[-1] == ("sources", "sources")
+    views = [i for kind, i in sections if kind == "view"]
+    topic_order = {t: k for k, t in enumerate(ds.topics["id"])}
+    expected = sorted(ds.views["id"], key=lambda v: (topic_order[ds.views.loc[v, "topic"]], ds.views.loc[v, "order"]))
+    assert views == expected
+    charts_shown = [i for kind, i in sections if kind == "chart"]
+    assert charts_shown and set(charts_shown) <= set(ds.charts["id"])
+    assert ("history", "history-landscape") in sections
+    title = deck.slides[0]
+    assert title.title == ds.site["title"] and title.text == ds.site["subtitle"]
+    assert deck.notice == ds.site["disclaimer"]
+
+
+def test_every_story_step_is_a_slide_with_notes(default_deck):
+    ds, deck = default_deck
+    steps = [(s.view, s.step) for s in deck.slides if s.kind == "map" and s.step]
+    assert sorted(steps) == sorted(zip(ds.steps["view"], ds.steps["step"], strict=True))
+    for slide in deck.slides:
+        assert slide.notes, f"{slide.title} {slide.counter} has no speaker notes"
+        if slide.kind == "map" and slide.step:
+            caption = ds.steps[(ds.steps["view"] == slide.view) & (ds.steps["step"] == slide.step)]["caption"].iloc[0]
+            assert slide.text == caption and caption in slide.notes
+            assert set(slide.new) and set(slide.new) <= set(slide.shown)
+            assert not set(slide.dimmed) & set(slide.new)
+    pd1 = next(s for s in deck.slides if s.view == "checkpoints" and "pd1" in s.new)
+    assert "CD8 cytotoxic T cell expresses PD-1. PD-1 appears on T cells once they are activated." in pd1.relations
+    assert pd1.sources and all(s in deck.sources for s in pd1.sources)
+
+
+def test_the_closing_slides_list_every_source_the_deck_cites(default_deck):
+    _, deck = default_deck
+    cited = {deck.sources[s]["citation"] for slide in deck.slides for s in slide.sources}
+    listed = [c for slide in deck.slides if slide.kind == "sources" for c, _ in slide.items]
+    assert len(listed) == len(set(listed)) and set(listed) == cited
+
+
+def test_a_deck_from_decks_csv_keeps_its_order_and_steps(tmp_path):
+    from viz import slides
+
+    folder = tmp_path / "data"
+    shutil.copytree(SCAFFOLD_DIR, folder)
+    (folder / "decks.csv").write_text(
+        "deck,order,kind,ref,step\nshort,2,view,water_cycle,3\nshort,1,chart,timeline,\nshort,3,view,water_cycle,1\n",
+        encoding="utf-8",
+    )
+    deck = slides.plan_deck(data.load(folder), deck="short")
+    kinds = [(s.kind, s.step) for s in deck.slides]
+    assert kinds == [("title", 0), ("chart", 0), ("map", 3), ("map", 1), ("sources", 0)]
+
+
+def test_slides_cli_refuses_a_bad_deck_and_writes_nothing(tmp_path):
+    folder = bad_decks(tmp_path / "data")
+    out = tmp_path / "out"
+    code, _, err = run_cli("slides", "--data", str(folder), "--deck", "lecture", "--out", str(out / "l.html"))
+    assert code == 1
+    assert f"{folder / 'decks.csv'}:2:ref: 'water_cycl' is not an id in views.csv" in err
+    assert err.strip().endswith("nothing was written.")
+    assert not out.exists()
+    code, _, err = run_cli("slides", "nope", "--data", str(SCAFFOLD_DIR), "--out", str(out / "l.html"))
+    assert (code, err.strip()) == (1, "immunoviz: error: no view 'nope'; the views are: water_cycle, everything")
+    code, _, err = run_cli("slides", "--deck", "nope", "--data", str(SCAFFOLD_DIR), "--out", str(out / "l.html"))
+    assert (code, err.strip()) == (1, "immunoviz: error: no deck 'nope' in decks.csv; the decks are: lecture")
+    assert not out.exists()
+
+
+def test_the_deck_is_one_offline_file_whose_scripts_the_policy_allows_by_hash(tmp_path):
+    import html
+    import re
+
+    from viz import render, slides
+
+    code, out, _ = run_cli("slides", "--data", str(SCAFFOLD_DIR), "--out", str(tmp_path / "lecture.html"))
+    assert code == 0 and "8 slides, 3 of them story steps" in out
+    page = (tmp_path / "lecture.html").read_text(encoding="utf-8")
+    markup = re.sub(r"<script>[\s\S]*?</script>", "", page)
+    assert not re.search(r"""(\ssrc=|<link[^>]*\shref=)["']?(https?:)?//""", markup), "nothing loads from the network"
+    assert "fonts.googleapis" not in page and "@import" not in page
+    policy = html.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)[1])
+    scripts = re.findall(r"<script>([\s\S]*?)</script>", page)
+    assert len(scripts) == 4  # reveal.js, its notes plugin, plotly.js (a chart slide) and ours
+    for text in [*scripts, slides.speaker_view_script()]:
+        assert render.script_hash(text) in policy
+    assert "connect-src 'none'" in policy and "default-src 'none'" in policy
+    assert page.count("not medical advice") >= 8
+
+
+# ---------------------------------------------------------------------------
+# the deck in a browser
+
+
+@pytest.fixture(scope="module")
+def lecture(tmp_path_factory) -> Path:
+    """The new dataset's example deck (a map's three steps, a chart, the history) as `immunoviz slides` writes it."""
+    out = tmp_path_factory.mktemp("lecture") / "lecture.html"
+    assert run_cli("slides", "--data", str(SCAFFOLD_DIR), "--deck", "lecture", "--out", str(out))[0] == 0
+    return out
+
+
+INDICES_JS = "() => { const i = immunovizDeck.getIndices(); return [i.h, i.v, i.f === undefined ? -1 : i.f]; }"
+
+
+def test_the_deck_opens_offline_and_every_key_moves_through_every_slide(offline_page, lecture):
+    page = offline_page.open(lecture)
+    total = page.evaluate("() => immunovizDeck.getTotalSlides()")
+    assert total == 7  # title, three steps, a chart, one era of the history, the sources
+    for key in ("ArrowRight", " "):
+        page.evaluate("() => immunovizDeck.slide(0, 0)")
+        seen = {tuple(page.evaluate(INDICES_JS)[:2])}
+        for _ in range(60):
+            page.keyboard.press(key)
+            seen.add(tuple(page.evaluate(INDICES_JS)[:2]))
+            if page.evaluate("() => immunovizDeck.isLastSlide() && !immunovizDeck.availableFragments().next"):
+                break
+        assert len(seen) == total, f"{key!r} reached {sorted(seen)}"
+    offline_page.assert_clean()
+
+
+def test_an_address_opens_that_slide(offline_page, lecture):
+    page = offline_page.open(lecture, fragment="#/1/2")
+    assert page.evaluate(INDICES_JS)[:2] == [1, 2]
+    assert (
+        page.locator("section.iv-slide.present .iv-text").inner_text()
+        == data.load(SCAFFOLD_DIR).steps["caption"].iloc[2]
+    )
+    offline_page.assert_clean()
+
+
+def test_s_opens_the_speaker_view_with_the_notes(offline_page, lecture):
+    page = offline_page.open(lecture, fragment="#/1/1")
+    with page.context.expect_page() as popup:
+        page.keyboard.press("s")
+    speaker = popup.value
+    notes = speaker.locator(".speaker-controls-notes .value")
+    notes.wait_for(state="visible", timeout=20_000)
+    speaker.wait_for_function("() => document.querySelector('.speaker-controls-notes .value').innerText.length > 0")
+    text = notes.inner_text()
+    assert "Sunlight evaporates it into the air." in text and "Evaporation" in text and "Sources:" in text
+    assert speaker.locator("#current-slide iframe").count() == 1  # its preview of the deck, from the same file
+    offline_page.assert_clean()
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1024, 768)])
+def test_slide_text_is_legible_from_the_back_row(offline_page, lecture, size):
+    """On every map slide the step's text and the heading are drawn at 28 px or more."""
+    page = offline_page.page
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    offline_page.open(lecture, fragment="#/1/0")
+    for v in range(3):
+        page.evaluate(f"() => immunovizDeck.slide(1, {v})")
+        sizes = page.evaluate(
+            "() => ['.iv-text', '.iv-head h2'].map(s => "
+            "parseFloat(getComputedStyle(document.querySelector('section.iv-slide.present ' + s)).fontSize))"
+        )
+        assert min(sizes) >= 28, (v, sizes)
+        box = page.evaluate(
+            "() => document.querySelector('section.iv-slide.present .iv-text').getBoundingClientRect().bottom"
+        )
+        assert box <= size[1], "the step's text is on the slide"
+    offline_page.assert_clean()
+
+
+# ---------------------------------------------------------------------------
+# the PDF, the handout and the PowerPoint file
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory) -> dict[str, Path]:
+    """The example deck with its PDF, handout and PowerPoint file, as `immunoviz slides` writes them (in a process
+    of its own: it drives Chromium itself)."""
+    import subprocess
+    import sys
+
+    from conftest import browser_required
+
+    from viz import _browser
+
+    if _browser.chromium_path() is None and not browser_required():
+        pytest.skip(f"Chromium not found; {_browser.INSTALL_HINT}")
+    out = tmp_path_factory.mktemp("printed")
+    files = {k: out / f"lecture.{k}" for k in ("html", "pdf", "pptx")} | {"handout": out / "handout.pdf"}
+    args = [sys.executable, "-m", "viz.cli", "slides", "--data", str(SCAFFOLD_DIR), "--deck", "lecture"]
+    args += ["--out", str(files["html"]), "--pdf", str(files["pdf"]), "--pptx", str(files["pptx"])]
+    run = subprocess.run([*args, "--handout", str(files["handout"])], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    return files
+
+
+def test_the_pdf_has_a_page_per_slide_each_with_the_notice(printed):
+    from pypdf import PdfReader
+
+    pdf = PdfReader(printed["pdf"])
+    assert len(pdf.pages) == 7  # as many as the deck has slides
+    assert (float(pdf.pages[0].mediabox.width), float(pdf.pages[0].mediabox.height)) == (960, 540)  # 1280 x 720 px
+    texts = [p.extract_text() for p in pdf.pages]
+    assert all("not medical advice" in t for t in texts)
+    assert "Sunlight evaporates it into the air." in texts[2] and "Evaporation" in texts[2]  # the step's picture
+
+
+def test_the_handout_has_a_page_per_view(printed):
+    from pypdf import PdfReader
+
+    pages = PdfReader(printed["handout"]).pages
+    assert len(pages) == 1  # the deck shows one view
+    text = pages[0].extract_text()
+    assert "The water cycle" in text and "Sunlight evaporates it into the air." in text and "Sources" in text
+
+
+def test_the_pptx_has_a_slide_per_step_with_its_picture_and_notes(printed):
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    prs = Presentation(printed["pptx"])
+    assert len(prs.slides) == 3  # the deck's three story steps
+    captions = list(data.load(SCAFFOLD_DIR).steps["caption"])
+    for slide, caption in zip(prs.slides, captions, strict=True):
+        pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert len(pictures) == 1 and pictures[0].width == prs.slide_width
+        assert pictures[0].image.size[0] == 2560, "the picture at twice a 1280-pixel slide"
+        assert any(caption == s.text_frame.text for s in slide.shapes if s.has_text_frame)
+        notes = slide.notes_slide.notes_text_frame.text
+        assert caption in notes and "Sources:" in notes
+
+
+def test_libreoffice_opens_the_pptx_with_every_slide(printed, tmp_path):
+    """LibreOffice Impress (Debian's libreoffice-impress, which .ci/run installs) converts it page for slide."""
+    import subprocess
+
+    from pypdf import PdfReader
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (Debian: apt-get install libreoffice-impress)")
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    run = subprocess.run(
+        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(printed["pptx"])],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert run.returncode == 0, run.stderr
+    assert len(PdfReader(tmp_path / "lecture.pdf").pages) == 3

@@ -15,6 +15,7 @@ those above it in this list (``tests/test_project.py`` checks):
 - :mod:`viz.export` the only writer (atomic files and folders);
 - :mod:`viz.tables` a copy of the tables a notebook may edit;
 - :mod:`viz.lessons` the lesson notebooks run and rendered as pages;
+- :mod:`viz.slides` lectures: a reveal.js deck, its PDF, handout and PowerPoint file;
 - :mod:`viz.site` the build: pages, incremental reuse, images;
 - :mod:`viz.serve` the live preview (build, serve, watch, rebuild);
 - :mod:`viz.widgets` notebook explorers; :mod:`viz.notebook` inline display;

@@ -78,9 +78,12 @@ def launch() -> Iterator:
             browser.close()
 
 
-def offline_context(browser, *, blocked: list[str] | None = None, **kwargs):
-    """A browser context in which every request that is not ``file:`` or ``data:`` fails."""
-    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1, service_workers="block", **kwargs)
+def offline_context(
+    browser, *, blocked: list[str] | None = None, viewport: dict = VIEWPORT, scale: float = 1, **kwargs
+):
+    """A browser context in which every request that is not ``file:`` or ``data:`` fails (``scale``: device pixels
+    per CSS pixel)."""
+    context = browser.new_context(viewport=viewport, device_scale_factor=scale, service_workers="block", **kwargs)
 
     def route(r):
         url = r.request.url

@@ -163,6 +163,25 @@ def _parser() -> argparse.ArgumentParser:
     _data_arg(p)
     p.add_argument("--out", type=Path, metavar="FILE", help="output file (default: RESULT's name with -compare.html)")
     p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser(
+        "slides",
+        help="write a lecture: a reveal.js deck of the maps' story steps, with speaker notes (and PDF, PowerPoint)",
+        description="Write one self-contained HTML file, a reveal.js deck that opens offline: a title slide, a slide "
+        "per story step of each view (the map framed on what the step reveals), speaker notes with the relations "
+        "and sources (press S), chart and history slides, and the sources cited. Without VIEW or --deck it follows "
+        "the topics and views in the tables' order. Nothing is written if anything fails.",
+    )
+    p.add_argument("views", nargs="*", metavar="VIEW", help="views to show, in this order (default: every view)")
+    _data_arg(p)
+    p.add_argument("--out", type=Path, default=Path("lecture.html"), metavar="FILE", help="the deck (lecture.html)")
+    p.add_argument("--deck", metavar="NAME", help="a deck of decks.csv: its views, steps and charts in its order")
+    p.add_argument("--pdf", type=Path, metavar="FILE", help="also a PDF, a page per slide (needs Chromium)")
+    p.add_argument(
+        "--handout", type=Path, metavar="FILE", help="also a handout PDF: a page per view with the map, steps, sources"
+    )
+    p.add_argument("--pptx", type=Path, metavar="FILE", help="also a PowerPoint file, a slide per story step")
+    p.set_defaults(func=cmd_slides)
     return parser
 
 
@@ -336,6 +355,27 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise UserError(grading.plain(exc)) from None
     out = export.write_text(args.out or args.result.with_name(args.result.stem + "-compare.html"), page)
     print(f"wrote {out}")
+    return 0
+
+
+def cmd_slides(args: argparse.Namespace) -> int:
+    from viz import slides
+
+    if args.views and args.deck:
+        raise UserError("name views or a --deck, not both")
+    ds = _load(args.data)
+    try:
+        deck = slides.plan_deck(ds, args.views, deck=args.deck)
+    except KeyError as exc:
+        raise UserError(exc.args[0]) from None
+    outputs = [args.out, args.pdf, args.handout, args.pptx]
+    named = [p.resolve() for p in outputs if p is not None]
+    if len(set(named)) < len(named):
+        raise UserError("--out, --pdf, --handout and --pptx must name different files")
+    written = slides.write_lecture(deck, args.out, pdf=args.pdf, handout=args.handout, pptx=args.pptx, log=print)
+    steps = sum(1 for s in deck.slides if s.kind == "map" and s.step)
+    print(f"wrote {', '.join(str(p) for p in written)}: {len(deck.slides)} slides, {steps} of them story steps")
+    print(f"open {written[0].resolve().as_uri()} (press S for the speaker notes)")
     return 0
 
 

@@ -16,7 +16,7 @@ from markupsafe import escape
 
 from viz import layout, style
 
-__all__ = ["render_map_svg"]
+__all__ = ["node_boxes", "render_map_svg"]
 
 #: How many labels a picture of a map too big to label whole shows (the best linked that keep clear).
 HUB_LABELS = 40
@@ -52,6 +52,30 @@ def _glyph(shape: str, colour: str, x: float, y: float, r: float = layout.GLYPH)
     return f'<g transform="translate({x:.1f},{y:.1f}) scale({r / 10:.2f})">{body}</g>'
 
 
+def node_boxes(net) -> dict[str, layout.Box]:
+    """``{concept: Box}``: what each concept of a map takes when drawn, its label included (in the layout's units).
+
+    Examples
+    --------
+    >>> from viz import data, maps, svg
+    >>> box = svg.node_boxes(maps.view_map(data.load(), "checkpoints"))["pd1"]
+    >>> box.w > box.h > 0
+    True
+    """
+    cats = {c["id"]: c for c in net.page.get("categories", [])}
+    sides = net.page.get("sides", {})
+    wrap = net.page.get("wrap") or layout.LABEL_WIDTH
+    return {
+        n["id"]: layout.label_box(
+            n["label"],
+            shape=cats.get(n["group"], {}).get("shape", "box"),
+            side=sides.get(n["id"], "inside"),
+            width=wrap,
+        )
+        for n in net.nodes
+    }
+
+
 def render_map_svg(
     net,
     *,
@@ -59,6 +83,7 @@ def render_map_svg(
     show: Iterable[str] | None = None,
     dim: Iterable[str] = (),
     frame: Iterable[str] | None = None,
+    least: tuple[float, float] = (0.0, 0.0),
     uid: str = "",
     marks: Mapping[tuple[str, str, str], Mapping] | None = None,
     extra: Sequence[Mapping] = (),
@@ -75,6 +100,9 @@ def render_map_svg(
         Concepts drawn faded, as the page dims them (a step's picture: what the earlier steps revealed).
     frame
         The picture shows only the part of the map around these concepts (all shown, by default).
+    least
+        The width and height the picture shows at least, around the frame's centre (so that a frame of one
+        small concept is not blown up).
     uid
         Prefix of the picture's ids, so that several pictures can share one page.
     marks
@@ -106,19 +134,13 @@ def render_map_svg(
     cats = {c["id"]: c for c in net.page.get("categories", [])}
     groups = net.vis_options.get("groups", {})
     sides = net.page.get("sides", {})
-    wrap = net.page.get("wrap") or layout.LABEL_WIDTH
     hubs = net.page.get("hubs", [])
     lines = {i: (n.get("text") or n["label"]).split("\n") for i, n in nodes.items()}
     for i, text in (labels or {}).items():
         if i in lines:
             lines[i] = layout.wrap(text, wrap)
     pos = {i: (n["x"], n["y"]) for i, n in nodes.items()}
-    boxes = {
-        i: layout.label_box(
-            n["label"], shape=cats.get(n["group"], {}).get("shape", "box"), side=sides.get(i, "inside"), width=wrap
-        )
-        for i, n in nodes.items()
-    }
+    boxes = node_boxes(net)
     labelled = set()
     if hubs:  # a map too big to label whole: glyphs, and the labels of the best linked that keep clear
         chosen: dict = {}
@@ -134,6 +156,8 @@ def render_map_svg(
         ends = boxes
     framed = [i for i in (nodes if frame is None else frame) if i in nodes] or list(nodes)
     left, top, right, bottom = layout.extent({i: pos[i] for i in framed}, boxes if not hubs else ends)
+    grow_x, grow_y = max(0.0, least[0] - (right - left)) / 2, max(0.0, least[1] - (bottom - top)) / 2
+    left, right, top, bottom = left - grow_x, right + grow_x, top - grow_y, bottom + grow_y
     x0, y0 = left - margin, top - margin
     width, height = right - left + 2 * margin, bottom - top + 2 * margin + (40 if hubs else 0)
     parts = [
