@@ -379,7 +379,6 @@ SECOND_HAND_ALLOWED = {
     "healio-skyscraper01-2024": "SKYSCRAPER-01 result; neither Roche's own release nor a paper was found",
     "jama-1982-hepatitis-b-vaccine": "index entry of the JAMA 1982 article; no DOI or PMID found",
     "precisionvaccinations-keynote942-2022": "the 13 Dec 2022 announcement; Lancet paper cited beside it",
-    "dendreon-sipuleucel-t-2010": "Dendreon's release, reposted; not on the sponsor's site; no FDA record found",
 }
 
 
@@ -601,9 +600,7 @@ def test_second_hand_links_are_only_the_explained_ones():
 #: available to the review (docs/content-review.md lists what was searched). Keep this short.
 APPROVALS_WITHOUT_PRIMARY_RECORD = {
     "fda-hbv-vaccine-1981": "CBER licence of 1981; no FDA record of it was found, only the JAMA 1982 index entry",
-    "fda-bcg-1990": "CBER licence; the year rests on a history of BCG, no FDA record was found",
     "fda-gemtuzumab-ozogamicin-2000": "NDA 21-174 of 2000 was not read in the Drugs@FDA files",
-    "fda-sipuleucel-t-2010": "CBER licence; only a repost of Dendreon's release and a review were found",
     "jp-nivolumab-2014": "no PMDA or MHLW record and no release on Ono's own site was found, only news copies",
 }
 #: Events added for the history strands of issue 29, by strand.
