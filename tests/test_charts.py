@@ -189,3 +189,21 @@ def test_every_chart_has_a_data_table(dataset):
     n_approvals = int((dataset.events["kind"].astype(str) == "approval").sum())
     assert sum(int(r[2]) for r in approvals["rows"]) == n_approvals
     assert int(approvals["rows"][-1][4]) == n_approvals, "the running total ends at every approval"
+
+
+def test_every_kind_of_chart_the_schema_allows_can_be_drawn(dataset):
+    """charts.csv may declare any kind of chart its schema allows; each kind has a drawing and a title."""
+    assert {str(k) for k in dataset.charts["chart"].cat.categories} == set(charts.KINDS)
+    for name, kind in charts.KINDS.items():
+        assert kind.name == name and kind.title and kind.description
+
+
+def test_lanes_run_by_their_first_event_then_by_name(dataset):
+    """A lane's place follows its first event; lanes that start on the same day go by name, so the order
+    never rests on the hash seed (PD-1 and PD-L1 inhibitors both start in June 2012)."""
+    ev = dataset.events[dataset.events["year"].between(2010, 2015) & dataset.events["modality"].notna()]
+    first = ev.groupby(ev["modality"].astype(str).map(dataset.concepts["label"]))["start"].min()
+    assert first.duplicated().any(), "two lanes start on the same day"
+    fig = charts.timeline_figure(dataset, years=(2010, 2015))
+    top_down = list(fig.layout.yaxis.categoryarray)[::-1]
+    assert top_down == ["Science and general", *sorted(first.index, key=lambda lane: (first[lane], lane))]

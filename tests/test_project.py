@@ -174,7 +174,10 @@ LAYERS = [
 
 
 #: The packages among them, each with its modules from the bottom up: the same rule holds inside.
-PACKAGES = {"layout": ["labels", "measure", "force", "circular", "layered", "_view", "__init__"]}
+PACKAGES = {
+    "layout": ["labels", "measure", "force", "circular", "layered", "_view", "__init__"],
+    "charts": ["_core", "timeline", "bars", "matrices", "flows", "__init__"],
+}
 
 
 def _viz_imports(path: Path, within: str | None = None) -> set[str]:

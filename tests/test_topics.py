@@ -264,7 +264,7 @@ def test_no_id_of_our_tables_is_written_into_the_code(dataset):
     kinds = {str(k) for k in dataset.charts["chart"].cat.categories}  # chart kinds: the schema's enum
     found = {
         f"{path.name}: {value!r}"
-        for path in sorted((ROOT / "src" / "viz").glob("*.py"))
+        for path in sorted((ROOT / "src" / "viz").rglob("*.py"))
         for value in _code_strings(path)
         if value in ids - columns - kinds - set(NOT_OUR_IDS)
     }

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import re
 import sys
 
 import pytest
 
-from viz import notebook, widgets
+from viz import charts, data, notebook, widgets
 from viz.widgets import WIDGET_VIEW
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -99,14 +100,20 @@ def test_timeline_controls_redraw(dataset):
     assert _n_events(ex.current) == int(in_years.sum())
 
 
+def _count(label: str) -> int:
+    """The number of rows an option's label promises: "Skin (4)" -> 4."""
+    return int(re.fullmatch(r".*\((\d+)\)", label)[1])
+
+
 def test_timeline_options_cover_every_event_once(dataset):
+    """The classes and the science of no class share out the events; each option draws what it counts
+    (test_every_option_shows_the_rows_it_counts)."""
     ex = widgets.timeline_explorer(dataset)
     options = dict((v, k) for k, v in ex.controls["therapy"].options)
     singles = [v for v in options if v not in ("all", "general") and not v.startswith("family:")]
-    counted = sum(_n_events(ex.update(therapy=v)) for v in singles) + _n_events(ex.update(therapy="general"))
-    assert counted == len(dataset.events)
+    assert sum(_count(options[v]) for v in [*singles, "general"]) == _count(options["all"]) == len(dataset.events)
     assert options["family:checkpoint_inhibitor"].startswith("Checkpoint inhibitors: every class")
-    assert options["pd1_inhibitor"].startswith(widgets.INDENT), "classes are indented under their family"
+    assert options["pd1_inhibitor"].startswith(charts.INDENT), "classes are indented under their family"
 
 
 def test_an_empty_selection_shows_a_message_not_an_error(dataset):
@@ -162,9 +169,64 @@ def test_side_effects_follow_the_therapy_hierarchy(dataset):
 
 
 def test_combinations_filter_by_partner_and_status(dataset):
+    """Every partner and status, alone and together, shows exactly the combinations that have them: in the
+    matrix's counts and columns and in its data table; a pair that no combination has says so."""
+    co = dataset.combinations
     ex = widgets.combinations_explorer(dataset, status="failed")
-    summary = ex.current.layout.meta["summary"][0]
-    assert summary.startswith(f"{int((dataset.combinations['status'] == 'failed').sum())} combinations")
+    assert "Status: Failed (" in ex.static_html()
+    assert {row[3] for row in ex.current.layout.meta["table"]["rows"]} == {"failed"}
+    partners = [v for _, v in ex.controls["partner"].options]
+    statuses = [v for _, v in ex.controls["status"].options]
+    assert partners[1:] == sorted(set(co["partner"].astype(str)), key=list(co["partner"].cat.categories).index)
+    assert statuses[0] == "all" and set(statuses[1:]) == set(co["status"].astype(str))
+    empty = 0
+    for partner, status in itertools.product(partners, statuses):
+        wanted = co[((co["partner"] == partner) | (partner == "all")) & ((co["status"] == status) | (status == "all"))]
+        shown = ex.update(partner=partner, status=status)
+        if wanted.empty:
+            empty += 1
+            assert isinstance(shown, widgets.Html) and "No combination in the tables" in shown.html
+            continue
+        heat = shown.data[0]
+        assert sum(int(str(t).split()[0]) for row in heat.text for t in row if t) == len(wanted), (partner, status)
+        assert set(heat.x) == {p.replace("-", " ") for p in wanted["partner"].astype(str)}
+        assert sorted(r[2] for r in shown.layout.meta["table"]["rows"]) == sorted(wanted["label"])
+    assert empty, "some partner has no combination of some status: the message is checked too"
+    with pytest.raises(KeyError, match="no status option 'rejected'"):
+        widgets.combinations_explorer(dataset, status="rejected")
+
+
+@pytest.mark.parametrize("kind", ["timeline", "resistance", "side_effects", "combinations"])
+def test_every_option_shows_the_rows_it_counts(dataset, kind):
+    """A dropdown option says how many rows it keeps ("Skin (4)"): choosing it alone draws that many."""
+    ex = widgets.chart_explorer(dataset, kind)
+    table = getattr(dataset, charts.KINDS[kind].rows)
+    for keyword, control in ex.controls.items():
+        if not isinstance(control, widgets.Choice):
+            continue
+        for label, value in control.options:
+            shown = ex.update(**{**{k: c.value for k, c in ex.controls.items()}, keyword: value})
+            drawn = 0 if isinstance(shown, widgets.Html) else len(shown.layout.meta["table"]["rows"])
+            assert drawn == (len(table) if value == "all" else _count(label)), f"{kind}: {label!r}"
+            assert not label.endswith(")") or drawn == _count(label), f"{kind}: {label!r}"
+
+
+def test_a_chart_and_its_explorer_take_their_title_from_charts_csv(tiny_copy, edit_table):
+    """A course author retitles a chart in charts.csv: its figure and its explorer follow; a kind of chart
+    that charts.csv does not declare keeps its own title."""
+    declared = 'resistance,resistance,Resistance pathways,"Resistance pathways: class, mechanism, therapy",'
+    edit_table(tiny_copy, "charts", find=declared, replace="resistance,resistance,How tumours resist,,")
+    ds = data.load(tiny_copy)
+    assert charts.resistance_figure(ds).layout.title.text == "How tumours resist"
+    assert widgets.resistance_explorer(ds).title == "How tumours resist"
+    assert (
+        "How tumours resist. Drawn for Class of resistance: All classes"
+        in widgets.resistance_explorer(ds).static_html()
+    )
+    lines = (tiny_copy / "charts.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    edit_table(tiny_copy, "charts", text="".join(x for x in lines if not x.startswith("resistance,")))
+    undeclared = data.load(tiny_copy)
+    assert widgets.resistance_explorer(undeclared).title == charts.KINDS["resistance"].title == "Resistance pathways"
 
 
 def test_map_explorer_builds_maps_on_demand_and_keeps_them(dataset):

@@ -3,8 +3,9 @@
 An :class:`Explorer` is a drawing function plus the controls that feed it: a
 dropdown of therapy classes and a year range for the timeline, a selector of
 resistance classes, of organs or of maps. Each ``*_explorer(ds)`` function
-returns one. Shown in a notebook, an explorer offers two renderings in one
-mimebundle (``_repr_mimebundle_``):
+returns one; those of the charts are made by :func:`chart_explorer` from the
+filters each kind of chart names (:data:`viz.charts.KINDS`). Shown in a notebook,
+an explorer offers two renderings in one mimebundle (``_repr_mimebundle_``):
 
 - ``application/vnd.jupyter.widget-view+json``: live ipywidgets controls above
   the figure, which redraw it when a student changes a filter (JupyterLab,
@@ -39,6 +40,7 @@ from typing import Any
 import pandas as pd
 
 from viz import charts, maps, notebook, queries, style
+from viz.charts import ALL
 
 __all__ = [
     "Choice",
@@ -48,6 +50,7 @@ __all__ = [
     "Slider",
     "Toggle",
     "biomarker_explorer",
+    "chart_explorer",
     "combinations_explorer",
     "map_explorer",
     "resistance_explorer",
@@ -57,10 +60,6 @@ __all__ = [
 ]
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-#: Option value meaning "no filter".
-ALL = "all"
-#: Indents an option under its group in a dropdown (browsers drop leading ordinary spaces).
-INDENT = "\u00a0" * 4
 
 
 # ---------------------------------------------------------------------------
@@ -336,7 +335,7 @@ class Explorer:
 
 
 # ---------------------------------------------------------------------------
-# helpers on the tables
+# the chart explorers: made from the filters each kind of chart names (viz.charts.KINDS)
 
 
 def _with(ds, **tables: pd.DataFrame):
@@ -344,12 +343,64 @@ def _with(ds, **tables: pd.DataFrame):
     return dataclasses.replace(ds, tables={**ds.tables, **tables})
 
 
-def _nice(value: str) -> str:
-    return value.replace("-", " and " if value == "joints-muscles" else " ").capitalize()
+def _control(ds, rows: pd.DataFrame, found: charts.Pick | charts.Span, value: Any) -> Control:
+    """The control of a chart's filter over its rows, starting at ``value`` (``None``: every row)."""
+    if isinstance(found, charts.Span):
+        first, last = int(rows[found.column].min()), int(rows[found.column].max())
+        return Range(found.description, first, last, tuple(value) if value else (first, last))
+    value = ALL if value is None else value
+    options = tuple(found.options(ds, rows))
+    if value not in [v for _, v in options]:
+        raise KeyError(f"no {found.keyword} option {value!r}; choose from {[v for _, v in options]}")
+    return Choice(found.description, options, value)
 
 
-# ---------------------------------------------------------------------------
-# the explorers
+def chart_explorer(ds, kind: str, **start: Any) -> Explorer:
+    """A chart of ``kind`` (a name in :data:`viz.charts.KINDS`) with the filters its kind names, as controls.
+
+    Parameters
+    ----------
+    ds
+        A :class:`viz.data.Dataset`.
+    kind
+        ``"timeline"``, ``"resistance"``, ``"side_effects"`` or ``"combinations"``: the kinds that name filters.
+    **start
+        The starting value of each filter, by its keyword (every row unless given).
+
+    Examples
+    --------
+    >>> from viz import data, widgets
+    >>> ex = widgets.chart_explorer(data.load(), "combinations", status="failed")
+    >>> ex
+    <Explorer 'Combination strategies': Partner: Every partner (23), Status: Failed (5)>
+    >>> ex.current.layout.meta["summary"][0]
+    '5 combinations: 0 approved, 0 investigational, 5 failed in large trials.'
+    """
+    chart = charts.KINDS[kind]
+    if not chart.filters:
+        raise ValueError(f"the {kind} chart has no filters to explore; these do: {_explorable()}")
+    unknown = set(start) - {f.keyword for f in chart.filters}
+    if unknown:
+        raise TypeError(
+            f"no filter {sorted(unknown)} on the {kind} chart; its filters: {[f.keyword for f in chart.filters]}"
+        )
+    rows = getattr(ds, chart.rows)
+    controls = {f.keyword: _control(ds, rows, f, start.get(f.keyword)) for f in chart.filters}
+
+    def draw(**values: Any):
+        keep = pd.Series(True, index=rows.index)
+        for f in chart.filters:
+            if values[f.keyword] != ALL:
+                keep &= f.keeps(ds, rows, values[f.keyword])
+        if not keep.any():
+            return _message(chart.nothing.format(**values))
+        return charts.make_figure(chart, _with(ds, **{chart.rows: rows[keep]}))
+
+    return Explorer(draw, controls, title=charts.declared(ds, kind).get("title") or chart.title)
+
+
+def _explorable() -> list[str]:
+    return [name for name, kind in charts.KINDS.items() if kind.filters]
 
 
 def timeline_explorer(ds, *, therapy: str = ALL, years: tuple[int, int] | None = None) -> Explorer:
@@ -359,89 +410,12 @@ def timeline_explorer(ds, *, therapy: str = ALL, years: tuple[int, int] | None =
     classes together, such as every checkpoint inhibitor), each class on its
     own, and the science that belongs to no therapy class.
     """
-    ev = ds.events
-    families = queries.modality_families(ds)
-    mods = [m for m in ev["modality"].dropna().unique()]
-    counts = ev["modality"].value_counts()
-    by_family: dict[str, list[str]] = {}
-    for m in mods:
-        by_family.setdefault(families.get(m, m), []).append(m)
-    options: list[tuple[str, Any]] = [(f"All events ({len(ev)})", ALL)]
-    n_general = int(ev["modality"].isna().sum())
-    if n_general:
-        options.append((f"Science without a therapy class ({n_general})", "general"))
-    choices: dict[str, tuple[str, ...]] = {ALL: (), "general": ()}
-    order = sorted(by_family, key=lambda f: queries.label(ds, f).lower())
-    for fam in order:
-        members = sorted(by_family[fam], key=lambda m: (m != fam, queries.label(ds, m).lower()))
-        total = int(sum(counts[m] for m in members))
-        if len(members) > 1:
-            options.append((f"{queries.label(ds, fam)}: every class ({total})", f"family:{fam}"))
-            choices[f"family:{fam}"] = tuple(members)
-            for m in members:
-                name = f"{queries.label(ds, m)} in general" if m == fam else queries.label(ds, m)
-                options.append((f"{INDENT}{name} ({int(counts[m])})", m))
-                choices[m] = (m,)
-        else:
-            options.append((f"{queries.label(ds, members[0])} ({total})", members[0]))
-            choices[members[0]] = (members[0],)
-    if therapy not in choices:
-        raise KeyError(f"no therapy option {therapy!r}; choose from {list(choices)}")
-    first, last = int(ev["year"].min()), int(ev["year"].max())
-
-    def draw(therapy: str, years: tuple[int, int]):
-        sub = ev
-        if therapy == "general":
-            sub = ev[ev["modality"].isna()]
-        elif therapy != ALL:
-            sub = ev[ev["modality"].isin(choices[therapy])]
-        sub = sub[(sub["year"] >= years[0]) & (sub["year"] <= years[1])]
-        if sub.empty:
-            return _message(f"No events in the tables for this choice between {years[0]} and {years[1]}.")
-        return charts.timeline_figure(_with(ds, events=sub), years=tuple(years))
-
-    return Explorer(
-        draw,
-        {
-            "therapy": Choice("Therapy:", tuple(options), therapy),
-            "years": Range("Years:", first, last, tuple(years) if years else (first, last)),
-        },
-        title=charts.declared(ds, "timeline").get("title") or charts.DEFAULT_TITLES["timeline"],
-    )
+    return chart_explorer(ds, "timeline", therapy=therapy, years=years)
 
 
 def resistance_explorer(ds, *, resistance_class: str = ALL, origin: str = ALL) -> Explorer:
     """The resistance Sankey diagram, filtered by class of resistance and by where it arises."""
-    res = ds.resistance
-    n = {c: int(sum(c in r for r in res["classes"])) for c in charts.RESISTANCE_CLASSES}
-    classes = (
-        (f"All classes ({len(res)})", ALL),
-        *((f"{c.capitalize()} ({n[c]})", c) for c in charts.RESISTANCE_CLASSES),
-    )
-    where = {"intrinsic": "inside the tumour cell", "extrinsic": "in the surroundings or the host"}
-    origins = (
-        ("Anywhere", ALL),
-        *((f"{text.capitalize()} ({int((res['origin'] == o).sum())})", o) for o, text in where.items()),
-    )
-
-    def draw(resistance_class: str, origin: str):
-        sub = res
-        if resistance_class != ALL:
-            sub = sub[[resistance_class in c for c in sub["classes"]]]
-        if origin != ALL:
-            sub = sub[sub["origin"] == origin]
-        if sub.empty:
-            return _message("No resistance mechanism in the tables matches both choices.")
-        return charts.resistance_figure(_with(ds, resistance=sub))
-
-    return Explorer(
-        draw,
-        {
-            "resistance_class": Choice("Class of resistance:", classes, resistance_class),
-            "origin": Choice("Arises:", origins, origin),
-        },
-        title="Resistance pathways",
-    )
+    return chart_explorer(ds, "resistance", resistance_class=resistance_class, origin=origin)
 
 
 def side_effects_explorer(ds, *, organ: str = ALL, therapy: str = ALL) -> Explorer:
@@ -451,79 +425,12 @@ def side_effects_explorer(ds, *, organ: str = ALL, therapy: str = ALL) -> Explor
     classes: PD-1 inhibitors keep what the tables say of checkpoint inhibitors
     in general, and checkpoint inhibitors keep every one of their classes.
     """
-    se = ds.side_effects
-    organs = [o for o in se["organ"].cat.categories if (se["organ"] == o).any()]
-    organ_options = (
-        (f"Every organ ({len(se)})", ALL),
-        *((f"{_organ_label(ds, o)} ({int((se['organ'] == o).sum())})", o) for o in organs),
-    )
-    therapies = sorted({t for ts in se["therapies"] for t in ts}, key=lambda t: queries.label(ds, t).lower())
-    related = {t: queries.related_modalities(ds, t) for t in therapies}
-
-    def rows_for(t: str) -> pd.Series:
-        return se["therapies"].map(lambda ts: bool(set(ts) & related[t]))
-
-    therapy_options = (
-        ("Every therapy", ALL),
-        *((f"{queries.label(ds, t)} ({int(rows_for(t).sum())})", t) for t in therapies),
-    )
-
-    def draw(organ: str, therapy: str):
-        sub = se
-        if organ != ALL:
-            sub = sub[sub["organ"] == organ]
-        if therapy != ALL:
-            sub = sub[rows_for(therapy).loc[sub.index]]
-        if sub.empty:
-            return _message("The tables record no side effect for this organ with this therapy class.")
-        return charts.side_effects_figure(_with(ds, side_effects=sub))
-
-    return Explorer(
-        draw,
-        {
-            "organ": Choice("Organ:", organ_options, organ),
-            "therapy": Choice("Therapy class:", therapy_options, therapy),
-        },
-        title="When side effects start",
-    )
-
-
-def _organ_label(ds, organ: str) -> str:
-    cid = organ.replace("-", "_")
-    if cid in ds.concepts.index and str(ds.concepts.at[cid, "category"]) == "organ":
-        return queries.label(ds, cid)
-    return "Whole body (systemic)" if organ == "systemic" else _nice(organ)
+    return chart_explorer(ds, "side_effects", organ=organ, therapy=therapy)
 
 
 def combinations_explorer(ds, *, partner: str = ALL, status: str = ALL) -> Explorer:
     """The combinations matrix, filtered by partner class and by status."""
-    co = ds.combinations
-    partners = [p for p in co["partner"].cat.categories if (co["partner"] == p).any()]
-    statuses = [s for s in co["status"].cat.categories if (co["status"] == s).any()]
-    partner_options = (
-        (f"Every partner ({len(co)})", ALL),
-        *((f"{_nice(p)} ({int((co['partner'] == p).sum())})", p) for p in partners),
-    )
-    status_options = (
-        ("Any status", ALL),
-        *((f"{s.capitalize()} ({int((co['status'] == s).sum())})", s) for s in statuses),
-    )
-
-    def draw(partner: str, status: str):
-        sub = co
-        if partner != ALL:
-            sub = sub[sub["partner"] == partner]
-        if status != ALL:
-            sub = sub[sub["status"] == status]
-        if sub.empty:
-            return _message("No combination in the tables has this partner and this status.")
-        return charts.combinations_figure(_with(ds, combinations=sub))
-
-    return Explorer(
-        draw,
-        {"partner": Choice("Partner:", partner_options, partner), "status": Choice("Status:", status_options, status)},
-        title="Combination strategies",
-    )
+    return chart_explorer(ds, "combinations", partner=partner, status=status)
 
 
 def map_explorer(ds, views: Sequence[str] | None = None, *, view: str | None = None, presenter: bool = False):
