@@ -136,6 +136,7 @@ def render_map_svg(
     sides = net.page.get("sides", {})
     hubs = net.page.get("hubs", [])
     lines = {i: (n.get("text") or n["label"]).split("\n") for i, n in nodes.items()}
+    wrap = net.page.get("wrap") or layout.LABEL_WIDTH
     for i, text in (labels or {}).items():
         if i in lines:
             lines[i] = layout.wrap(text, wrap)
