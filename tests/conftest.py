@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from hypothesis import strategies as st
 
 # A run started in the background by a shell without job control begins with SIGINT ignored, and every
 # process it starts would inherit that: `immunoviz serve` could not be stopped with Ctrl-C (test_serve). The
@@ -34,6 +35,14 @@ SCRATCH = Path(os.environ["IMMUNOVIZ_TEST_SCRATCH"])
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY = FIXTURES / "tiny"
+#: A cell a course author (or a spreadsheet) might leave in a table: random text, or one of the values that
+#: broke something once (tests/test_data.py and tests/test_hostile.py throw tables of them at validation).
+CELL = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(
+        ["", "pd1", "true", "2014-13-40", "1992-11", "pmid:1", "javascript:x", "a;b", '"', "\r\n", "\ufeff"]
+    ),
+)
 
 
 #: Module fixtures that are slow to make: under ``pytest -n`` (``--dist loadgroup``) the tests that share one

@@ -177,6 +177,7 @@ LAYERS = [
 PACKAGES = {
     "layout": ["labels", "measure", "force", "circular", "layered", "_view", "__init__"],
     "charts": ["_core", "timeline", "bars", "matrices", "flows", "__init__"],
+    "data": ["problems", "schema", "reader", "checks", "topic", "settings", "dataset", "loading", "__init__"],
 }
 
 

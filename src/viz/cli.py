@@ -196,7 +196,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     ds = data.load(args.data)  # validates; raises DataError with every problem
-    warnings = data.link_warnings(args.data)  # second-hand links: reported, never fatal
+    warnings = ds.warnings  # reported, never fatal
     for warning in warnings:
         print(warning)
     counts = ", ".join(f"{n} {name}" for name, n in ds.counts().items())

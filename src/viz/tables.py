@@ -193,7 +193,9 @@ def render_readme(folder: Path | str) -> str:
         "`datapackage.json` is the schema of the tables. Its `title` is the site's title and its `site`",
         "section holds the rest of the site's wording: `subtitle` (under the title), `disclaimer` (the",
         "notice on every page; by default 'Educational material, not medical advice.') and",
-        "`searchExample` (a concept the search boxes offer as an example).",
+        "`searchExample` (a concept the search boxes offer as an example). Its `checks` switch off the checks",
+        "written for cancer immunotherapy: `regulators` (an approval names its regulator) and `sourceHosts`",
+        '(a warning for a source on a news aggregator), for example `"checks": {"regulators": false}`.',
         "",
     ]
     for res in descriptor.get("resources", []):
