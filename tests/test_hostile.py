@@ -678,6 +678,31 @@ def test_history_page_escapes_every_payload(hostile_dataset, tiny_dataset):
             assert p in text, f"events.{cell.column} ({cell.key}): {p!r} is not shown literally"
 
 
+def test_lecture_deck_escapes_every_payload(hostile_dataset, tiny_dataset):
+    """The slides and their speaker notes show every payload of the steps, concepts, relations and sources as text."""
+    from viz import slides
+
+    ds, placed = hostile_dataset
+    page, clean = slides.render_deck(slides.plan_deck(ds)), slides.render_deck(slides.plan_deck(tiny_dataset))
+    tags, clean_tags = Tags(page), Tags(clean)
+    lines = Counter({"tspan": 1_000_000})  # a picture's label lines: a longer label wraps into more
+    assert tags.tags - lines == clean_tags.tags - lines, "no element made from table text"
+    assert tags.dangerous() == []
+    notes = "".join(Tags("".join(re.findall(r'<aside class="notes">([\s\S]*?)</aside>', page))).text)
+    slide_text = "".join(Tags(re.sub(r'<aside class="notes">[\s\S]*?</aside>', "", page)).text)
+    on_slides = [c for c in placed if (c.table, c.column) in {("steps", "caption"), ("concepts", "label")}]
+    in_notes = [c for c in placed if (c.table, c.column) in {("steps", "caption"), ("relations", "note")}]
+    assert on_slides and in_notes
+    unwrapped = re.sub(r"\s+", "", slide_text)  # a label in a picture is wrapped into lines
+    for cell in on_slides:
+        for p in placed[cell]:
+            where = f"{cell.table}.{cell.column} ({cell.key})"
+            assert re.sub(r"\s+", "", p) in unwrapped, f"{where}: {p!r} is not on its slide literally"
+    for cell in in_notes:
+        for p in placed[cell]:
+            assert p in notes, f"{cell.table}.{cell.column} ({cell.key}): {p!r} is not in the notes literally"
+
+
 EXPLORERS = [
     ("timeline_explorer", ()),
     ("resistance_explorer", ()),

@@ -59,6 +59,8 @@ def test_editing_a_relation_note_rewrites_only_the_pages_that_show_it(built):
     }
     if f"maps/{history.default_view(ds)}.html" in shows_it:  # the history page shows that map
         shows_it.add("history.html")
+    # and the lectures of those maps' topics (their speaker notes say it)
+    shows_it |= {f"slides/{ds.views.loc[m[5:-5], 'topic']}.html" for m in shows_it if m.startswith("maps/")}
     report = site.build_site(ds, out, images=False)
     assert set(report.written) == shows_it | {site.SITE_MARKER}, "the manifest records the new pages"
     after = stats(out)
@@ -69,7 +71,7 @@ def test_changing_one_table_makes_only_the_pages_that_read_it(built):
     folder, out = built
     edit(folder, "side_effects", "Diarrhoea and bowel inflammation.", "Diarrhoea with cramps and bowel inflammation.")
     report = site.build_site(data.load(folder), out, images=False)
-    assert report.made == ["charts/side-effects.html"]
+    assert report.made == ["charts/side-effects.html", "slides/clinical.html"]  # and the lecture that shows it
 
 
 def test_an_incremental_build_gives_the_bytes_of_a_clean_one(built, tmp_path, monkeypatch):
@@ -88,7 +90,7 @@ def test_a_new_version_of_immunoviz_makes_every_page_again(built, monkeypatch):
 
     monkeypatch.setattr(cache, "code_fingerprint", lambda: "another version")
     report = site.build_site(data.load(folder), out, images=False)
-    pages = [str(p.relative_to(out)) for p in out.rglob("*.html") if p.parent.name in ("maps", "charts")]
+    pages = [str(p.relative_to(out)) for p in out.rglob("*.html") if p.parent.name in ("maps", "charts", "slides")]
     assert sorted(report.made) == sorted([*pages, "history.html"])
 
 

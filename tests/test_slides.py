@@ -365,3 +365,51 @@ def test_libreoffice_opens_the_pptx_with_every_slide(printed, tmp_path):
     )
     assert run.returncode == 0, run.stderr
     assert len(PdfReader(tmp_path / "lecture.pdf").pages) == 3
+
+
+# ---------------------------------------------------------------------------
+# the site's lectures
+
+
+def test_the_site_has_a_lecture_per_topic_linked_from_the_index(site, offline_page):
+    import re
+
+    ds = data.load()
+    topics = [t for t in ds.topics["id"] if t in {*ds.views["topic"], *ds.charts["topic"]}]
+    assert sorted(p.stem for p in (site / "slides").glob("*.html")) == sorted(topics)
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="slides/{t}.html"' in index for t in topics)
+    deck = (site / "slides" / f"{topics[0]}.html").read_text(encoding="utf-8")
+    assert '<script src="../assets/plotly.min.js">' in deck or "Plotly" not in deck  # shared, not inlined again
+    page = offline_page.open(site / "slides" / f"{topics[0]}.html")
+    views = set(ds.views.loc[ds.views["topic"] == topics[0], "id"])
+    shown = set(page.evaluate("() => [...document.querySelectorAll('[data-iv-view]')].map(s => s.dataset.ivView)"))
+    assert shown == views
+    assert re.search(r"not medical advice", page.locator("section.iv-slide.present").inner_text())
+    offline_page.assert_clean()
+
+
+def test_firefox_draws_the_first_map_slide(lecture, tmp_path):
+    """Firefox (Debian's firefox-esr, which .ci/run installs) shows the first map slide drawn, from the file alone."""
+    import subprocess
+
+    from PIL import Image
+
+    firefox = shutil.which("firefox-esr") or shutil.which("firefox")
+    if firefox is None:
+        pytest.skip("Firefox is not installed (Debian: apt-get install firefox-esr)")
+    shot = tmp_path / "slide.png"
+    args = [firefox, "--headless", "--no-remote", "--profile", str(tmp_path), "--window-size=1280,720"]
+    run = subprocess.run(
+        [*args, "--screenshot", str(shot), lecture.as_uri() + "#/1/0"],
+        capture_output=True, text=True, timeout=300, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert run.returncode == 0 and shot.exists(), run.stderr
+    image = Image.open(shot).convert("RGB")
+    assert image.size == (1280, 720)
+    stage = image.crop((40, 80, 1240, 560))
+    colours = {c for _, c in stage.getcolors(maxcolors=1_000_000) if max(c) - min(c) > 60}  # not white or grey
+    step_one = {"reservoir", "driver"}  # the categories of the ocean and the sunlight
+    hexes = data.load(SCAFFOLD_DIR).categories.loc[sorted(step_one), "colour"]
+    wanted = {tuple(int(h[i : i + 2], 16) for i in (1, 3, 5)) for h in hexes}
+    assert wanted <= colours, "the step's concepts are drawn, in their categories' colours"

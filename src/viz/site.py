@@ -28,9 +28,10 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from viz import _browser, cache, charts, export, graph, history, lessons, maps, render, svg
+from viz import _browser, cache, charts, export, graph, history, lessons, maps, render, slides, svg
 
 __all__ = ["NOTEBOOKS_SECTION", "SITE_MARKER", "Build", "Page", "build_site", "plan"]
 
@@ -47,7 +48,7 @@ SHARED = render.Assets("../assets/")
 class Page:
     """One page of the site: what the index says about it, and how to make it."""
 
-    kind: str  # "map", "chart", "history" (the map and the timeline linked) or "notebook"
+    kind: str  # "map", "chart", "history" (the map and the timeline linked), "slides" (a topic's lecture) or "notebook"
     id: str
     title: str
     description: str
@@ -63,7 +64,9 @@ class Page:
 
     @property
     def href(self) -> str:
-        folder = {"map": "maps/", "chart": "charts/", "notebook": "notebooks/", "history": ""}[self.kind]
+        folder = {"map": "maps/", "chart": "charts/", "notebook": "notebooks/", "history": "", "slides": "slides/"}[
+            self.kind
+        ]
         return f"{folder}{self.id}.html"
 
     @property
@@ -122,7 +125,19 @@ def plan(ds) -> list[Page]:
 
         page.make = make
         pages.append(page)
+    shown = {*ds.views["topic"], *(p.topic for p in pages if p.kind == "chart")}
+    for tid, title in zip(ds.topics["id"], ds.topics["title"], strict=True):  # a lecture per topic with maps or charts
+        if tid in shown or title in shown:
+            page = Page("slides", str(tid), f"Lecture slides: {title}", SLIDES_DESCRIPTION, str(title), make=None)
+            page.make = partial(lambda t: slides.render_deck(slides.plan_deck(ds, topic=t), assets=SHARED), tid)
+            pages.append(page)
     return pages
+
+
+SLIDES_DESCRIPTION = (
+    "The topic's maps as a lecture: a slide per story step, with speaker notes (press S) and the sources; "
+    "arrow keys or Space to step through, offline."
+)
 
 
 def _map_maker(ds, page: Page) -> Callable[[], str]:

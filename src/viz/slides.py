@@ -202,8 +202,9 @@ def plan_deck(
     nets: dict[str, maps.ConceptMap] = {}
     figures: dict = {}
     sections: list[Section] = []
-    by_id = {c.id: c for c in charts.site_charts(ds)}
-    for kind, ref, step in _parts(ds, views=views, deck=deck, topic=topic):
+    parts = _parts(ds, views=views, deck=deck, topic=topic)
+    by_id = {c.id: c for c in charts.site_charts(ds, [ref for kind, ref, _ in parts if kind == "chart"])}
+    for kind, ref, step in parts:
         if kind == "view":
             net = nets.get(ref) or nets.setdefault(ref, maps.view_map(ds, ref, presenter=True))
             steps = [step] if step is not None else None
@@ -495,8 +496,10 @@ def deck_payload(deck: Deck) -> dict:
     }
 
 
-def render_deck(deck: Deck) -> str:
+def render_deck(deck: Deck, *, assets: render.Assets = render.INLINE) -> str:
     """The deck as one self-contained HTML file (a string; nothing is written).
+
+    ``assets`` with a prefix takes plotly.js from a site's shared ``assets/`` folder instead of inlining it.
 
     Examples
     --------
@@ -507,9 +510,10 @@ def render_deck(deck: Deck) -> str:
     """
     scripts = [render.Script(text=_reveal(n).replace("</script", "<\\/script")) for n in ("reveal.js", "notes.js")]
     if deck.figures:
-        scripts.append(render.INLINE.script("plotly.min.js"))
+        scripts.append(assets.script("plotly.min.js"))
     scripts.append(render.Script(text=_static_text("deck.js")))
-    policy = render.csp([*(s.text for s in scripts), speaker_view_script()], frames=True)
+    texts = [*(s.text for s in scripts if s.text), speaker_view_script()]
+    policy = render.csp(texts, shared=any(s.src for s in scripts), frames=True)
     pictures = {}
     for i, slide in enumerate(deck.slides):
         if slide.view:

@@ -15,7 +15,7 @@ reaches plotly, which renders a subset of HTML in labels and hover text.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 
@@ -72,8 +72,9 @@ class Chart:
         return self.draw()
 
 
-def site_charts(ds) -> list[Chart]:
-    """The charts that charts.csv declares, in its order, less those with nothing to draw.
+def site_charts(ds, ids: Iterable[str] | None = None) -> list[Chart]:
+    """The charts that charts.csv declares, in its order, less those with nothing to draw (only ``ids``, if given:
+    the tables of the others are not read).
 
     A chart whose tables are empty (a timeline without events, resistance pathways
     without rows in resistance.csv) gets no page, picture or index card. Its topic
@@ -87,7 +88,10 @@ def site_charts(ds) -> list[Chart]:
     """
     topics = ds.topics["title"]
     found = []
+    wanted = None if ids is None else set(ids)
     for row in ds.charts.itertuples(index=False):
+        if wanted is not None and row.id not in wanted:
+            continue
         kind = KINDS[str(row.chart)]
         options = kind.options(row)
         if kind.has_rows(ds, **options):
