@@ -20,6 +20,8 @@ import plotly.graph_objects as go
 
 from viz.style import palette, plotly_template
 
+__all__ = ["ALL", "INDENT", "Kind", "Pick", "Span", "declared", "make_figure", "present"]
+
 PRECISION_WORDS = {"year": "known to the year", "month": "known to the month", "day": "exact day"}
 #: The value of an explorer's filter that keeps every row.
 ALL = "all"

@@ -9,6 +9,8 @@ from viz import queries, style
 from viz.charts._core import Kind, Pick, _nice, _t, _table, make_figure, present
 from viz.style import INK
 
+__all__ = ["Approvals", "SideEffects", "approvals_figure", "side_effects_figure"]
+
 SERIES = style.OKABE_ITO
 
 

@@ -11,6 +11,8 @@ from viz import style
 from viz.charts._core import Kind, Pick, _t, _table, declared, make_figure
 from viz.style import INK, palette
 
+__all__ = ["RESISTANCE_CLASSES", "Phases", "Resistance", "phases_figure", "resistance_figure"]
+
 RESISTANCE_CLASSES = ("primary", "adaptive", "acquired")
 #: Where a resistance mechanism arises (``origin`` in resistance.csv), in words.
 ORIGINS = {"intrinsic": "inside the tumour cell", "extrinsic": "in the surroundings or the host"}

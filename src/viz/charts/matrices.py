@@ -10,6 +10,8 @@ from viz import queries, style
 from viz.charts._core import Kind, Pick, _nice, _t, _table, make_figure, present
 from viz.style import INK, palette
 
+__all__ = ["Biomarkers", "Combinations", "biomarkers_figure", "combinations_figure"]
+
 STATUS_RANK = {"failed": 1, "investigational": 2, "approved": 3}
 
 

@@ -11,6 +11,8 @@ from viz import queries, style
 from viz.charts._core import INDENT, PRECISION_WORDS, Kind, Pick, Span, _t, _table, _when, make_figure
 from viz.style import INK, MUTED
 
+__all__ = ["KIND_STYLE", "Timeline", "timeline_figure"]
+
 #: Event kinds: colour (Okabe-Ito) and marker symbol, so kind never rests on colour alone.
 KIND_STYLE = style.KIND_STYLE
 #: The lane of the events that belong to no therapy class.
