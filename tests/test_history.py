@@ -102,7 +102,7 @@ def test_payload_covers_the_map_and_every_event(dataset):
         key=lambda c: (queries.label(dataset, c).lower(), c),
     )
     # one year cursor instead of the landscape's story
-    assert page.net.page["steps"] == [] and page.net.page["replay"] is True
+    assert page.net.page.steps == () and page.net.page.replay is True
 
 
 def test_text_version_lists_the_events_of_each_concept(dataset):

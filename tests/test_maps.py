@@ -19,7 +19,7 @@ def test_nodes_carry_category_and_step(tiny_dataset):
     nodes = {n["id"]: n for n in net.nodes}
     assert nodes["pd1"]["group"] == "molecule"
     assert nodes["pd1"]["shape"] == "box", "a glyph and its label share a box (the page draws the diamond in it)"
-    assert set(net.page["sides"].values()) == {"chip"}, "on a small map every glyph shares a box with its label"
+    assert set(net.page.sides.values()) == {"chip"}, "on a small map every glyph shares a box with its label"
     assert nodes["ipilimumab"]["step"] == 4
     assert len(net.edges) == 17
 
@@ -27,16 +27,16 @@ def test_nodes_carry_category_and_step(tiny_dataset):
 def test_colours_and_shapes_come_from_the_category_table(tiny_dataset):
     net = maps.view_map(tiny_dataset, "checkpoints")
     groups = net.vis_options["groups"]
-    legend = {c["id"]: c for c in net.page["categories"]}
+    legend = {c.id: c for c in net.page.categories}
     for cat in tiny_dataset.categories.itertuples():
         if cat.id in groups:
-            assert legend[cat.id]["colour"] == cat.colour.lower() and legend[cat.id]["shape"] == cat.shape
+            assert legend[cat.id].colour == cat.colour.lower() and legend[cat.id].shape == cat.shape
             if cat.shape in style.SHAPES_WITH_LABEL_INSIDE:  # vis-network draws the shape, in its colour
                 assert groups[cat.id]["color"]["background"] == cat.colour.lower()
                 assert groups[cat.id]["shape"] == ("box" if cat.shape == "dashedBox" else cat.shape)
             else:  # a chip: a box, and the page draws the glyph in it from the legend's shape and colour
                 assert groups[cat.id]["shape"] == "box" and groups[cat.id]["margin"]["left"] > 20
-    assert [c["id"] for c in net.page["categories"]] == [
+    assert [c.id for c in net.page.categories] == [
         c for c in tiny_dataset.categories.sort_values("order")["id"] if c in groups
     ], "the legend lists the categories in use, in table order"
 
@@ -86,7 +86,7 @@ def test_table_text_is_escaped_in_html_and_in_the_json(tiny_dataset):
     net = maps.view_map(tiny_dataset, "checkpoints")
     evil = '</script><script>alert(1)</script><img src=x onerror=alert(2)> & "quotes"'
     net.nodes[0]["label"] = evil
-    net.page["concepts"][net.nodes[0]["id"]]["summary"] = evil
+    net.page.concepts[net.nodes[0]["id"]]["summary"] = evil
     html = render.render_map(net)
     assert "<script>alert(1)" not in html and "<img src=x" not in html
     assert "&lt;/script&gt;&lt;script&gt;alert(1)" in html  # the text version shows it literally
@@ -104,9 +104,9 @@ def test_payload_is_compact_but_lossless(tiny_dataset):
     ]
     assert set(payload["edgeTypes"]) == {e["rel"] for e in net.edges}
     # empty fields are left out, everything else is kept
-    for cid, c in net.page["concepts"].items():
+    for cid, c in net.page.concepts.items():
         assert payload["concepts"][cid] == {f: v for f, v in c.items() if v}
-    for key, note in net.page["notes"].items():
+    for key, note in net.page.notes.items():
         assert payload["notes"].get(key, {}) == {f: v for f, v in note.items() if v}
     assert all(payload["notes"].values()) and all(payload["concepts"].values())
 
@@ -142,7 +142,7 @@ def test_presenter_mode_opens_the_page_for_projection_with_the_same_layout(tiny_
     room for labels of one size, stays as it is, so labels cannot run into each other."""
     normal = maps.view_map(tiny_dataset, "checkpoints")
     big = maps.view_map(tiny_dataset, "checkpoints", presenter=True)
-    assert big.page["presenter"] is True and normal.page["presenter"] is False
+    assert big.page.presenter is True and normal.page.presenter is False
     assert big.nodes == normal.nodes and big.vis_options == normal.vis_options
     assert 'class="map-page presenter"' in render.render_map(big)
     assert "presenter" not in render.render_map(normal).split("<body", 1)[1].split(">", 1)[0]

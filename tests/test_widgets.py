@@ -231,10 +231,10 @@ def test_a_chart_and_its_explorer_take_their_title_from_charts_csv(tiny_copy, ed
 
 def test_map_explorer_builds_maps_on_demand_and_keeps_them(dataset):
     ex = widgets.map_explorer(dataset, ["checkpoints", "cycle"])
-    assert ex.current.page["id"] == "checkpoints"
+    assert ex.current.page.id == "checkpoints"
     first = ex.current
     big = ex.update(view="cycle", presenter=True)
-    assert big.page["id"] == "cycle" and big.page["presenter"]
+    assert big.page.id == "cycle" and big.page.presenter
     assert ex.update(view="checkpoints", presenter=False) is first
     assert '<iframe class="immunoviz-map"' in ex.static_html()
     with pytest.raises(KeyError):

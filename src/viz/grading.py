@@ -178,7 +178,7 @@ class ClassResults:
             "class.html",
             title=f"Class results: {self.problem_title(net)}",
             version=self.problem.version,
-            disclaimer=net.page.get("disclaimer"),
+            disclaimer=net.page.disclaimer,
             picture=picture,
             bands=_bands(),
             tallies=tallies,
@@ -191,7 +191,7 @@ class ClassResults:
 
     @staticmethod
     def problem_title(net) -> str:
-        return str(net.page.get("title", net.page.get("id", "")))
+        return str(net.page.title or net.page.id)
 
 
 def _fit(text: str, width: int) -> str:
@@ -332,8 +332,8 @@ def comparison_page(ds, result: Result) -> str:
     for slot in ex.blanks:
         labels[slot] = f"{pb.label(placed[slot])}" if slot in placed else "(blank)"
     picture = Markup(svg.render_map_svg(net, marks=marks, extra=extra, labels=labels))
-    notes = net.page.get("notes", {})
-    sources = net.page.get("sources", {})
+    notes = net.page.notes
+    sources = net.page.sources
     rows = []
     for p, verdict, given in sc.verdicts:
         note = notes.get(f"{p[0]}|{p[1]}|{p[2]}", {})
@@ -343,7 +343,7 @@ def comparison_page(ds, result: Result) -> str:
         "compare.html",
         title=f"{result.name}’s map against the expert’s: {ClassResults.problem_title(net)}",
         version=pb.version,
-        disclaimer=net.page.get("disclaimer"),
+        disclaimer=net.page.disclaimer,
         picture=picture,
         result=result,
         exercise=ex,

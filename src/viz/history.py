@@ -68,7 +68,8 @@ def history_payload(ds, net, *, concept: str | None = None, year: int | None = N
         anything below it}`` (:func:`viz.queries.events_about`); ``narrower``:
         ``{concept on the map: the concepts below it that have events}``;
         ``labels`` of every concept an event names; ``sources`` the events cite;
-        ``kinds`` (label and colour); ``years`` (first and last); ``start`` (the
+        ``kinds`` (label and colour); ``colours`` (the timeline's ink and year cursor, from :mod:`viz.style`);
+        ``years`` (first and last); ``start`` (the
         state the page opens in when its address names none).
 
     Examples
@@ -122,6 +123,7 @@ def history_payload(ds, net, *, concept: str | None = None, year: int | None = N
             s: {"citation": str(cited.at[s, "citation"]), "url": str(cited.at[s, "url"])} for s in used_sources
         },
         "kinds": {k: {"label": k.capitalize(), "colour": style.kind_style(k, i)[0]} for i, k in enumerate(kinds)},
+        "colours": {"ink": style.INK, "yearFill": style.PAGE["year-fill"], "yearLine": style.PAGE["year-line"]},
         "years": [int(ev["year"].min()), int(ev["year"].max())] if len(ev) else [],
         "start": {"concept": concept, "year": year, "event": event},
     }
@@ -232,7 +234,7 @@ def history_page(
         raise KeyError(f"no view {view!r}; the views are {', '.join(ds.views['id'])}")
     net = maps.view_map(ds, view, presenter=presenter)
     # one year cursor instead of the story: the page steps through time, not through the map's story
-    net.page.update(steps=[], replay=True)
+    net.page = net.page.replace(steps=(), replay=True)
     on_map = {n["id"] for n in net.nodes}
     if concept is not None and concept not in on_map:
         raise KeyError(f"no concept {concept!r} on the map {view!r}")

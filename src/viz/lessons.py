@@ -283,13 +283,15 @@ def render_lesson(
     version: str = "",
     home: str = "../index.html",
     plotly_src: str | None = "../assets/plotly.min.js",
+    stylesheet: str | None = "../assets/immunoviz.css",
     notebooks: Iterable[str] = (),
     disclaimer: str | None = None,
 ) -> str:
     """The HTML page of an executed notebook (a string; nothing is written).
 
     ``name`` is the notebook's file name (shown in the footer), ``notebooks`` the
-    stems of the other notebooks that have pages beside this one.
+    stems of the other notebooks that have pages beside this one, ``stylesheet`` the site's
+    stylesheet (``None`` inlines it).
     """
     from nbconvert import HTMLExporter
 
@@ -303,6 +305,8 @@ def render_lesson(
             "immunoviz_version": __version__,
             "home": home,
             "name": name,
+            "stylesheet": stylesheet,
+            "css": "" if stylesheet else _render.SITE_ASSETS["immunoviz.css"](),
         }
     }
     page, _ = exporter.from_notebook_node(nb, resources=resources)

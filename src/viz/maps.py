@@ -20,6 +20,7 @@ from viz import DISCLAIMER, render
 from viz import exercise as _exercise
 from viz import graph as _graph
 from viz import layout as _layout
+from viz.model import Field, Geometry, LegendCategory, LegendRelation, MapPage
 from viz.style import BACKGROUND, EDGE, FONT_STACK, INK, SHAPES_WITH_LABEL_INSIDE, Palette, palette
 
 __all__ = ["ConceptMap", "concept_map", "laid_out_map", "view_map"]
@@ -33,7 +34,7 @@ NODE_SIZE = _layout.GLYPH
 #: long as their labels keep clear of each other); the rest as the reader zooms in.
 HUBS = 1000
 #: Node attributes that say how a concept is drawn; every other one is text for the panel.
-DRAWN = frozenset({"label", "category", "shape", "first_year", "step", "rank", "skeleton"})
+DRAWN = frozenset({"label", "category", "shape", "first_year", "step", "rank", "skeleton", "x", "y"})
 #: Edge attributes that say how a relation is drawn; every other one is text for the panel.
 DRAWN_EDGE = frozenset({"relation"})
 
@@ -47,11 +48,11 @@ class ConceptMap(Network):
 
     def __init__(self, *, directed: bool = True):
         super().__init__(height="100%", width="100%", directed=directed, cdn_resources="remote")
-        self.page: dict = {}
+        self.page: MapPage = MapPage()
         self.vis_options: dict = {}
 
     def __repr__(self) -> str:
-        return f"<ConceptMap {self.page.get('id', '?')!r}: {len(self.nodes)} concepts, {len(self.edges)} relations>"
+        return f"<ConceptMap {self.page.id!r}: {len(self.nodes)} concepts, {len(self.edges)} relations>"
 
     def _repr_html_(self) -> str:  # shown inline by Jupyter, JupyterLab and VS Code
         return render.map_iframe(self)
@@ -93,7 +94,9 @@ def concept_map(
     sources
         ``{source id: {"citation", "url"}}`` for the side panel's links.
     fields
-        ``{attribute: heading}`` for the panel: how to title the texts it shows.
+        ``{column: title}`` of the concepts table, in schema order (:meth:`viz.data.Dataset.field_titles`):
+        the text columns the panel, the text version and the tooltips show, under these titles. By
+        default every text attribute the nodes carry, titled by its name.
     sides
         ``{node: "inside" | "right" | "left" | "below"}``: where each label goes (:func:`viz.layout.label_sides`);
         the page draws the labels beside glyphs itself. By default a glyph's label hangs below it.
@@ -117,7 +120,7 @@ def concept_map(
     >>> g = nx.MultiDiGraph()
     >>> g.add_node("pd1", label="PD-1", category="molecule", summary="A brake on T cells.")
     >>> net = maps.concept_map(g, {"pd1": (0, 0)}, pal=style.palette(data.load()))
-    >>> net.nodes[0]["label"], net.page["concepts"]["pd1"]
+    >>> net.nodes[0]["label"], net.page.concepts["pd1"]
     ('PD-1', {'summary': 'A brake on T cells.'})
     """
     net = ConceptMap(directed=True)
@@ -173,49 +176,48 @@ def concept_map(
         for a, b, key, attrs in sorted(g.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[2]), str(e[1])))
     }
     cited = sorted({s for t in (*concepts.values(), *notes.values()) for s in t.get("sources") or ()})
-    net.page = {
-        "id": g.graph.get("id", "map"),
-        "title": title or g.graph.get("title", "Concept map"),
-        "intro": intro if intro is not None else g.graph.get("intro", ""),
-        "topic": g.graph.get("topic", ""),
-        "steps": list(g.graph.get("steps", [])),
-        "replay": bool(g.graph.get("replay", False)),
-        "version": g.graph.get("version", ""),
-        "disclaimer": g.graph.get("disclaimer") or DISCLAIMER,
-        "example": _search_example(g, g.graph.get("search_example", "")),
-        "presenter": presenter,
-        "categories": [
-            {
-                "id": c.id,
-                "label": c.label,
-                "colour": c.colour,
-                "shape": c.shape,
-                "description": c.description,
-                "font": c.font_colour,
-            }
-            for c in cats
-        ],
-        "relations": [
-            {
-                "id": r.id,
-                "label": r.label,
-                "line": r.line,
-                "arrow": r.arrow,
-                "description": r.description,
-                "directed": r.directed,
-            }
-            for r in rels
-        ],
-        "concepts": concepts,
-        "notes": notes,
-        "fields": dict(fields or {}),
-        "sides": {str(n): side for n, side in sorted(sides.items(), key=lambda x: str(x[0])) if side != "inside"},
-        "wrap": wrap,
-        "hubs": [str(n) for n in hubs or ()],
-        "skeleton": _exercise.skeleton(g),  # what the build-from-a-skeleton exercise draws
-        "sources": {s: dict(sources[s]) for s in cited if sources and s in sources},
-    }
+    net.page = MapPage(
+        id=g.graph.get("id", "map"),
+        title=title or g.graph.get("title", "Concept map"),
+        intro=intro if intro is not None else g.graph.get("intro", ""),
+        topic=g.graph.get("topic", ""),
+        steps=tuple(g.graph.get("steps", ())),
+        replay=bool(g.graph.get("replay", False)),
+        version=g.graph.get("version", ""),
+        disclaimer=g.graph.get("disclaimer") or DISCLAIMER,
+        example=_search_example(g, g.graph.get("search_example", "")),
+        presenter=presenter,
+        categories=tuple(LegendCategory(c.id, c.label, c.colour, c.shape, c.description, c.font_colour) for c in cats),
+        relations=tuple(LegendRelation(r.id, r.label, r.line, r.arrow, r.description, r.directed) for r in rels),
+        concepts=concepts,
+        notes=notes,
+        fields=_fields(concepts, fields),
+        sides={str(n): side for n, side in sorted(sides.items(), key=lambda x: str(x[0])) if side != "inside"},
+        hubs=tuple(str(n) for n in hubs or ()),
+        skeleton=tuple(_exercise.skeleton(g)),  # what the build-from-a-skeleton exercise draws
+        sources={s: dict(sources[s]) for s in cited if sources and s in sources},
+        geometry=Geometry(wrap=wrap),
+    )
     return net
+
+
+#: Concept columns that are not text for the reader: references to other tables.
+REFERENCES = frozenset({"id", "sources"})
+
+
+def _fields(concepts: Mapping[str, Mapping], titles: Mapping[str, str] | None) -> tuple[Field, ...]:
+    """The concept columns the panel, the text version and the tooltips show, in schema order, with their
+    titles (``titles`` from the schema; without it, every column the concepts carry, titled by its name)."""
+    present: dict[str, bool] = {}
+    for texts in concepts.values():
+        for k, v in texts.items():
+            present[k] = present.get(k, False) or isinstance(v, list | tuple)
+    names = list(titles) if titles is not None else list(present)
+    return tuple(
+        Field(k, (titles or {}).get(k) or k.replace("_", " ").capitalize(), present.get(k, False))
+        for k in names
+        if k in present and k not in DRAWN and k not in REFERENCES
+    )
 
 
 def _group(c, look: str) -> dict:
@@ -307,7 +309,7 @@ def view_map(ds, view: str, *, presenter: bool = False, seed: int = 7) -> Concep
     """
     g = _graph.view_graph(ds, view)
     sources = {i: {"citation": r.citation, "url": r.url} for i, r in ds.sources.iterrows()}
-    fields = {**ds.field_titles("concepts"), **ds.field_titles("relations")}
+    fields = ds.field_titles("concepts")
     return laid_out_map(g, pal=palette(ds), sources=sources, fields=fields, presenter=presenter, seed=seed)
 
 

@@ -14,6 +14,7 @@ folder (:class:`Assets` with a prefix).
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 import re
@@ -30,6 +31,8 @@ from viz.paths import STATIC_DIR, TEMPLATES_DIR, vis_network_assets
 
 __all__ = [
     "INLINE",
+    "MAP_SCRIPTS",
+    "MAP_STYLES",
     "SITE_ASSETS",
     "Assets",
     "Script",
@@ -42,6 +45,7 @@ __all__ = [
     "render_index",
     "render_map",
     "render_report",
+    "render_map_body",
     "safe_url",
     "srcdoc_iframe",
 ]
@@ -121,7 +125,8 @@ SITE_ASSETS: dict[str, Callable[[], str]] = {
     "vis-network.min.js": vis_js,
     "vis-network.css": vis_css,
     "plotly.min.js": plotly_js,
-    "immunoviz.css": lambda: _static("immunoviz.css"),
+    "immunoviz.css": lambda: style.css_root() + _static("immunoviz.css"),
+    "immunoviz-dom.js": lambda: _static("dom.js"),
     "immunoviz-map.js": lambda: _static("map.js"),
     "immunoviz-chart.js": lambda: _static("chart.js"),
     "immunoviz-index.js": lambda: _static("index.js"),
@@ -240,11 +245,39 @@ def _page(
 
 
 def map_payload(net, *, summaries: bool = True) -> dict:
-    """What the page script needs, compacted: node and edge styles shared by a
-    category or relation type are stored once instead of on every element.
+    """The one JSON payload ``static/map.js`` reads to draw a map, in any host (page, notebook, slides).
 
-    ``summaries=False`` leaves the concepts' summaries out: a map page's text version
-    holds them (each after its concept's name), and the page script reads them there.
+    Node and edge styles shared by a category or relation type are stored once instead of on every
+    element. The keys:
+
+    ``options``
+        vis-network's options, without ``groups``; ``nodeGroups`` the style of each category's nodes.
+    ``nodes``
+        ``[id, label, category, x, y, step, first year, {other vis-network options}?]`` per concept.
+    ``edgeTypes``, ``edges``
+        the style of each relation type; ``[from index, to index, relation type, {other options}?]`` per
+        relation (indices into ``nodes``).
+    ``concepts``
+        ``{id: {column: text or list}}``: the concepts' text fields (empty ones left out) and ``sources``.
+    ``fields``
+        ``[[column, title, is list], ...]``: the text fields to show, in schema order; the first is the
+        lead (a concept's summary), the rest are listed under their titles.
+    ``notes``
+        ``{"from|relation|to": {column: text}}``: the relations' texts (``note``) and ``sources``.
+    ``sources``
+        ``{id: {"citation", "url"}}``.
+    ``categories``, ``relations``
+        the legend (:class:`viz.model.LegendCategory`, :class:`viz.model.LegendRelation` as objects).
+    ``steps``, ``replay``, ``presenter``, ``title``, ``id``
+        the story captions, whether the map has a year slider, whether it opens in presenter mode.
+    ``colours``
+        the highlight states (:data:`viz.style.MAP_STATES`).
+    ``sides``, ``hubs``, ``geometry``
+        where labels go beside glyphs, the concepts labelled first on a big map, and the label and
+        zoom geometry (:meth:`viz.model.Geometry.payload`).
+
+    ``summaries=False`` leaves the lead field out: a map page's text version holds it (after each
+    concept's name), and the page script reads it there.
     """
     node_groups = net.vis_options.get("groups", {})
     nodes = []
@@ -269,11 +302,10 @@ def map_payload(net, *, summaries: bool = True) -> dict:
             row.append(extra)
         edges.append(row)
     page = net.page
-    concepts = {
-        k: {f: v for f, v in c.items() if v and (summaries or f != "summary")}
-        for k, c in page.get("concepts", {}).items()
-    }
+    lead = page.fields[0].name if page.fields and not summaries else None
+    concepts = {k: {f: v for f, v in c.items() if v and f != lead} for k, c in page.concepts.items()}
     return {
+        "id": page.id,
         "options": {k: v for k, v in net.vis_options.items() if k != "groups"},
         "nodeGroups": node_groups,
         "nodes": nodes,
@@ -281,23 +313,67 @@ def map_payload(net, *, summaries: bool = True) -> dict:
         "edges": edges,
         # empty fields and notes are left out: at 1,000 concepts they were a sixth of the file
         "concepts": {k: t for k, t in concepts.items() if t or summaries},
-        "notes": {k: {f: v for f, v in n.items() if v} for k, n in page.get("notes", {}).items() if any(n.values())},
-        "sources": page.get("sources", {}),
-        "categories": page.get("categories", []),
-        "relations": page.get("relations", []),
-        "steps": page.get("steps", []),
-        "replay": page.get("replay", False),
-        "presenter": page.get("presenter", False),
-        "title": page.get("title", ""),
+        "fields": [[f.name, f.title, f.is_list] for f in page.fields],
+        "notes": {k: {f: v for f, v in n.items() if v} for k, n in page.notes.items() if any(n.values())},
+        "sources": page.sources,
+        "categories": [dataclasses.asdict(c) for c in page.categories],
+        "relations": [dataclasses.asdict(r) for r in page.relations],
+        "steps": list(page.steps),
+        "replay": page.replay,
+        "presenter": page.presenter,
+        "title": page.title,
         "colours": style.MAP_STATES,
-        "sides": page.get("sides", {}),
-        "wrap": page.get("wrap"),
-        "hubs": page.get("hubs", []),
+        "sides": page.sides,
+        "hubs": list(page.hubs),
+        "geometry": page.geometry.payload(),
         # the build exercises (static/exercise.js): which map and data version a result file is for
-        "id": page.get("id", ""),
-        "version": page.get("version", ""),
-        "skeleton": page.get("skeleton", []),
+        "version": page.version,
+        "skeleton": list(page.skeleton),
     }
+
+
+#: The scripts a host loads, in this order, before it mounts a map (``immunoviz.mountMap``), and the
+#: stylesheets the map's markup needs: names in :data:`SITE_ASSETS`.
+MAP_SCRIPTS = ("vis-network.min.js", "immunoviz-dom.js", "immunoviz-map.js")
+MAP_STYLES = ("vis-network.css", "immunoviz.css")
+
+
+def _map_context(
+    net, *, uid: str, embedded: bool = False, fill: bool = False, image: str | None = None, text_version: bool = False
+) -> dict:
+    """What ``_map_body.html`` needs to draw the map's markup."""
+    return {
+        "page": net.page,
+        "uid": uid,
+        "embedded": embedded,
+        "image": image,
+        "text_version": text_version,
+        "page_root": False,
+        "fill": fill,
+        "with_timeline": False,
+        "n_nodes": len(net.nodes),
+        "n_edges": len(net.edges),
+    }
+
+
+def render_map_body(net, *, uid: str = "m-", embedded: bool = True, fill: bool = True) -> str:
+    """The map's markup alone (toolbar, legend, canvas, story bar, panel): what a host mounts a map in.
+
+    Every ``id`` in it starts with ``uid``, so that several maps can share one document (a notebook's
+    widgets, a deck's slides); ``static/map.js`` finds the parts by their ``data-iv`` attribute.
+    ``embedded`` draws the legend as a strip above the map and the panel over it while a concept is
+    selected; ``fill`` makes the map fill the height of the element that holds it. The host
+    loads :data:`MAP_SCRIPTS` and :data:`MAP_STYLES` and calls
+    ``immunoviz.mountMap(element, map_payload(net), {})`` on the element holding it.
+
+    Examples
+    --------
+    >>> from viz import data, maps, render
+    >>> body = render.render_map_body(maps.view_map(data.load(), "checkpoints"), uid="w1-")
+    >>> 'id="w1-search"' in body and 'data-iv="canvas"' in body and "data-iv-page" not in body
+    True
+    """
+    return _env().get_template("_map_body.html").render(**_map_context(net, uid=uid, embedded=embedded, fill=fill))
 
 
 def render_map(
@@ -325,34 +401,32 @@ def render_map(
     >>> page.startswith("<!doctype html>"), "not medical advice" in page
     (True, True)
     """
-    scripts = [assets.script("vis-network.min.js"), assets.script("immunoviz-map.js")]
+    scripts = [assets.script(name) for name in MAP_SCRIPTS]
     page = net.page
     labels = {n["id"]: n["label"] for n in net.nodes}
     by_category = []
-    for cat in page.get("categories", []):
-        items = [n for n in net.nodes if n.get("group") == cat["id"]]
+    for cat in page.categories:
+        items = [n for n in net.nodes if n.get("group") == cat.id]
         items.sort(key=lambda n: (n["label"].lower(), n["id"]))
-        by_category.append({**cat, "concepts": items})
+        by_category.append({"label": cat.label, "concepts": items})
     outgoing: dict[str, list] = {}
-    rel_label = {r["id"]: r["label"] for r in page.get("relations", [])}
+    rel_label = {r.id: r.label for r in page.relations}
     for e in net.edges:
         outgoing.setdefault(e["from"], []).append((rel_label.get(e["rel"], e["rel"]), labels[e["to"]], e["to"]))
     return _page(
         "map.html",
         assets=assets,
         scripts=scripts,
-        styles=("vis-network.css",),
-        page=page,
+        styles=MAP_STYLES[:1],
+        **{**_map_context(net, uid="", embedded=embedded, image=image, text_version=True), "page_root": True},
         payload=map_payload(net, summaries=False),  # the text version holds them
         by_category=by_category,
+        lead=page.fields[0].name if page.fields else None,
+        more_fields=page.fields[1:],
         outgoing={k: sorted(v) for k, v in outgoing.items()},
-        image=image,
         home=home,
-        n_nodes=len(net.nodes),
-        n_edges=len(net.edges),
-        version=page.get("version", ""),
-        embedded=embedded,
-        disclaimer=page.get("disclaimer"),
+        version=page.version,
+        disclaimer=page.disclaimer,
     )
 
 
@@ -364,7 +438,7 @@ def map_iframe(net, *, height: int = 820) -> str:
     pyvis's own ``show()`` is blank (VS Code, pyvis issue #116). Its scripts run, but
     it cannot reach the notebook.
     """
-    return srcdoc_iframe(render_map(net, embedded=True), title=net.page.get("title", "Concept map"), height=height)
+    return srcdoc_iframe(render_map(net, embedded=True), title=net.page.title, height=height)
 
 
 def srcdoc_iframe(page: str, *, title: str, height: int = 780) -> str:
@@ -414,11 +488,12 @@ def render_history(
     scripts = [
         assets.script("vis-network.min.js"),
         assets.script("plotly.min.js"),
+        assets.script("immunoviz-dom.js"),
         assets.script("immunoviz-map.js"),
         assets.script("immunoviz-history.js"),
     ]
     page = net.page
-    order = {c["id"]: i for i, c in enumerate(page.get("categories", []))}
+    order = {c.id: i for i, c in enumerate(page.categories)}
     labels = history["labels"]
     concepts = []
     for n in sorted(net.nodes, key=lambda n: (order.get(n.get("group"), len(order)), n["label"].lower(), n["id"])):
@@ -440,6 +515,9 @@ def render_history(
         title=title,
         intro=intro,
         page=page,
+        uid="",
+        with_timeline=True,
+        text_version=True,
         payload=map_payload(net),
         figure_json=figure_json(fig, "history"),
         history=history,
@@ -448,7 +526,7 @@ def render_history(
         n_nodes=len(net.nodes),
         n_edges=len(net.edges),
         home=home,
-        version=version or page.get("version", ""),
+        version=version or page.version,
     )
 
 

@@ -42,7 +42,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from viz import data, export, site
+from viz import data, export, render, site
 
 __all__ = ["RELOAD_JS", "Preview", "serve"]
 
@@ -119,21 +119,20 @@ def render_problems(problems: list[str], *, standalone: bool = False) -> str:
     items = "".join(f"<li><code>{html.escape(p)}</code></li>" for p in problems)
     n = len(problems)
     box = (
-        '<section id="immunoviz-problems" role="alert" style="position:fixed;z-index:99999;left:1rem;right:1rem;'
-        "top:1rem;max-height:60vh;overflow:auto;background:#fff;color:#1a1a1a;border:3px solid #D55E00;"
-        "border-radius:8px;padding:1rem 1.25rem;box-shadow:0 4px 24px rgba(0,0,0,.3);"
-        'font:15px/1.45 system-ui,sans-serif">'
-        f'<h2 style="margin:0 0 .5rem;font-size:1.1rem">{n} problem{"s" * (n != 1)} in the tables: '
-        "still showing the last good build</h2>"
-        f'<ul style="margin:0;padding-left:1.2rem">{items}</ul>'
-        '<p style="margin:.5rem 0 0">Fix them and save: the page reloads by itself.</p></section>'
+        '<section id="immunoviz-problems" class="preview-problems" role="alert">'
+        f"<h2>{n} problem{'s' * (n != 1)} in the tables: still showing the last good build</h2>"
+        f"<ul>{items}</ul><p>Fix them and save: the page reloads by itself.</p></section>"
     )
     if not standalone:
         return box
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Problems · immunoviz</title>'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'self'; "
-        "style-src 'unsafe-inline'\"></head><body>" + box + "</body></html>"
+        "style-src 'unsafe-inline'\"><style>"
+        + render.SITE_ASSETS["immunoviz.css"]()  # ours: no "</style" in it
+        + "</style></head><body>"
+        + box
+        + "</body></html>"
     )
 
 

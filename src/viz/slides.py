@@ -283,7 +283,7 @@ def _cite(net, ids: Iterable[str], cited: dict) -> tuple[str, ...]:
     """The sources of some concepts and relations, in order, each once; noted in ``cited``."""
     found = []
     for sid in ids:
-        source = net.page.get("sources", {}).get(sid)
+        source = net.page.sources.get(sid)
         if source and sid not in found:
             found.append(sid)
             cited.setdefault(sid, {"citation": source["citation"], "url": source["url"]})
@@ -299,8 +299,8 @@ def _view_section(net, view: str, only: list[int] | None, cited: dict) -> Sectio
     page = net.page
     labels = {n["id"]: n["label"] for n in net.nodes}
     step_of = {n["id"]: int(n.get("step", 1)) for n in net.nodes}
-    rel_label = {r["id"]: r["label"] for r in page.get("relations", [])}
-    captions = list(page.get("steps", []))
+    rel_label = {r.id: r.label for r in page.relations}
+    captions = list(page.steps)
     count = len(captions)
     numbers = only or (list(range(1, count + 1)) if count else [0])
     slides = []
@@ -310,22 +310,22 @@ def _view_section(net, view: str, only: list[int] | None, cited: dict) -> Sectio
         new = _reading_order(net, [i for i in shown if step_of[i] == k] if k else shown)
         fresh = set(new)
         relations, relation_sources = [], []
-        for key, note in sorted(page.get("notes", {}).items()):
+        for key, note in sorted(page.notes.items()):
             a, rel, b = key.split("|")
             if a in labels and b in labels and step_of[a] <= last and step_of[b] <= last and fresh & {a, b}:
                 line = f"{labels[a]} {rel_label.get(rel, rel.replace('_', ' '))} {labels[b]}"
                 relations.append(_sentence(line) + (f" {_sentence(note['note'])}" if note.get("note") else ""))
                 relation_sources += list(note.get("sources") or ())
-        concept_sources = [s for i in new for s in page.get("concepts", {}).get(i, {}).get("sources") or ()]
-        text = captions[k - 1] if k else page.get("intro", "")
+        concept_sources = [s for i in new for s in page.concepts.get(i, {}).get("sources") or ()]
+        text = captions[k - 1] if k else page.intro
         notes = [text]
         if k == numbers[0] and k:
-            notes.insert(0, page.get("intro", ""))
+            notes.insert(0, page.intro)
         notes.append("New on this slide: " + ", ".join(labels[i] for i in new) + "." if new else "")
         slides.append(
             Slide(
                 "map",
-                page.get("title", view),
+                page.title or view,
                 text=text,
                 counter=f"Step {k} of {count}" if k else "",
                 notes=tuple(n for n in notes if n),
@@ -339,7 +339,7 @@ def _view_section(net, view: str, only: list[int] | None, cited: dict) -> Sectio
                 frame=_frame(net, shown, new),
             )
         )
-    return Section("view", view, page.get("title", view), tuple(slides))
+    return Section("view", view, page.title or view, tuple(slides))
 
 
 def _chart_section(chart) -> Section:
@@ -556,7 +556,7 @@ def render_handout(deck: Deck) -> str:
         pages.append(
             {
                 "title": section.title,
-                "intro": net.page.get("intro", ""),
+                "intro": net.page.intro,
                 "picture": Markup(svg.render_map_svg(net, uid=f"h{len(pages)}-")),
                 "steps": [s.text for s in section.slides if s.step],
                 "sources": [deck.sources[s] for s in dict.fromkeys(ids)],

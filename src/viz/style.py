@@ -18,12 +18,15 @@ __all__ = [
     "GLYPHS",
     "HEAT",
     "INK",
+    "JUPYTER",
     "MAP_STATES",
     "OKABE_ITO",
+    "PAGE",
     "SHAPES_WITH_LABEL_INSIDE",
     "VERDICTS",
     "Palette",
     "contrast_ratio",
+    "css_root",
     "glyph_svg",
     "kind_style",
     "line_svg",
@@ -113,6 +116,79 @@ HEAT = [
 ]
 MAP_STATES["verdicts"] = VERDICTS
 FONT_STACK = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
+#: How every page looks, once: ``static/immunoviz.css`` reads these as custom properties (``var(--ink)``)
+#: from the ``:root`` block :func:`css_root` writes in front of it. Text colours meet WCAG AA (4.5:1) on
+#: their backgrounds and control outlines 3:1 (``tests/test_accessibility.py``).
+PAGE = {
+    "ink": INK,
+    "muted": MUTED,
+    "line": LINE,
+    "paper": BACKGROUND,
+    "soft": SOFT,
+    "accent": "#0a5bab",
+    "accent-ink": BACKGROUND,
+    "warn-bg": "#fff4d6",
+    "warn-ink": "#5c4300",
+    "focus": FOCUS,
+    "control": "#8a8f98",
+    "disabled": "#6b6f78",
+    "right": "#0b6b3a",
+    "wrong": "#9b2c00",
+    "story-bg": "rgba(243, 244, 246, 0.96)",
+    "bar-bg": "rgba(255, 255, 255, 0.94)",
+    "shadow": "rgba(0, 0, 0, 0.15)",
+    "shadow-strong": "rgba(0, 0, 0, 0.18)",
+    "this-year": "rgba(230, 159, 0, 0.22)",
+    "year-fill": "rgba(230, 159, 0, 0.28)",
+    "year-line": "#b87d00",
+    "alert": "#d55e00",
+    "font": FONT_STACK,
+    "base": "16px",
+    "caption": "18px",
+}
+#: A lesson page is nbconvert's JupyterLab page: its prompts (greyed to 2.2:1) and code colours darkened to
+#: 4.5:1 on the code background (#f5f5f5), so that they meet WCAG AA on our pages too.
+JUPYTER = {
+    "jp-cell-prompt-not-active-opacity": "1",
+    "jp-cell-prompt-not-active-font-color": "#616161",
+    "jp-cell-inprompt-font-color": "#1b6aa5",
+    "jp-cell-outprompt-font-color": "#a8472e",
+    "jp-mirror-editor-comment-color": "#3d6b6b",
+    "jp-mirror-editor-operator-color": "#8a1cd1",
+    "jp-mirror-editor-meta-color": "#8a1cd1",
+    "jp-mirror-editor-number-color": "#006e00",
+    "jp-mirror-editor-keyword-color": "#007000",
+    "jp-mirror-editor-builtin-color": "#007000",
+    "jp-mirror-editor-atom-color": "#4646c8",
+    "jp-mirror-editor-bracket-color": "#666633",
+    "jp-mirror-editor-quote-color": "#006e00",
+    "jp-mirror-editor-error-color": "#c00000",
+    "jp-mirror-editor-hr-color": "#666666",
+    "jp-mirror-editor-tag-color": "#117700",
+}
+
+
+def css_root() -> str:
+    """The custom properties every page's stylesheet reads: :data:`PAGE` on ``:root``, :data:`JUPYTER` on
+    a lesson page's body. The one place a colour of the pages is written.
+
+    Examples
+    --------
+    >>> from viz import style
+    >>> style.css_root().splitlines()[1]
+    ':root {'
+    """
+
+    def block(selector: str, props: dict) -> str:
+        return selector + " {\n" + "".join(f"  --{k}: {v};\n" for k, v in props.items()) + "}\n"
+
+    return (
+        "/* generated from viz.style.PAGE and viz.style.JUPYTER: change colours there */\n"
+        + block(":root", PAGE)
+        + block("body.immunoviz-notebook", JUPYTER)
+    )
+
+
 #: vis-network draws the label inside these shapes, so the fill must contrast with it. (A cylinder,
 #: "database", as wide as its label grows as tall: it is a glyph in a chip, like the other glyphs.)
 SHAPES_WITH_LABEL_INSIDE = frozenset({"box", "dashedBox", "ellipse", "circle", "text"})

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from markupsafe import escape
 
 from viz import layout, style
+from viz.model import LegendCategory
 
 __all__ = ["node_boxes", "render_map_svg"]
 
@@ -62,13 +63,13 @@ def node_boxes(net) -> dict[str, layout.Box]:
     >>> box.w > box.h > 0
     True
     """
-    cats = {c["id"]: c for c in net.page.get("categories", [])}
-    sides = net.page.get("sides", {})
-    wrap = net.page.get("wrap") or layout.LABEL_WIDTH
+    cats = {c.id: c for c in net.page.categories}
+    sides = net.page.sides
+    wrap = net.page.geometry.wrap
     return {
         n["id"]: layout.label_box(
             n["label"],
-            shape=cats.get(n["group"], {}).get("shape", "box"),
+            shape=cats[n["group"]].shape if n["group"] in cats else "box",
             side=sides.get(n["id"], "inside"),
             width=wrap,
         )
@@ -131,10 +132,10 @@ def render_map_svg(
     faded = set(dim)
     if not nodes:
         return '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>\n'
-    cats = {c["id"]: c for c in net.page.get("categories", [])}
+    cats = {c.id: c for c in net.page.categories}
     groups = net.vis_options.get("groups", {})
-    sides = net.page.get("sides", {})
-    hubs = net.page.get("hubs", [])
+    sides = net.page.sides
+    hubs = net.page.hubs
     lines = {i: (n.get("text") or n["label"]).split("\n") for i, n in nodes.items()}
     wrap = net.page.get("wrap") or layout.LABEL_WIDTH
     for i, text in (labels or {}).items():
@@ -164,7 +165,7 @@ def render_map_svg(
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.1f} {y0:.1f} {width:.1f} {height:.1f}" '
         f'width="{width:.0f}" height="{height:.0f}" font-family="{escape(style.FONT_STACK)}" role="img">',
-        f"<title>{escape(net.page.get('title', 'Concept map'))}</title>",
+        f"<title>{escape(net.page.title)}</title>",
         f'<defs><marker id="{escape(uid)}arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
         f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{style.EDGE}"/></marker>'
         f'<marker id="{escape(uid)}bar" viewBox="0 0 4 12" refX="2" refY="6" markerWidth="4" markerHeight="12" '
@@ -210,10 +211,10 @@ def render_map_svg(
         if i in faded:  # one group per faded concept: its parts must not add up where they overlap
             parts.append('<g opacity="0.3">')
         n, (x, y), box = nodes[i], pos[i], boxes[i]
-        cat = cats.get(n["group"], {"shape": "dot", "colour": style.MUTED, "font": style.INK})
+        cat = cats.get(n["group"]) or LegendCategory(n["group"], n["group"], style.MUTED, "dot", "", style.INK)
         side = sides.get(i, "inside")
         if hubs:
-            parts.append(_glyph(cat["shape"], cat["colour"], x, y))
+            parts.append(_glyph(cat.shape, cat.colour, x, y))
             if i in labelled:  # below the glyph, as the page draws it
                 below = y + layout.GLYPH + layout.LABEL_GAP + layout.LEADING * layout.FONT * len(lines[i]) / 2
                 parts.append(_text(lines[i], x, below, anchor="middle", colour=style.INK))
@@ -223,13 +224,13 @@ def render_map_svg(
                 f'<rect x="{left:.1f}" y="{top_:.1f}" width="{box.w:.1f}" height="{box.h:.1f}" rx="4" '
                 f'fill="{style.BACKGROUND}" stroke="{style.INK}" stroke-width="1"/>'
             )
-            parts.append(_glyph(cat["shape"], cat["colour"], left + layout.CHIP_PAD[0] + layout.GLYPH, y))
+            parts.append(_glyph(cat.shape, cat.colour, left + layout.CHIP_PAD[0] + layout.GLYPH, y))
             text_x = left + layout.CHIP_PAD[0] + layout.CHIP_GLYPH
             parts.append(_text(lines[i], text_x, y, anchor="start", colour=style.INK))
         else:
-            fill = groups.get(n["group"], {}).get("color", {}).get("background", cat["colour"])
-            dashed = ' stroke-dasharray="5 3"' if cat["shape"] == "dashedBox" else ""
-            if cat["shape"] in ("ellipse", "circle"):
+            fill = groups.get(n["group"], {}).get("color", {}).get("background", cat.colour)
+            dashed = ' stroke-dasharray="5 3"' if cat.shape == "dashedBox" else ""
+            if cat.shape in ("ellipse", "circle"):
                 shape = f'<ellipse cx="{x:.1f}" cy="{y:.1f}" rx="{box.w / 2:.1f}" ry="{box.h / 2:.1f}"'
             else:
                 shape = (

@@ -21,15 +21,8 @@
   var first = H.years.length ? H.years[0] : null, last = H.years.length ? H.years[1] : null;
   var state = { concept: null, event: null, year: null };
   var plotted = false, drawn = false, started = false;
-  var INK = "#1b1b1f", YEAR_FILL = "rgba(230, 159, 0, 0.28)", YEAR_LINE = "#b87d00";
-
-  function el(tag, text, cls) {
-    var x = document.createElement(tag);
-    if (text !== undefined && text !== null) x.textContent = text;
-    if (cls) x.className = cls;
-    return x;
-  }
-  function safeHref(url) { return /^https?:\/\/[^\s<>"']+$/.test(url || "") ? url : null; }
+  var INK = H.colours.ink, YEAR_FILL = H.colours.yearFill, YEAR_LINE = H.colours.yearLine;  // viz.style's
+  var el = window.immunoviz.dom.el;
   function label(id) { return H.labels[id] || id; }
   function onMap(id) { return !!map.nodes.get(id); }
   function shownOnMap(id) { var n = map.nodes.get(id); return !!n && !n.hidden; }
@@ -39,7 +32,7 @@
 
   // ---- the timeline: plotly draws the figure; the state decides each marker's look
   function fontSizes() {
-    var big = document.body.classList.contains("presenter");
+    var big = document.body.classList.contains("presenter");  // the page's: map.js marks the body too
     return { "font.size": big ? 15 : 13, "yaxis.tickfont.size": big ? 14 : 12, "legend.font.size": big ? 13 : 12 };
   }
   var layout = fig.layout;
@@ -207,19 +200,7 @@
       panel.appendChild(ul);
     }
     panel.appendChild(el("h3", "Sources"));
-    var ol = el("ol", null, "sources");
-    e.sources.forEach(function (sid) {
-      var s = H.sources[sid], li = el("li"), href = safeHref(s.url);
-      if (href) {
-        var a = el("a", s.citation);
-        a.href = href; a.target = "_blank"; a.rel = "noopener noreferrer";
-        li.appendChild(a);
-      } else {
-        li.textContent = s.citation;
-      }
-      ol.appendChild(li);
-    });
-    panel.appendChild(ol);
+    panel.appendChild(window.immunoviz.dom.sourceList(e.sources, H.sources));
     var nav = el("p", null, "event-nav");
     [["◀ Earlier", at - 1], ["Later ▶", at + 1]].forEach(function (pair) {
       var b = el("button", pair[0]);

@@ -1,26 +1,53 @@
-/* immunoviz concept map page.
+/* immunoviz concept map: one component that every host mounts (the map page, the history page, the
+ * notebook widget, the slides).
  *
- * Reads the map from <script type="application/json" id="immunoviz-data">, draws it
- * with vis-network and adds search, category filters, neighbourhood highlight, a side
- * panel with sources, story steps, history replay and a self-test.
- * Text from the tables is only ever inserted with textContent (never innerHTML), and
- * only http(s) links become hrefs. Nothing is stored or sent anywhere.
+ *   var map = immunoviz.mountMap(root, data, options)
+ *
+ * draws the map of `data` (the payload of viz.render.map_payload) with vis-network inside `root`, an
+ * element holding the markup of viz.render.render_map_body (its parts are marked data-iv="..."), and
+ * adds search, category filters, neighbourhood highlight, a side panel with sources, story steps,
+ * history replay, a self-test and keyboard travel. `options`:
+ *   page      the map is the page's own (the map page, the history page): body carries its state
+ *             (classes and data-*) too, the story keys listen on the whole document, the text version's
+ *             "Show on map" buttons work, elements marked data-holds-ready hold body[data-ready]
+ *   hash      read and write #step= and #find= in the address
+ * The handle it returns is the map's API for its host (see the end of mountMap); it also tells its
+ * host what changes, as bubbling "immunoviz:<name>" events on `root` and through map.on(name, fn).
+ * Text from the tables is only ever inserted with textContent (never innerHTML), and only http(s)
+ * links become hrefs. Nothing is stored or sent anywhere.
  */
 (function () {
   "use strict";
+  var ns = window.immunoviz = window.immunoviz || {};
 
   // where start-up time goes, for the benchmark and Chromium's performance panel (immunoviz:* marks)
   function mark(name) { if (window.performance && performance.mark) performance.mark("immunoviz:" + name); }
   mark("script");
-  var data = JSON.parse(document.getElementById("immunoviz-data").textContent);
-  var $ = function (id) { return document.getElementById(id); };
+
+function mountMap(root, data, opts) {
+  opts = opts || {};
+  var dom = ns.dom, el = dom.el, fold = dom.fold;
+  var uid = root.getAttribute("data-iv-uid") || "";
+  var $ = function (name) { return root.querySelector('[data-iv="' + name + '"]'); };
+  var scope = opts.page ? document : root;  // where the story keys and the "Show on map" buttons are heard
+  // the map's state as classes and data-* on its root (and on the page's body, where the page is the map's)
+  function cls(name, on) {
+    root.classList.toggle(name, on);
+    if (opts.page) document.body.classList.toggle(name, on);
+  }
+  function flag(name, value) {
+    root.dataset[name] = value;
+    if (opts.page) document.body.dataset[name] = value;
+  }
+  var listeners = {};
+  var G = data.geometry || {};
   // a reader who asks the system for less motion gets the new view at once, without the glide (WCAG 2.3.3)
   function glide(ms) {
     var calm = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     return calm ? false : { duration: ms, easingFunction: "easeInOutQuad" };
   }
   // a small story step is shown large, but not blown up (more so on the presenter's full-width map)
-  function maxFitScale() { return document.body.classList.contains("presenter") ? 2.0 : 1.25; }
+  function maxFitScale() { return root.classList.contains("presenter") ? G.maxZoomPresenter || 2.0 : G.maxZoom || 1.25; }
 
   // Start-up does, before the first drawing, only what that drawing needs: the data sets, built once
   // with every node's and edge's visibility already decided (no update of every node after them),
@@ -41,7 +68,7 @@
     quiz: false,
     score: { right: 0, asked: 0 },
   };
-  var start = stepFromHash();  // #step=k opens the story at step k
+  var start = opts.hash ? stepFromHash() : null;  // #step=k opens the story at step k
   if (steps) state.step = Math.max(1, Math.min(steps, start || steps));
 
   // ---- expand the compact payload into vis-network items
@@ -79,25 +106,43 @@
     original[n.id] = { color: n.color || g.color, font: n.font || g.font };
   });
 
-  // a concept's summary: in the payload, or (on a map page, to keep the file small) only in the text
+  // the concepts' text fields, in schema order: [column, title, is a list]; the first is the lead (a summary)
+  var FIELDS = data.fields || [["summary", "Summary", false]];
+  var LEAD = FIELDS.length ? FIELDS[0][0] : null;
+  // a concept's lead text: in the payload, or (on a map page, to keep the file small) only in the text
   // version, where it follows the concept's name: <li id="c-ID"><strong>Name</strong>: summary ...
   function summaryOf(id) {
     var c = data.concepts[id];
-    if (c && c.summary !== undefined) return c.summary;
-    var li = document.getElementById("c-" + id), name = li && li.firstElementChild;
+    if (!LEAD) return "";
+    if (c && c[LEAD] !== undefined) return fieldText(c[LEAD]);
+    var li = document.getElementById(uid + "c-" + id), name = li && li.firstElementChild;
     var t = name && name.tagName === "STRONG" ? name.nextSibling : null;
     return t && t.nodeType === 3 ? t.nodeValue.replace(/^:\s*/, "").trim() : "";
   }
+  function fieldText(v) { return Array.isArray(v) ? v.join(", ") : v === null || v === undefined ? "" : String(v); }
+  // every other text field of a concept that has a value: [title, text]
+  function otherFields(id) {
+    var c = data.concepts[id] || {}, out = [];
+    FIELDS.slice(1).forEach(function (f) {
+      var text = fieldText(c[f[0]]);
+      if (text) out.push([f[1], text]);
+    });
+    return out;
+  }
+  function clip(text, n) { return text.length > n ? text.slice(0, n - 1) + "…" : text; }
   function tooltip(n) {  // plain text: vis-network shows strings with innerText
     var summary = summaryOf(n.id);
-    return (n.text || n.label) + " (" + categoryLabel(n.group) + ")" + (summary ? "\n" + summary : "");
+    var lines = [(n.text || n.label) + " (" + categoryLabel(n.group) + ")"];
+    if (summary) lines.push(summary);
+    otherFields(n.id).forEach(function (f) { lines.push(f[0] + ": " + clip(f[1], 140)); });
+    return lines.join("\n");
   }
   function edgeTooltip(e) { return byId[e.from].label + " " + relLabel(e.rel) + " " + byId[e.to].label; }
 
   mark("payload");
   var nodeSet = new vis.DataSet(visNodes);
   var edgeSet = new vis.DataSet(visEdges);
-  var container = $("map");
+  var container = $("canvas");
   var options = data.options;
   options.groups = data.nodeGroups;  // category styles: vis-network's own mechanism
   mark("datasets");
@@ -138,7 +183,7 @@
     if (nodeChanges.length) nodeSet.update(nodeChanges);
     if (edgeChanges.length) edgeSet.update(edgeChanges);
     if (state.selected && !shownNow[state.selected]) clearSelection();
-    document.body.dataset.visible = String(count);
+    flag("visible", String(count));
   }
 
   // ---- labels beside glyphs: vis-network draws the labels inside shapes, the page draws the others
@@ -146,7 +191,7 @@
   // viz.layout.wrap; on a map too big to label whole, only its hubs until the reader zooms in
   var SIDES = data.sides || {};
   var FONT = data.options.nodes.font.size, GLYPH = data.options.nodes.size, FACE = data.options.nodes.font.face;
-  var GAP = 5, LEADING = 1.25, HUB_PX = 14, ALL_PX = 9, REGION_PX = 20;
+  var GAP = G.gap || 5, LEADING = G.leading || 1.25, HUB_PX = G.hubPx || 14, ALL_PX = G.allPx || 9, REGION_PX = G.regionPx || 20;
   var hubs = {};
   (data.hubs || []).forEach(function (id) { hubs[id] = true; });
   var big = (data.hubs || []).length > 0;
@@ -379,11 +424,11 @@
     fitIds(visibleIds(), animate);
   }
 
-  // a story step frames what it reveals with the concepts they link to, so that they are large;
-  // if that frame is too wide to read, the new concepts alone (the last step shows the whole map: null)
-  var READABLE_STEP_PX = 18;
+  // a story step (the last one too) frames what it reveals with the concepts they link to, so that they
+  // are large; if that frame is too wide to read, the new concepts alone. Zoom to fit shows the whole map.
+  var READABLE_STEP_PX = G.stepPx || 18;
   function stepIds() {
-    if (!steps || state.step >= steps) return null;
+    if (!steps) return null;
     var fresh = nodes.filter(function (n) { return n.step === state.step && visible(n); }).map(function (n) { return n.id; });
     if (!fresh.length) return null;
     var around = {};
@@ -434,31 +479,6 @@
   }
 
   // ---- side panel (built with DOM methods only)
-  function el(tag, text, cls) {
-    var x = document.createElement(tag);
-    if (text !== undefined && text !== null) x.textContent = text;
-    if (cls) x.className = cls;
-    return x;
-  }
-  function safeHref(url) { return /^https?:\/\/[^\s<>"']+$/.test(url || "") ? url : null; }
-  function sourceList(ids) {
-    var ol = el("ol", null, "sources");
-    (ids || []).forEach(function (sid) {
-      var s = data.sources[sid];
-      if (!s) return;
-      var li = el("li");
-      var href = safeHref(s.url);
-      if (href) {
-        var a = el("a", s.citation);
-        a.href = href; a.target = "_blank"; a.rel = "noopener noreferrer";
-        li.appendChild(a);
-      } else {
-        li.textContent = s.citation;
-      }
-      ol.appendChild(li);
-    });
-    return ol;
-  }
   function showPanel(id, opts) {
     var panel = $("panel");
     var n = byId[id], c = data.concepts[id] || {};
@@ -467,9 +487,14 @@
     panel.appendChild(el("p", categoryLabel(n.group), "badge badge-" + n.group));
     panel.appendChild(el("h2", hidden ? "Which concept is this?" : n.label));
     if (hidden) { quizForm(panel, id); return; }
-    if (c.aliases && c.aliases.length) panel.appendChild(el("p", "Also called: " + c.aliases.join(", "), "aliases"));
+    // every text field the schema declares, in its order: the lead as it is, the others under their titles
     panel.appendChild(el("p", summaryOf(id), "summary"));
-    if (c.detail) panel.appendChild(el("p", c.detail, "detail"));
+    otherFields(id).forEach(function (f) {
+      var p = el("p", null, "field");
+      p.appendChild(el("span", f[0] + ": ", "field-title"));
+      p.appendChild(document.createTextNode(f[1]));
+      panel.appendChild(p);
+    });
     var links = edges.filter(function (e) { return (e.from === id || e.to === id) && visible(byId[e.from]) && visible(byId[e.to]); });
     if (links.length) {
       panel.appendChild(el("h3", "Links"));
@@ -490,36 +515,38 @@
       panel.appendChild(ul);
     }
     panel.appendChild(el("h3", "Sources"));
-    panel.appendChild(sourceList(c.sources));
+    panel.appendChild(dom.sourceList(c.sources, data.sources));
   }
   function clearSelection() {
     state.selected = null;
-    document.body.classList.remove("has-selection");
+    state.many = null;
+    cls("has-selection", false);
     network.unselectAll();
     unhighlight();
     var panel = $("panel");
     panel.textContent = "";
     panel.appendChild(el("p", state.quiz ? "Self-test: click any concept and name it." :
       "Click a concept or search for one to see what it is, how it links to the rest, and where the evidence is.", "hint"));
-    emit("select", { id: null });
+    emit("select", { id: null, ids: [] });
   }
-  function select(id, focus) {
+  function select(id, focus, quiet) {
     if (!byId[id]) return;
+    state.many = null;
     if (!visible(byId[id])) {  // searching for a hidden concept shows it
       state.hidden[byId[id].group] = false;
-      var box = document.querySelector('input[data-category="' + cssEscape(byId[id].group) + '"]');
+      var box = root.querySelector('input[data-category="' + cssEscape(byId[id].group) + '"]');
       if (box) box.checked = true;
       if (steps && byId[id].step > state.step) setStep(steps);
       if (state.year !== null && byId[id].year > state.year) setYear(null);
       refresh();
     }
     state.selected = id;
-    document.body.classList.add("has-selection");
+    cls("has-selection", true);
     network.selectNodes([id]);
     highlight(id);
     showPanel(id, { hideName: state.quiz });
     if (focus) network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: glide(350) });
-    emit("select", { id: id, focus: !!focus });
+    if (!quiet) emit("select", { id: id, ids: [id], focus: !!focus });
   }
   function cssEscape(s) { return (window.CSS && CSS.escape) ? CSS.escape(s) : String(s).replace(/["\\]/g, "\\$&"); }
 
@@ -539,7 +566,6 @@
 
   // ---- search by label and aliases, with keyboard
   var search = $("search"), results = $("search-results"), active = -1, matches = [];
-  function fold(s) { return String(s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, " ").toLowerCase(); }
   function findMatches(q) {
     q = fold(q).trim();
     if (!q) return [];
@@ -561,7 +587,7 @@
     results.textContent = "";
     matches.forEach(function (id, i) {
       var li = el("li", state.quiz ? "(hidden in self-test)" : byId[id].label);
-      li.id = "result-" + i;
+      li.id = results.id + "-" + i;
       li.setAttribute("role", "option");
       li.setAttribute("aria-selected", String(i === active));
       li.addEventListener("mousedown", function (ev) { ev.preventDefault(); choose(i); });
@@ -569,7 +595,7 @@
     });
     results.hidden = matches.length === 0;
     search.setAttribute("aria-expanded", String(matches.length > 0));
-    if (active >= 0) search.setAttribute("aria-activedescendant", "result-" + active);
+    if (active >= 0) search.setAttribute("aria-activedescendant", results.id + "-" + active);
     else search.removeAttribute("aria-activedescendant");
   }
   function choose(i) {
@@ -590,41 +616,57 @@
   search.addEventListener("blur", function () { setTimeout(function () { matches = []; renderResults(); }, 150); });
 
   // ---- legend filters
-  Array.prototype.forEach.call(document.querySelectorAll("input[data-category]"), function (box) {
-    box.addEventListener("change", function () { state.hidden[box.dataset.category] = !box.checked; refresh(); });
+  Array.prototype.forEach.call(root.querySelectorAll("input[data-category]"), function (box) {
+    box.addEventListener("change", function () { state.hidden[box.dataset.category] = !box.checked; refresh(); emitHidden(); });
   });
+  function emitHidden() { emit("hidden", { ids: hiddenIds() }); }
+  function hiddenIds() { return Object.keys(state.hidden).filter(function (k) { return state.hidden[k]; }).sort(); }
+  function setHidden(ids) {
+    var want = {};
+    (ids || []).forEach(function (k) { want[k] = true; });
+    state.hidden = {};
+    Array.prototype.forEach.call(root.querySelectorAll("input[data-category]"), function (box) {
+      var k = box.dataset.category;
+      if (want[k]) state.hidden[k] = true;
+      box.checked = !want[k];
+    });
+    refresh();
+    emitHidden();
+  }
 
   // ---- toolbar
   $("fit").addEventListener("click", function () { fitVisible(true); });
-  $("physics").addEventListener("change", function (ev) { network.setOptions({ physics: { enabled: ev.target.checked } }); });
+  if ($("physics")) $("physics").addEventListener("change", function (ev) { network.setOptions({ physics: { enabled: ev.target.checked } }); });
   // presenter: the map takes the whole width (legend in a strip above it, the panel over it
   // while a concept is selected), so the same layout is drawn larger without labels colliding
   function setPresenter(on) {
-    document.body.classList.toggle("presenter", on);
-    $("presenter").checked = on;
+    cls("presenter", on);
+    if ($("presenter")) $("presenter").checked = on;
     network.setSize("100%", "100%");
     if (!starting) network.redraw();  // at the start, the first drawing is yet to come
     frameStep(false);
-    if (on && $("main").scrollIntoView) $("main").scrollIntoView({ block: "start" });  // the map fills the screen
+    if (on && opts.page && root.scrollIntoView) root.scrollIntoView({ block: "start" });  // the map fills the screen
   }
-  $("presenter").addEventListener("change", function (ev) { setPresenter(ev.target.checked); });
+  if ($("presenter")) $("presenter").addEventListener("change", function (ev) { setPresenter(ev.target.checked); });
   // the text version's "Show on map" buttons (a map page's are added once the map is drawn: without
   // the script they would do nothing): one listener for them all
   function addShowButtons() {
-    Array.prototype.forEach.call(document.querySelectorAll("ul[data-show-on-map] > li[id^='c-']"), function (li) {
+    if (!opts.page) return;
+    Array.prototype.forEach.call(document.querySelectorAll("ul[data-show-on-map] > li[id^='" + uid + "c-']"), function (li) {
       if (li.querySelector(".show-on-map")) return;
       var b = el("button", "Show on map", "show-on-map");
       b.type = "button";
-      b.dataset.node = li.id.slice(2);
+      b.dataset.node = li.id.slice(uid.length + 2);
       li.appendChild(b);
     });
   }
-  document.addEventListener("click", function (ev) {
+  function onShowButton(ev) {
     var b = ev.target && ev.target.closest ? ev.target.closest(".show-on-map") : null;
-    if (!b) return;
+    if (!b || !byId[b.dataset.node]) return;
     select(b.dataset.node, true);
-    $("map").scrollIntoView();
-  });
+    container.scrollIntoView();
+  }
+  scope.addEventListener("click", onShowButton);
 
   // ---- story steps
   function setStep(k, fromHash) {
@@ -634,10 +676,11 @@
     $("caption").textContent = data.steps[state.step - 1];
     $("prev").disabled = state.step <= 1;
     $("next").disabled = state.step >= steps;
-    document.body.dataset.step = String(state.step);
+    flag("step", String(state.step));
     refresh();
     frameStep(!fromHash);
-    if (!fromHash && window.history && history.replaceState) {
+    emit("step", { step: state.step });
+    if (!fromHash && opts.hash && window.history && history.replaceState) {
       try { history.replaceState(null, "", "#step=" + state.step); } catch (e) { /* sandboxed frame */ }
     }
   }
@@ -645,12 +688,13 @@
     var m = /(?:^#|&)step=(\d+)/.exec(location.hash || "");
     return m ? parseInt(m[1], 10) : null;
   }
+  function onHash() { var k = stepFromHash(); if (k) setStep(k, true); }
   if (steps) {
     $("prev").addEventListener("click", function () { setStep(state.step - 1); });
     $("next").addEventListener("click", function () { setStep(state.step + 1); });
-    window.addEventListener("hashchange", function () { var k = stepFromHash(); if (k) setStep(k, true); });
+    if (opts.hash) window.addEventListener("hashchange", onHash);
   }
-  document.addEventListener("keydown", function (ev) {
+  function onKey(ev) {
     var t = ev.target, tag = t && t.tagName;
     if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) return;
     if (container.contains(t)) return;  // on the map the keys travel (keyboard travel, below)
@@ -662,7 +706,8 @@
     else if (ev.key === "ArrowLeft" || ev.key === "PageUp") { setStep(state.step - 1); ev.preventDefault(); }
     else if (ev.key === "Home") { setStep(1); ev.preventDefault(); }
     else if (ev.key === "End") { setStep(steps); ev.preventDefault(); }
-  });
+  }
+  scope.addEventListener("keydown", onKey);
 
   // ---- history replay
   var years = nodes.map(function (n) { return n.year; }).filter(function (y) { return y !== null && y !== undefined; });
@@ -672,7 +717,7 @@
     state.year = y;
     slider.value = String(y === null ? slider.max : y);
     $("year-out").textContent = y === null ? "today" : String(y);
-    document.body.dataset.year = y === null ? "" : String(y);
+    flag("year", y === null ? "" : String(y));
     refresh();
     emit("year", { year: y });
   }
@@ -715,11 +760,11 @@
     var form = el("form", null, "quiz-form");
     var label = el("label", "Your answer");
     var input = el("input");
-    input.type = "text"; input.id = "quiz-answer"; input.autocomplete = "off";
-    label.htmlFor = "quiz-answer";
+    input.type = "text"; input.id = uid + "quiz-answer"; input.autocomplete = "off";
+    label.htmlFor = input.id;
     var check = el("button", "Check"); check.type = "submit";
     var reveal = el("button", "Reveal"); reveal.type = "button";
-    var out = el("p", "", "quiz-result"); out.setAttribute("aria-live", "polite"); out.id = "quiz-result";
+    var out = el("p", "", "quiz-result"); out.setAttribute("aria-live", "polite"); out.id = uid + "quiz-result";
     form.appendChild(label); form.appendChild(input); form.appendChild(check); form.appendChild(reveal);
     panel.appendChild(form); panel.appendChild(out);
     var done = false;
@@ -730,7 +775,7 @@
       showPanel(id, { hideName: false });
       var p = $("panel");
       var verdict = el("p", (correct ? "Right: " : "The answer: ") + byId[id].label, correct ? "quiz-right" : "quiz-wrong");
-      verdict.id = "quiz-result";
+      verdict.id = uid + "quiz-result";
       p.insertBefore(verdict, p.children[2] || null);
       updateScore();
     }
@@ -744,12 +789,12 @@
   }
   function updateScore() {
     $("quiz").textContent = state.quiz ? "End self-test (" + state.score.right + " of " + state.score.asked + " right)" : "Self-test";
-    document.body.dataset.score = state.score.right + "/" + state.score.asked;
+    flag("score", state.score.right + "/" + state.score.asked);
   }
   $("quiz").addEventListener("click", function () {
     state.quiz = !state.quiz;
     $("quiz").setAttribute("aria-pressed", String(state.quiz));
-    document.body.classList.toggle("quiz", state.quiz);
+    cls("quiz", state.quiz);
     nodes.forEach(function (n) { labelNow[n.id] = state.quiz ? "?" : n.text || n.label; });
     nodeSet.update(nodes.map(function (n) { return { id: n.id, label: labelNow[n.id] }; }));
     if (!state.quiz) state.score = { right: 0, asked: 0 };
@@ -794,7 +839,7 @@
     return best;
   }
   function travelSay(text) {
-    var status = $("map-status");
+    var status = $("status");
     status.textContent = "";  // a repeated sentence is said again
     travel.said = text;
     window.setTimeout(function () { status.textContent = text; }, 30);
@@ -880,7 +925,7 @@
       travelArrive(back.centre, true);
       travel.edge = back.edge;
     } else if (key === "Enter") {
-      var panel = $("panel"), answer = $("quiz-answer");
+      var panel = $("panel"), answer = document.getElementById(uid + "quiz-answer");
       if (answer) answer.focus(); else panel.focus();
     }
     network.redraw();
@@ -955,7 +1000,7 @@
       if (moved) frameStep(false);
     }
     // #find=Label (from the site index) selects that concept
-    var find = /(?:^#|&)find=([^&]*)/.exec(location.hash || "");
+    var find = opts.hash && /(?:^#|&)find=([^&]*)/.exec(location.hash || "");
     if (find) {
       var wanted = fold(decodeURIComponent(find[1]));
       var hit = nodes.filter(function (n) { return fold(n.label) === wanted; })[0];
@@ -965,6 +1010,7 @@
       drawn = true;
       mark("frame");
       afterDrawn.splice(0).forEach(function (fn) { fn(); });
+      emit("drawn", {});
       announceReady();
     });
     // what the reader needs only later: once the map is on screen
@@ -972,14 +1018,14 @@
   });
   // a picture of the whole map filling the window, for the static PNG: body[data-snapshot="1"] once it is drawn
   function snapshot() {
-    document.body.dataset.snapshot = "0";
-    document.body.classList.add("snapshot");
+    flag("snapshot", "0");
+    cls("snapshot", true);
     network.setSize("100%", "100%");
     fitVisible(false);
-    network.once("afterDrawing", function () { document.body.dataset.snapshot = "1"; });
+    network.once("afterDrawing", function () { flag("snapshot", "1"); });
     network.redraw();
   }
-  // for tests and the history page: where a label is drawn, and how many pixels high on screen
+  // for tests and the other hosts: where a label is drawn, and how many pixels high on screen
   function labelBox(id) {
     var p = network.getPosition(id);
     if (!SIDES[id] || SIDES[id] === "chip") {
@@ -996,18 +1042,15 @@
     if (!SIDES[id] || SIDES[id] === "chip") return FONT * scale;
     return FONT * labelFactor(id, scale) * scale;
   }
-  window.immunoviz = { network: network, snapshot: snapshot, nodes: nodeSet, edges: edgeSet, select: select, setStep: setStep,
-                       setYear: setYear, state: state, labelBox: labelBox, labelPx: labelPx, nodeBox: nodeBox, travel: travel,
-                       isDimmed: function (id) { return !!dimmed[id]; } };
 
-  // ---- for other page scripts (the history page links this map to a timeline):
-  // events "immunoviz:select" {id, focus} and "immunoviz:year" {year} on document when the selection
-  // or the year changes; highlightConcepts(ids) lights up any set of concepts (null: none dimmed);
-  // clearSelection() clears the selection; whenDrawn(fn) calls fn once the map is first drawn and fitted.
-  // body[data-ready="1"] also waits for every element marked data-holds-ready: one release() each.
+  // ---- what the map tells its host: a bubbling "immunoviz:<name>" event on its root (the history page
+  // listens on the document), and the handle's on(name, fn): "select" {id, ids, focus}, "step" {step},
+  // "hidden" {ids}, "year" {year}, "drawn" once the map is first drawn and framed
   function emit(name, detail) {
-    document.dispatchEvent(new CustomEvent("immunoviz:" + name, { detail: detail }));
+    (listeners[name] || []).slice().forEach(function (fn) { fn(detail); });
+    root.dispatchEvent(new CustomEvent("immunoviz:" + name, { detail: detail, bubbles: true }));
   }
+  // lights up any set of concepts like a neighbourhood (null: nothing dimmed)
   function highlightConcepts(ids) {
     if (!ids) { unhighlight(); return; }
     var on = {};
@@ -1023,12 +1066,75 @@
       return { id: e.id, color: both ? C.edgeOn : C.edgeOff, width: both ? 2.4 : 1.2 };
     }));
   }
-  var drawn = false, afterDrawn = [], holding = document.querySelectorAll("[data-holds-ready]").length;
-  function announceReady() { if (drawn && holding === 0) document.body.dataset.ready = "1"; }
+  // a page's body[data-ready="1"] also waits for every element marked data-holds-ready: one release() each
+  var drawn = false, afterDrawn = [], holding = opts.page ? document.querySelectorAll("[data-holds-ready]").length : 0;
+  function announceReady() { if (drawn && holding === 0) flag("ready", "1"); }
   function whenDrawn(fn) { if (drawn) fn(); else afterDrawn.push(fn); }
   function release() { holding = Math.max(0, holding - 1); announceReady(); }
-  window.immunoviz.highlightConcepts = highlightConcepts;
-  window.immunoviz.clearSelection = clearSelection;
-  window.immunoviz.whenDrawn = whenDrawn;
-  window.immunoviz.release = release;
+  // several concepts at once (from a host): the first in the panel, all of them lit and framed
+  function selectMany(ids, focus) {
+    ids = (ids || []).filter(function (id) { return byId[id]; });
+    if (!ids.length) { if (state.selected) clearSelection(); return; }
+    if (ids.length === 1) { select(ids[0], focus); if (focus) fitIds(ids, true); return; }
+    select(ids[0], false, true);
+    network.selectNodes(ids);
+    highlightConcepts(ids);
+    state.many = ids;
+    if (focus) fitIds(ids, true);
+    emit("select", { id: ids[0], ids: ids, focus: !!focus });
+  }
+  function selected() {
+    if (!state.selected) return [];
+    return state.many && state.many[0] === state.selected ? state.many.slice() : [state.selected];
+  }
+  function destroy() {
+    scope.removeEventListener("keydown", onKey);
+    scope.removeEventListener("click", onShowButton);
+    if (opts.hash) window.removeEventListener("hashchange", onHash);
+    listeners = {};
+    network.destroy();
+  }
+
+  return {
+    root: root, network: network, nodes: nodeSet, edges: edgeSet, state: state, travel: travel, steps: steps,
+    select: function (id, focus) {
+      if (Array.isArray(id)) selectMany(id, focus);
+      else if (id === null || id === undefined) clearSelection();
+      else select(id, focus);
+    },
+    selected: selected,
+    clearSelection: clearSelection,
+    setStep: setStep,
+    step: function () { return state.step; },
+    setHidden: setHidden,
+    hidden: hiddenIds,
+    setYear: setYear,
+    year: function () { return state.year; },
+    highlight: highlightConcepts,
+    highlightConcepts: highlightConcepts,
+    frame: function (ids, animate) { fitIds(ids, animate); },
+    fit: function (animate) { fitVisible(animate); },
+    setPresenter: setPresenter,
+    snapshot: snapshot,
+    labelBox: labelBox,
+    labelPx: labelPx,
+    nodeBox: nodeBox,
+    isDimmed: function (id) { return !!dimmed[id]; },
+    redraw: function () { network.redraw(); },
+    resize: function () { network.setSize("100%", "100%"); network.redraw(); frameStep(false); },
+    whenDrawn: whenDrawn,
+    release: release,
+    on: function (name, fn) { (listeners[name] = listeners[name] || []).push(fn); },
+    destroy: destroy,
+  };
+}
+
+  ns.mountMap = mountMap;
+  // a map page (or the history page) mounts its one map at once; its handle's methods are also
+  // window.immunoviz's own (the tests and the history page's script use them)
+  var pageRoot = document.querySelector("[data-iv-page]"), payload = document.getElementById("immunoviz-data");
+  if (pageRoot && payload) {
+    var handle = mountMap(pageRoot, JSON.parse(payload.textContent), { page: true, hash: true });
+    Object.keys(handle).forEach(function (k) { ns[k] = handle[k]; });
+  }
 })();

@@ -1,0 +1,43 @@
+/* immunoviz: the small DOM helpers the map (map.js), the history page (history.js) and the other hosts share.
+ *
+ * Text from the tables is only ever inserted with textContent (never innerHTML), and only http(s)
+ * links become hrefs.
+ */
+(function () {
+  "use strict";
+  var ns = window.immunoviz = window.immunoviz || {};
+
+  // an element with its text (as text, never markup) and class
+  function el(tag, text, cls) {
+    var x = document.createElement(tag);
+    if (text !== undefined && text !== null) x.textContent = text;
+    if (cls) x.className = cls;
+    return x;
+  }
+  // the URL if it is http(s), else null (viz.render.safe_url in Python)
+  function safeHref(url) { return /^https?:\/\/[^\s<>"']+$/.test(url || "") ? url : null; }
+  // the numbered list of sources ids cite: {id: {citation, url}}; a source without a safe link is plain text
+  function sourceList(ids, sources) {
+    var ol = el("ol", null, "sources");
+    (ids || []).forEach(function (sid) {
+      var s = sources[sid];
+      if (!s) return;
+      var li = el("li");
+      var href = safeHref(s.url);
+      if (href) {
+        var a = el("a", s.citation);
+        a.href = href; a.target = "_blank"; a.rel = "noopener noreferrer";
+        li.appendChild(a);
+      } else {
+        li.textContent = s.citation;
+      }
+      ol.appendChild(li);
+    });
+    return ol;
+  }
+  // text folded for matching: no accents, one space, lower case
+  function fold(s) {
+    return String(s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, " ").toLowerCase();
+  }
+  ns.dom = { el: el, safeHref: safeHref, sourceList: sourceList, fold: fold };
+})();
