@@ -14,8 +14,7 @@ import pytest
 from checkers import axe_missing, failing, run_axe, run_vnu, vnu_missing
 from conftest import browser_required
 
-from viz import style
-from viz.paths import STATIC_DIR
+from viz import render, style
 
 
 def require(why: str | None) -> None:
@@ -51,7 +50,7 @@ def test_map_lines_shapes_and_labels_keep_their_contrast_when_dimmed():
 
 def test_pages_draw_focus_rings_in_the_map_focus_colour():
     """The pages' focus outline is the map's focus ring colour (one colour, kept in viz.style)."""
-    css = (STATIC_DIR / "immunoviz.css").read_text(encoding="utf-8")
+    css = render.SITE_ASSETS["immunoviz.css"]()
     assert re.search(r"--focus:\s*([#0-9a-fA-F]+)", css).group(1).lower() == style.FOCUS
     assert "outline: 3px solid var(--focus)" in css
 

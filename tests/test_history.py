@@ -186,6 +186,7 @@ def test_shared_assets_in_the_site(tiny_dataset):
     assert scripts == [
         "assets/vis-network.min.js",
         "assets/plotly.min.js",
+        "assets/immunoviz-dom.js",
         "assets/immunoviz-map.js",
         "assets/immunoviz-history.js",
     ]

@@ -250,6 +250,21 @@ def make_hostile(dest: Path, round_: int) -> dict[Cell, list[str]]:
     return placed
 
 
+def make_filled(dest: Path) -> None:
+    """A copy of the tiny dataset with plain words in every free-text cell that :func:`make_hostile` fills:
+    the clean twin of a hostile dataset, whose pages must have the same elements (a field shown only when
+    it has text adds its line to both)."""
+    shutil.copytree(TINY, dest)
+    cells = free_cells(dest)
+    for table in {c.table for c in cells}:
+        rows = read_table(dest, table)
+        header = rows[0]
+        for c in cells:
+            if c.table == table:
+                rows[c.row + 1][header.index(c.column)] = "Plain words"
+        write_table(dest, table, rows)
+
+
 def coverage(placed: dict[Cell, list[str]], folder: Path) -> dict[str, set[str]]:
     used = used_ids(folder)
     out: dict[str, set[str]] = {}
@@ -638,13 +653,21 @@ def hostile_dataset(tmp_path_factory):
     return data.load(folder), placed
 
 
-def test_notebook_map_iframe_escapes_every_payload(hostile_dataset, tiny_dataset):
+@pytest.fixture(scope="module")
+def filled_dataset(tmp_path_factory):
+    """The hostile dataset's clean twin (:func:`make_filled`)."""
+    folder = tmp_path_factory.mktemp("filled") / "data"
+    make_filled(folder)
+    return data.load(folder)
+
+
+def test_notebook_map_iframe_escapes_every_payload(hostile_dataset, filled_dataset):
     from viz import graph, maps
 
     ds, _placed = hostile_dataset
     checked = 0
     for view in graph.view_ids(ds):
-        clean_outer = Tags(render.map_iframe(maps.view_map(tiny_dataset, view)))
+        clean_outer = Tags(render.map_iframe(maps.view_map(filled_dataset, view)))
         outer = Tags(render.map_iframe(maps.view_map(ds, view)))
         assert outer.tags == clean_outer.tags == Counter({"iframe": 1}), outer.tags
         assert [a[1] for a in outer.attrs] == [a[1] for a in clean_outer.attrs], "no attribute added to the iframe"
@@ -715,13 +738,13 @@ EXPLORERS = [
 
 
 @pytest.mark.parametrize(("name", "args"), EXPLORERS, ids=[e[0] for e in EXPLORERS])
-def test_explorer_static_html_escapes_every_payload(hostile_dataset, tiny_dataset, name, args):
+def test_explorer_static_html_escapes_every_payload(hostile_dataset, filled_dataset, name, args):
     from viz import widgets
 
     ds, _ = hostile_dataset
     make = getattr(widgets, name)
-    make(tiny_dataset, *args).static_html()  # the first figure of a kernel carries plotly.js; compare the next two
-    clean = Tags(make(tiny_dataset, *args).static_html())
+    make(filled_dataset, *args).static_html()  # the first figure of a kernel carries plotly.js; compare the next two
+    clean = Tags(make(filled_dataset, *args).static_html())
     hostile = Tags(make(ds, *args).static_html())
     assert hostile.tags == clean.tags, f"{name}: elements made from table text"
     assert hostile.dangerous() == []

@@ -26,12 +26,14 @@ def test_arrow_keys_step_through_the_story(site, offline_page, dataset):
     assert page.evaluate("document.body.dataset.step") == "3"
     page.keyboard.press("ArrowLeft")
     assert page.evaluate("document.body.dataset.step") == "2"
-    page.keyboard.press("End")
+    page.keyboard.press("End")  # after the last step, the whole map
     assert visible_ids(page) == set(members["concept"])
-    assert page.url.endswith(f"#step={len(steps)}")
-    # the mouse works too
+    assert page.locator("#step-counter").inner_text() == "The whole map:"
+    assert page.url.endswith("#step=all")
+    # the mouse works too: back to the last step, framed on what it brings in
     page.click("#prev")
-    assert page.evaluate("document.body.dataset.step") == str(len(steps) - 1)
+    assert page.evaluate("document.body.dataset.step") == str(len(steps))
+    assert page.url.endswith(f"#step={len(steps)}")
     offline_page.assert_clean()
 
 

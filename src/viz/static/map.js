@@ -59,7 +59,8 @@ function mountMap(root, data, opts) {
   function relLabel(id) { return relLabels.hasOwnProperty(id) ? relLabels[id] : id; }
   function categoryLabel(id) { return categoryLabels.hasOwnProperty(id) ? categoryLabels[id] : id; }
 
-  var steps = data.steps.length;
+  // the story: steps 1 to N, then one more place, the whole map (where a map opens, and where End goes)
+  var steps = data.steps.length, WHOLE = steps + 1;
   var state = {
     hidden: {},             // category id -> true when unticked
     step: steps || 0,
@@ -69,7 +70,7 @@ function mountMap(root, data, opts) {
     score: { right: 0, asked: 0 },
   };
   var start = opts.hash ? stepFromHash() : null;  // #step=k opens the story at step k
-  if (steps) state.step = Math.max(1, Math.min(steps, start || steps));
+  if (steps) state.step = Math.max(1, Math.min(WHOLE, start || WHOLE));
 
   // ---- expand the compact payload into vis-network items
   var shownNow = {};  // node id -> drawn now (what refresh() last told vis-network)
@@ -428,7 +429,7 @@ function mountMap(root, data, opts) {
   // are large; if that frame is too wide to read, the new concepts alone. Zoom to fit shows the whole map.
   var READABLE_STEP_PX = G.stepPx || 18;
   function stepIds() {
-    if (!steps) return null;
+    if (!steps || state.step > steps) return null;
     var fresh = nodes.filter(function (n) { return n.step === state.step && visible(n); }).map(function (n) { return n.id; });
     if (!fresh.length) return null;
     var around = {};
@@ -536,7 +537,7 @@ function mountMap(root, data, opts) {
       state.hidden[byId[id].group] = false;
       var box = root.querySelector('input[data-category="' + cssEscape(byId[id].group) + '"]');
       if (box) box.checked = true;
-      if (steps && byId[id].step > state.step) setStep(steps);
+      if (steps && byId[id].step > state.step) setStep(WHOLE);
       if (state.year !== null && byId[id].year > state.year) setYear(null);
       refresh();
     }
@@ -671,22 +672,23 @@ function mountMap(root, data, opts) {
   // ---- story steps
   function setStep(k, fromHash) {
     if (!steps) return;
-    state.step = Math.max(1, Math.min(steps, k));
-    $("step-counter").textContent = "Step " + state.step + " of " + steps + ":";
-    $("caption").textContent = data.steps[state.step - 1];
+    state.step = Math.max(1, Math.min(WHOLE, k));
+    var whole = state.step === WHOLE;
+    $("step-counter").textContent = whole ? "The whole map:" : "Step " + state.step + " of " + steps + ":";
+    $("caption").textContent = whole ? "all " + steps + " steps together (← goes back through them)." : data.steps[state.step - 1];
     $("prev").disabled = state.step <= 1;
-    $("next").disabled = state.step >= steps;
+    $("next").disabled = whole;
     flag("step", String(state.step));
     refresh();
     frameStep(!fromHash);
     emit("step", { step: state.step });
     if (!fromHash && opts.hash && window.history && history.replaceState) {
-      try { history.replaceState(null, "", "#step=" + state.step); } catch (e) { /* sandboxed frame */ }
+      try { history.replaceState(null, "", "#step=" + (whole ? "all" : state.step)); } catch (e) { /* sandboxed frame */ }
     }
   }
   function stepFromHash() {
-    var m = /(?:^#|&)step=(\d+)/.exec(location.hash || "");
-    return m ? parseInt(m[1], 10) : null;
+    var m = /(?:^#|&)step=(\d+|all)/.exec(location.hash || "");
+    return m ? (m[1] === "all" ? WHOLE : parseInt(m[1], 10)) : null;
   }
   function onHash() { var k = stepFromHash(); if (k) setStep(k, true); }
   if (steps) {
@@ -705,7 +707,7 @@ function mountMap(root, data, opts) {
     if (ev.key === "ArrowRight" || ev.key === " " || ev.key === "PageDown") { setStep(state.step + 1); ev.preventDefault(); }
     else if (ev.key === "ArrowLeft" || ev.key === "PageUp") { setStep(state.step - 1); ev.preventDefault(); }
     else if (ev.key === "Home") { setStep(1); ev.preventDefault(); }
-    else if (ev.key === "End") { setStep(steps); ev.preventDefault(); }
+    else if (ev.key === "End") { setStep(WHOLE); ev.preventDefault(); }
   }
   scope.addEventListener("keydown", onKey);
 
