@@ -30,6 +30,7 @@ from viz import DISCLAIMER, __version__, style
 from viz.paths import STATIC_DIR, TEMPLATES_DIR, vis_network_assets
 
 __all__ = [
+    "HISTORY_SCRIPTS",
     "INLINE",
     "MAP_SCRIPTS",
     "MAP_STYLES",
@@ -42,6 +43,7 @@ __all__ = [
     "map_payload",
     "render_chart",
     "render_history",
+    "render_history_body",
     "render_index",
     "render_map",
     "render_report",
@@ -485,13 +487,7 @@ def render_history(
     >>> "immunoviz-history" in page and "not medical advice" in page
     True
     """
-    scripts = [
-        assets.script("vis-network.min.js"),
-        assets.script("plotly.min.js"),
-        assets.script("immunoviz-dom.js"),
-        assets.script("immunoviz-map.js"),
-        assets.script("immunoviz-history.js"),
-    ]
+    scripts = [assets.script(name) for name in HISTORY_SCRIPTS]
     page = net.page
     order = {c.id: i for i, c in enumerate(page.categories)}
     labels = history["labels"]
@@ -514,20 +510,36 @@ def render_history(
         styles=("vis-network.css",),
         title=title,
         intro=intro,
-        page=page,
-        uid="",
-        with_timeline=True,
-        text_version=True,
+        **{**_map_context(net, uid="", text_version=True), "page_root": True, "with_timeline": True},
         payload=map_payload(net),
         figure_json=figure_json(fig, "history"),
         history=history,
         concepts=concepts,
         on_map={n["id"] for n in net.nodes},
-        n_nodes=len(net.nodes),
-        n_edges=len(net.edges),
         home=home,
         version=version or page.version,
     )
+
+
+#: The scripts a host loads, in this order, before it mounts the history (``immunoviz.mountHistory``).
+HISTORY_SCRIPTS = (
+    "vis-network.min.js",
+    "plotly.min.js",
+    "immunoviz-dom.js",
+    "immunoviz-map.js",
+    "immunoviz-history.js",
+)
+
+
+def render_history_body(net, history: dict, *, uid: str = "h-", fill: bool = True) -> str:
+    """The history's markup alone (the map and the timeline with their tools and panel), for a host.
+
+    As :func:`render_map_body`: every ``id`` starts with ``uid``; the host loads :data:`HISTORY_SCRIPTS`
+    and :data:`MAP_STYLES`, mounts the map on the element holding it (``immunoviz.mountMap``), then the
+    timeline (``immunoviz.mountHistory``). ``history`` is :func:`viz.history.history_payload`'s.
+    """
+    context = {**_map_context(net, uid=uid, fill=fill), "with_timeline": True, "history": history}
+    return _env().get_template("_history_body.html").render(**context)
 
 
 # ---------------------------------------------------------------------------

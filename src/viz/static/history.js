@@ -1,4 +1,13 @@
-/* immunoviz history page: the therapy map (map.js) and the timeline (plotly.js), each filtering the other.
+/* immunoviz history: the therapy map (map.js) and the timeline (plotly.js), each filtering the other, on the
+ * history page and in any other host (a notebook's widget):
+ *
+ *   var history = immunoviz.mountHistory(root, H, figure, map, options)
+ *
+ * `root` holds viz.render.render_history_body's markup (parts marked data-iv), `H` is
+ * viz.history.history_payload's, `figure` the timeline's plotly figure, `map` the handle immunoviz.mountMap
+ * returned for the same root; `options` as mountMap's (page: the body carries the state and the keys
+ * listen on the document; hash: the address holds the state). The handle it returns chooses a concept, an
+ * event or a year and tells its host what changed: history.on("concept" | "event" | "year", fn).
  *
  * Map -> timeline: selecting or searching a concept lights up the events about it (for a class,
  * the events of everything below it) and counts them. Timeline -> map: clicking an event lights up
@@ -10,19 +19,25 @@
  */
 (function () {
   "use strict";
+  var ns = window.immunoviz = window.immunoviz || {};
 
-  var $ = function (id) { return document.getElementById(id); };
-  var H = JSON.parse($("immunoviz-history").textContent);
-  var fig = JSON.parse($("immunoviz-figure").textContent);
-  var mapData = JSON.parse($("immunoviz-data").textContent);
-  var map = window.immunoviz;
+function mountHistory(root, H, fig, map, opts) {
+  opts = opts || {};
+  var $ = function (name) { return root.querySelector('[data-iv="' + name + '"]'); };
+  var scope = opts.page ? document : root;
+  function flag(name, value) {
+    root.dataset[name] = value;
+    if (opts.page) document.body.dataset[name] = value;
+  }
+  var listeners = {};
+  function emit(name, detail) { (listeners[name] || []).slice().forEach(function (fn) { fn(detail); }); }
   var gd = $("timeline");
   var order = H.order;  // event ids, oldest first (the keys of H.events are sorted by id)
   var first = H.years.length ? H.years[0] : null, last = H.years.length ? H.years[1] : null;
   var state = { concept: null, event: null, year: null };
   var plotted = false, drawn = false, started = false;
   var INK = H.colours.ink, YEAR_FILL = H.colours.yearFill, YEAR_LINE = H.colours.yearLine;  // viz.style's
-  var el = window.immunoviz.dom.el;
+  var el = ns.dom.el;
   function label(id) { return H.labels[id] || id; }
   function onMap(id) { return !!map.nodes.get(id); }
   function shownOnMap(id) { var n = map.nodes.get(id); return !!n && !n.hidden; }
@@ -32,7 +47,7 @@
 
   // ---- the timeline: plotly draws the figure; the state decides each marker's look
   function fontSizes() {
-    var big = document.body.classList.contains("presenter");  // the page's: map.js marks the body too
+    var big = root.classList.contains("presenter");
     return { "font.size": big ? 15 : 13, "yaxis.tickfont.size": big ? 14 : 12, "legend.font.size": big ? 13 : 12 };
   }
   var layout = fig.layout;
@@ -77,7 +92,7 @@
     var range = wantedRange();
     if (range) { update["xaxis.range"] = range; update["xaxis.autorange"] = false; }
     Plotly.relayout(gd, update);
-    document.body.dataset.lit = String(ids ? ids.length : order.length);
+    flag("lit", String(ids ? ids.length : order.length));
   }
 
   // zoom the time axis to the events of the chosen concept (and the year cursor), or back to everything;
@@ -149,7 +164,7 @@
     return ol;
   }
   function conceptPanel(panel) {
-    var c = state.concept, ids = eventsOf(c), info = mapData.concepts[c] || {};
+    var c = state.concept, ids = eventsOf(c), info = map.concept(c);
     panel.appendChild(el("h2", label(c)));
     if (!shownOnMap(c)) {
       panel.appendChild(el("p", "Not on the map " + (state.year !== null ? "yet in " + state.year : "now") +
@@ -200,7 +215,7 @@
       panel.appendChild(ul);
     }
     panel.appendChild(el("h3", "Sources"));
-    panel.appendChild(window.immunoviz.dom.sourceList(e.sources, H.sources));
+    panel.appendChild(ns.dom.sourceList(e.sources, H.sources));
     var nav = el("p", null, "event-nav");
     [["◀ Earlier", at - 1], ["Later ▶", at + 1]].forEach(function (pair) {
       var b = el("button", pair[0]);
@@ -259,7 +274,7 @@
     if (state.year !== null) parts.push("year=" + state.year);
     if (state.event) parts.push("event=" + encodeURIComponent(state.event));
     var hash = parts.length ? "#" + parts.join("&") : "";
-    if ((location.hash || "") === hash || !window.history || !history.replaceState) return;
+    if (!opts.hash || (location.hash || "") === hash || !window.history || !history.replaceState) return;
     try { history.replaceState(null, "", hash || location.pathname + location.search); } catch (e) { /* sandboxed frame */ }
   }
 
@@ -268,9 +283,16 @@
     styleMap();
     renderPanel();
     renderStatus();
-    document.body.dataset.concept = state.concept || "";
-    document.body.dataset.event = state.event || "";
+    flag("concept", state.concept || "");
+    flag("event", state.event || "");
     if (started) writeHash();
+    ["concept", "event", "year"].forEach(function (k) {  // tell the host what changed
+      if (told[k] === state[k]) return;
+      told[k] = state[k];
+      var detail = {};
+      detail[k] = state[k];
+      emit(k, detail);
+    });
   }
 
   // ---- choosing: a concept (on the map), an event (on the timeline or in a list), a year (the cursor)
@@ -299,28 +321,31 @@
     clearChoice();
   }
 
+  var told = { concept: null, event: null, year: null };
   var mapSelected = null;  // what map.js last said was selected
-  document.addEventListener("immunoviz:select", function (ev) {
-    var id = ev.detail.id, was = mapSelected;
+  map.on("select", function (detail) {
+    var id = detail.id, was = mapSelected;
     mapSelected = id;
     if (id) {
       state.concept = id; state.event = null;
-      if (ev.detail.focus) focusMapOn([id].concat(H.narrower[id] || []));  // a search: show the class and its kinds
+      if (detail.focus) focusMapOn([id].concat(H.narrower[id] || []));  // a search: show the class and its kinds
     } else if (!(state.concept && was === state.concept && !shownOnMap(state.concept))) {
       state.concept = null; state.event = null;  // a concept the year cursor has just hidden keeps its events lit
     }
     update();
   });
-  document.addEventListener("immunoviz:year", function (ev) {
-    state.year = ev.detail.year;
+  map.on("year", function (detail) {
+    state.year = detail.year;
     // a concept that the cursor had hidden is selected again once it is on the map
     if (state.concept && !map.state.selected && shownOnMap(state.concept) && !state.event) { map.select(state.concept, false); return; }
     update();
   });
   $("clear").addEventListener("click", clearAll);
-  Array.prototype.forEach.call(document.querySelectorAll(".show-event"), function (b) {
-    b.addEventListener("click", function () { chooseEvent(b.dataset.event, true); $("main").scrollIntoView(); });
-  });
+  if (opts.page) {  // the text version's "Show on the timeline" buttons
+    Array.prototype.forEach.call(document.querySelectorAll(".show-event"), function (b) {
+      b.addEventListener("click", function () { chooseEvent(b.dataset.event, true); root.scrollIntoView(); });
+    });
+  }
   $("presenter").addEventListener("change", function () {
     if (plotted) Plotly.relayout(gd, fontSizes());
     // map.js has just fitted the whole map to its new size: bring the choice back into view
@@ -332,7 +357,7 @@
   }
 
   // keyboard: ← → a year, Page Up / Down ten, Home the first year, End today (map.js has / and Esc)
-  document.addEventListener("keydown", function (ev) {
+  scope.addEventListener("keydown", function (ev) {
     if (ev.defaultPrevented || first === null) return;
     var t = ev.target, tag = t && t.tagName;
     if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) return;
@@ -372,14 +397,14 @@
   }
   function start() {
     if (!plotted || !drawn || started) return;
-    var wanted = hashState();
+    var wanted = opts.hash ? hashState() : {};
     if (!Object.keys(wanted).length) wanted = H.start || {};
     // nothing asked for: keep what map.js did (it selects the concept of #find=Label from the site index)
     if (wanted.concept || wanted.event || (wanted.year !== undefined && wanted.year !== null)) apply(wanted);
     else update();
     started = true;
     writeHash();
-    window.addEventListener("hashchange", function () { apply(hashState()); });
+    if (opts.hash) window.addEventListener("hashchange", function () { apply(hashState()); });
     requestAnimationFrame(function () { map.release(); });  // the timeline holds body[data-ready] (data-holds-ready)
   }
   map.whenDrawn(function () { drawn = true; start(); });  // after map.js's own first fit
@@ -409,6 +434,27 @@
     start();
   });
 
-  window.immunovizHistory = { state: state, chooseConcept: chooseConcept, chooseEvent: chooseEvent, setYear: setYear,
-                              clear: clearAll, timeline: gd };
+  return {
+    state: state, timeline: gd, map: map,
+    chooseConcept: function (id, focus) {
+      if (id === null || id === undefined) clearChoice();
+      else if (onMap(id)) chooseConcept(id, focus);
+      else { state.concept = id; state.event = null; update(); }  // not on the map: its events are lit all the same
+    },
+    chooseEvent: function (id, focus) {
+      if (id === null || id === undefined) { state.event = null; update(); } else chooseEvent(id, focus);
+    },
+    setYear: setYear,
+    clear: clearAll,
+    on: function (name, fn) { (listeners[name] = listeners[name] || []).push(fn); },
+  };
+}
+
+  ns.mountHistory = mountHistory;
+  // the history page mounts its timeline on the map its page mounted (map.js runs first)
+  var pageRoot = document.querySelector("[data-iv-page]"), payload = document.getElementById("immunoviz-history");
+  if (pageRoot && payload && ns.network) {
+    window.immunovizHistory = mountHistory(pageRoot, JSON.parse(payload.textContent),
+      JSON.parse(document.getElementById("immunoviz-figure").textContent), ns, { page: true, hash: true });
+  }
 })();

@@ -28,6 +28,9 @@ function mountMap(root, data, opts) {
   opts = opts || {};
   var dom = ns.dom, el = dom.el, fold = dom.fold;
   var uid = root.getAttribute("data-iv-uid") || "";
+  // the document or shadow root the map lives in (a notebook widget may hold it in a shadow root)
+  var rootNode = root.getRootNode ? root.getRootNode() : document;
+  function byDomId(id) { return (rootNode.getElementById ? rootNode : document).getElementById(id); }
   var $ = function (name) { return root.querySelector('[data-iv="' + name + '"]'); };
   var scope = opts.page ? document : root;  // where the story keys and the "Show on map" buttons are heard
   // the map's state as classes and data-* on its root (and on the page's body, where the page is the map's)
@@ -47,7 +50,10 @@ function mountMap(root, data, opts) {
     return calm ? false : { duration: ms, easingFunction: "easeInOutQuad" };
   }
   // a small story step is shown large, but not blown up (more so on the presenter's full-width map)
-  function maxFitScale() { return root.classList.contains("presenter") ? G.maxZoomPresenter || 2.0 : G.maxZoom || 1.25; }
+  function maxFitScale() {
+    if (opts.maxZoom) return opts.maxZoom;  // a host that shows a step as a slide may blow it up further
+    return root.classList.contains("presenter") ? G.maxZoomPresenter || 2.0 : G.maxZoom || 1.25;
+  }
 
   // Start-up does, before the first drawing, only what that drawing needs: the data sets, built once
   // with every node's and edge's visibility already decided (no update of every node after them),
@@ -68,6 +74,8 @@ function mountMap(root, data, opts) {
     selected: null,
     quiz: false,
     score: { right: 0, asked: 0 },
+    reveal: null,           // of the concepts the current step brings in, only these (a slide's fragments)
+    shown: null,            // only these concepts, over every other filter (a host's exercise)
   };
   var start = opts.hash ? stepFromHash() : null;  // #step=k opens the story at step k
   if (steps) state.step = Math.max(1, Math.min(WHOLE, start || WHOLE));
@@ -116,7 +124,7 @@ function mountMap(root, data, opts) {
     var c = data.concepts[id];
     if (!LEAD) return "";
     if (c && c[LEAD] !== undefined) return fieldText(c[LEAD]);
-    var li = document.getElementById(uid + "c-" + id), name = li && li.firstElementChild;
+    var li = byDomId(uid + "c-" + id), name = li && li.firstElementChild;
     var t = name && name.tagName === "STRONG" ? name.nextSibling : null;
     return t && t.nodeType === 3 ? t.nodeValue.replace(/^:\s*/, "").trim() : "";
   }
@@ -131,14 +139,23 @@ function mountMap(root, data, opts) {
     return out;
   }
   function clip(text, n) { return text.length > n ? text.slice(0, n - 1) + "…" : text; }
+  // what a concept is called and a link says where the reader can see them: a host may mask them
+  var masks = { concept: {}, link: {} };
+  function masked(id) { return masks.concept[id] !== undefined && masks.concept[id] !== null; }
+  function nameOf(id) { return masked(id) ? String(masks.concept[id]) : byId[id].label; }
+  function verbOf(e) {
+    var v = masks.link[e.id];
+    return v !== undefined && v !== null ? String(v) : relLabel(e.rel);
+  }
   function tooltip(n) {  // plain text: vis-network shows strings with innerText
+    if (masked(n.id)) return nameOf(n.id);
     var summary = summaryOf(n.id);
     var lines = [(n.text || n.label) + " (" + categoryLabel(n.group) + ")"];
     if (summary) lines.push(summary);
     otherFields(n.id).forEach(function (f) { lines.push(f[0] + ": " + clip(f[1], 140)); });
     return lines.join("\n");
   }
-  function edgeTooltip(e) { return byId[e.from].label + " " + relLabel(e.rel) + " " + byId[e.to].label; }
+  function edgeTooltip(e) { return nameOf(e.from) + " " + verbOf(e) + " " + nameOf(e.to); }
 
   mark("payload");
   var nodeSet = new vis.DataSet(visNodes);
@@ -164,8 +181,10 @@ function mountMap(root, data, opts) {
 
   // ---- visibility: categories, story step, replay year
   function visible(n) {
+    if (state.shown && !state.shown[n.id]) return false;
     if (state.hidden[n.group]) return false;
     if (steps && n.step > state.step) return false;
+    if (state.reveal && n.step === state.step && !state.reveal[n.id]) return false;
     if (state.year !== null && n.year !== null && n.year !== undefined && n.year > state.year) return false;
     return true;
   }
@@ -458,36 +477,75 @@ function mountMap(root, data, opts) {
     network.getConnectedNodes(id).forEach(function (m) { set[m] = true; });
     return set;
   }
+  // a host's own look for some concepts and links (map.setNodeLook, map.setEdgeLook), kept over the highlight
+  var nodeLooks = {}, edgeLooks = {}, edgeMode = {};
+  function nodeUpdate(n) {
+    var o = original[n.id], u = dimmed[n.id] ? { id: n.id, color: DIM, font: { color: C.dimFont } }
+                                             : { id: n.id, color: o.color, font: o.font };
+    var look = nodeLooks[n.id];
+    if (look) Object.keys(look).forEach(function (k) { u[k] = look[k]; });
+    return u;
+  }
+  var EDGE_MODES = { plain: [C.edge, 1.4], on: [C.edgeOn, 2.4], off: [C.edgeOff, 1.2] };
+  function edgeUpdate(e, mode) {
+    edgeMode[e.id] = mode;
+    var u = { id: e.id, color: EDGE_MODES[mode][0], width: EDGE_MODES[mode][1] };
+    var look = edgeLooks[e.id];
+    if (look) Object.keys(look).forEach(function (k) { u[k] = look[k]; });
+    return u;
+  }
   function highlight(id) {
     var near = neighbours(id);
     dimmed = {};
     nodes.forEach(function (n) { if (!near[n.id]) dimmed[n.id] = true; });
-    nodeSet.update(nodes.map(function (n) {
-      var o = original[n.id];
-      return near[n.id]
-        ? { id: n.id, color: o.color, font: o.font }
-        : { id: n.id, color: DIM, font: { color: C.dimFont } };
-    }));
-    edgeSet.update(edges.map(function (e) {
-      var on = e.from === id || e.to === id;
-      return { id: e.id, color: on ? C.edgeOn : C.edgeOff, width: on ? 2.4 : 1.2 };
-    }));
+    nodeSet.update(nodes.map(nodeUpdate));
+    edgeSet.update(edges.map(function (e) { return edgeUpdate(e, e.from === id || e.to === id ? "on" : "off"); }));
   }
   function unhighlight() {
     dimmed = {};
-    nodeSet.update(nodes.map(function (n) { return { id: n.id, color: original[n.id].color, font: original[n.id].font }; }));
-    edgeSet.update(edges.map(function (e) { return { id: e.id, color: C.edge, width: 1.4 }; }));
+    nodeSet.update(nodes.map(nodeUpdate));
+    edgeSet.update(edges.map(function (e) { return edgeUpdate(e, "plain"); }));
+  }
+  function setNodeLook(id, look) {
+    var n = byId[id];
+    if (!n) return;
+    var old = nodeLooks[id];
+    if (look) nodeLooks[id] = look; else delete nodeLooks[id];
+    var u = nodeUpdate(n), g = data.nodeGroups[n.group] || {};
+    if (old) Object.keys(old).forEach(function (k) {  // what the old look set and the new one does not: back to the map's own
+      if (u[k] !== undefined) return;
+      if (k === "borderWidth") u[k] = data.options.nodes.borderWidth;
+      else if (k === "shapeProperties") u[k] = g.shapeProperties || { borderDashes: false };
+      else if (k === "label") u[k] = labelNow[id];
+    });
+    nodeSet.update(u);
+  }
+  function setEdgeLook(id, look) {
+    var e = edgeById[id];
+    if (!e) return;
+    var old = edgeLooks[id];
+    if (look) edgeLooks[id] = look; else delete edgeLooks[id];
+    var u = edgeUpdate(e, edgeMode[id] || "plain");
+    if (old) Object.keys(old).forEach(function (k) {
+      if (u[k] !== undefined) return;
+      if (k === "dashes") u[k] = e.dashes || false;
+      else if (k === "label") u[k] = null;
+    });
+    edgeSet.update(u);
   }
 
   // ---- side panel (built with DOM methods only)
+  var panelMaker = null;  // a host's own panel (map.panel(fn)): fn(panel element, concept id or null)
   function showPanel(id, opts) {
     var panel = $("panel");
     var n = byId[id], c = data.concepts[id] || {};
     panel.textContent = "";
+    if (panelMaker) { panelMaker(panel, id); return; }
     var hidden = opts && opts.hideName;
     panel.appendChild(el("p", categoryLabel(n.group), "badge badge-" + n.group));
-    panel.appendChild(el("h2", hidden ? "Which concept is this?" : n.label));
+    panel.appendChild(el("h2", hidden ? "Which concept is this?" : nameOf(id)));
     if (hidden) { quizForm(panel, id); return; }
+    if (masked(id)) return;  // a masked concept keeps its texts to itself
     // every text field the schema declares, in its order: the lead as it is, the others under their titles
     panel.appendChild(el("p", summaryOf(id), "summary"));
     otherFields(id).forEach(function (f) {
@@ -504,13 +562,13 @@ function mountMap(root, data, opts) {
         var li = el("li");
         var outgoing = e.from === id;
         var other = outgoing ? e.to : e.from;
-        var b = el("button", byId[other].label, "linklike");
+        var b = el("button", nameOf(other), "linklike");
         b.type = "button";
         b.addEventListener("click", function () { select(other, true); });
-        if (outgoing) { li.appendChild(document.createTextNode(relLabel(e.rel) + " ")); li.appendChild(b); }
-        else { li.appendChild(b); li.appendChild(document.createTextNode(" " + relLabel(e.rel) + " this")); }
+        if (outgoing) { li.appendChild(document.createTextNode(verbOf(e) + " ")); li.appendChild(b); }
+        else { li.appendChild(b); li.appendChild(document.createTextNode(" " + verbOf(e) + " this")); }
         var note = data.notes[e.from + "|" + e.rel + "|" + e.to];
-        if (note && note.note) li.appendChild(el("span", " — " + note.note, "note"));
+        if (note && note.note && !masked(other) && masks.link[e.id] == null) li.appendChild(el("span", " — " + note.note, "note"));
         ul.appendChild(li);
       });
       panel.appendChild(ul);
@@ -526,7 +584,8 @@ function mountMap(root, data, opts) {
     unhighlight();
     var panel = $("panel");
     panel.textContent = "";
-    panel.appendChild(el("p", state.quiz ? "Self-test: click any concept and name it." :
+    if (panelMaker) panelMaker(panel, null);
+    else panel.appendChild(el("p", state.quiz ? "Self-test: click any concept and name it." :
       "Click a concept or search for one to see what it is, how it links to the rest, and where the evidence is.", "hint"));
     emit("select", { id: null, ids: [] });
   }
@@ -572,14 +631,14 @@ function mountMap(root, data, opts) {
     if (!q) return [];
     var scored = [];
     nodes.forEach(function (n) {
-      var names = [n.label].concat((data.concepts[n.id] || {}).aliases || []);
+      var names = masked(n.id) ? [nameOf(n.id)] : [n.label].concat((data.concepts[n.id] || {}).aliases || []);
       var best = 99;
       names.forEach(function (name, i) {
         var f = fold(name), at = f.indexOf(q);
         if (at === 0) best = Math.min(best, i ? 1 : 0);
         else if (at > 0) best = Math.min(best, i ? 3 : 2);
       });
-      if (best < 99) scored.push([best, n.label.toLowerCase(), n.id]);
+      if (best < 99) scored.push([best, nameOf(n.id).toLowerCase(), n.id]);
     });
     scored.sort(function (a, b) { return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0); });
     return scored.slice(0, 10).map(function (s) { return s[2]; });
@@ -587,7 +646,7 @@ function mountMap(root, data, opts) {
   function renderResults() {
     results.textContent = "";
     matches.forEach(function (id, i) {
-      var li = el("li", state.quiz ? "(hidden in self-test)" : byId[id].label);
+      var li = el("li", state.quiz ? "(hidden in self-test)" : nameOf(id));
       li.id = results.id + "-" + i;
       li.setAttribute("role", "option");
       li.setAttribute("aria-selected", String(i === active));
@@ -602,7 +661,7 @@ function mountMap(root, data, opts) {
   function choose(i) {
     if (i < 0 || i >= matches.length) return;
     select(matches[i], true);
-    search.value = state.quiz ? "" : byId[matches[i]].label;
+    search.value = state.quiz ? "" : nameOf(matches[i]);
     matches = []; active = -1; renderResults();
   }
   search.addEventListener("input", function () {
@@ -646,7 +705,8 @@ function mountMap(root, data, opts) {
     network.setSize("100%", "100%");
     if (!starting) network.redraw();  // at the start, the first drawing is yet to come
     frameStep(false);
-    if (on && opts.page && root.scrollIntoView) root.scrollIntoView({ block: "start" });  // the map fills the screen
+    var layout = root.querySelector(".map-layout");  // the legend strip and the map fill the screen
+    if (on && opts.page && layout && layout.scrollIntoView) layout.scrollIntoView({ block: "start" });
   }
   if ($("presenter")) $("presenter").addEventListener("change", function (ev) { setPresenter(ev.target.checked); });
   // the text version's "Show on map" buttons (a map page's are added once the map is drawn: without
@@ -673,6 +733,7 @@ function mountMap(root, data, opts) {
   function setStep(k, fromHash) {
     if (!steps) return;
     state.step = Math.max(1, Math.min(WHOLE, k));
+    state.reveal = null;
     var whole = state.step === WHOLE;
     $("step-counter").textContent = whole ? "The whole map:" : "Step " + state.step + " of " + steps + ":";
     $("caption").textContent = whole ? "all " + steps + " steps together (← goes back through them)." : data.steps[state.step - 1];
@@ -813,7 +874,7 @@ function mountMap(root, data, opts) {
   // Every move is said in the live region #map-status: "PD-1 inhibitors — blocks — PD-1 (2 of 5 links)".
   var travel = { centre: null, edge: null, at: null, path: [], keyboard: false, said: "" };
   function travelName(id) {
-    return state.quiz ? "a hidden concept" : byId[id].label;
+    return state.quiz ? "a hidden concept" : nameOf(id);
   }
   function travelLinks(id) {  // the centre's visible links, clockwise from twelve o'clock
     var pos = network.getPositions();
@@ -894,7 +955,7 @@ function mountMap(root, data, opts) {
     var l = links[i];
     travel.edge = l.edge.id; travel.at = l.other;
     travelShow(l.other);
-    travelSay(travelName(l.edge.from) + " — " + relLabel(l.edge.rel) + " — " + travelName(l.edge.to) +
+    travelSay(travelName(l.edge.from) + " — " + verbOf(l.edge) + " — " + travelName(l.edge.to) +
       " (" + (i + 1) + " of " + links.length + (links.length === 1 ? " link)" : " links)"));
   }
   function travelKey(ev) {
@@ -927,13 +988,13 @@ function mountMap(root, data, opts) {
       travelArrive(back.centre, true);
       travel.edge = back.edge;
     } else if (key === "Enter") {
-      var panel = $("panel"), answer = document.getElementById(uid + "quiz-answer");
+      var panel = $("panel"), answer = byDomId(uid + "quiz-answer");
       if (answer) answer.focus(); else panel.focus();
     }
     network.redraw();
   }
   function travelRing(ctx) {  // the focus ring: a halo and a ring round the current concept, dashed round the centre
-    if (!travel.keyboard || document.activeElement !== container || !state.selected) return;
+    if (!travel.keyboard || rootNode.activeElement !== container || !state.selected) return;
     var scale = network.getScale();
     function ring(id, width, dashed) {
       var b = network.getBoundingBox(id);
@@ -982,7 +1043,7 @@ function mountMap(root, data, opts) {
   keyboardTravel();
 
   // ---- start
-  if (data.presenter) setPresenter(true);
+  if (data.presenter || opts.presenter) setPresenter(true);
   if (steps) setStep(state.step, !start);
   else refresh();
   // the frame, before the first drawing: vis-network sized every node when it fitted the map in its
@@ -1059,14 +1120,8 @@ function mountMap(root, data, opts) {
     ids.forEach(function (id) { on[id] = true; });
     dimmed = {};
     nodes.forEach(function (n) { if (!on[n.id]) dimmed[n.id] = true; });
-    nodeSet.update(nodes.map(function (n) {
-      var o = original[n.id];
-      return on[n.id] ? { id: n.id, color: o.color, font: o.font } : { id: n.id, color: DIM, font: { color: C.dimFont } };
-    }));
-    edgeSet.update(edges.map(function (e) {
-      var both = on[e.from] && on[e.to];
-      return { id: e.id, color: both ? C.edgeOn : C.edgeOff, width: both ? 2.4 : 1.2 };
-    }));
+    nodeSet.update(nodes.map(nodeUpdate));
+    edgeSet.update(edges.map(function (e) { return edgeUpdate(e, on[e.from] && on[e.to] ? "on" : "off"); }));
   }
   // a page's body[data-ready="1"] also waits for every element marked data-holds-ready: one release() each
   var drawn = false, afterDrawn = [], holding = opts.page ? document.querySelectorAll("[data-holds-ready]").length : 0;
@@ -1089,6 +1144,28 @@ function mountMap(root, data, opts) {
     if (!state.selected) return [];
     return state.many && state.many[0] === state.selected ? state.many.slice() : [state.selected];
   }
+  // ---- what a host may change: which concepts show, what they and their links are called, how they look
+  function setOf(ids) {
+    if (!ids) return null;
+    var set = {};
+    ids.forEach(function (id) { set[id] = true; });
+    return set;
+  }
+  function forgetTooltips() {  // written again, from the names now in force, when the pointer next rests
+    Object.keys(network.body.nodes).forEach(function (k) { delete network.body.nodes[k].options.title; });
+    Object.keys(network.body.edges).forEach(function (k) { delete network.body.edges[k].title; });
+  }
+  function setLabel(id, text) {
+    if (!byId[id]) return;
+    labelNow[id] = text === null || text === undefined ? byId[id].text || byId[id].label : String(text);
+    nodeSet.update({ id: id, label: labelNow[id] });
+  }
+  function mask(m) {
+    masks = { concept: (m && m.concept) || {}, link: (m && m.link) || {} };
+    forgetTooltips();
+    if (state.selected) showPanel(state.selected);
+    network.redraw();
+  }
   function destroy() {
     scope.removeEventListener("keydown", onKey);
     scope.removeEventListener("click", onShowButton);
@@ -1097,7 +1174,7 @@ function mountMap(root, data, opts) {
     network.destroy();
   }
 
-  return {
+  var handle = {
     root: root, network: network, nodes: nodeSet, edges: edgeSet, state: state, travel: travel, steps: steps,
     select: function (id, focus) {
       if (Array.isArray(id)) selectMany(id, focus);
@@ -1128,9 +1205,30 @@ function mountMap(root, data, opts) {
     release: release,
     on: function (name, fn) { (listeners[name] = listeners[name] || []).push(fn); },
     destroy: destroy,
+    // for hosts that build on the map (a slide's fragments, a student's exercise)
+    reveal: function (ids) { state.reveal = setOf(ids); refresh(); },
+    setShown: function (ids) { state.shown = setOf(ids); refresh(); },
+    concept: function (id) { return data.concepts[id] || {}; },
+    links: function () { return edges.map(function (e) { return { id: e.id, from: e.from, to: e.to, rel: e.rel }; }); },
+    setLabel: setLabel,
+    mask: mask,
+    setNodeLook: setNodeLook,
+    setEdgeLook: setEdgeLook,
+    say: function (text) { if ($("status")) travelSay(text); },
+    panel: function (fn) { panelMaker = fn || null; if (state.selected) showPanel(state.selected); else clearSelection(); },
   };
+  mounted.push({ handle: handle, data: data, opts: opts });
+  plugins.forEach(function (fn) { fn(handle, data, opts); });
+  return handle;
 }
 
+  // plug-ins: fn(map, data, options) for every map mounted, before or after it: immunoviz.use(fn), or
+  // window.immunoviz.plugins = [fn, ...] set before this script runs
+  var plugins = (ns.plugins || []).slice(), mounted = [];
+  ns.use = function (fn) {
+    plugins.push(fn);
+    mounted.forEach(function (m) { fn(m.handle, m.data, m.opts); });
+  };
   ns.mountMap = mountMap;
   // a map page (or the history page) mounts its one map at once; its handle's methods are also
   // window.immunoviz's own (the tests and the history page's script use them)
