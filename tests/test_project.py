@@ -154,6 +154,7 @@ LAYERS = [
     "exercise",
     "style",
     "layout",
+    "model",
     "render",
     "maps",
     "charts",

@@ -238,7 +238,7 @@ def render_map_svg(
                     f'height="{box.h:.1f}" rx="4"'
                 )
             parts.append(f'{shape} fill="{escape(fill)}" stroke="{style.INK}" stroke-width="1.5"{dashed}/>')
-            parts.append(_text(lines[i], x, y, anchor="middle", colour=cat.get("font", style.INK)))
+            parts.append(_text(lines[i], x, y, anchor="middle", colour=cat.font))
         if i in faded:
             parts.append("</g>")
     parts.append("</svg>\n")
