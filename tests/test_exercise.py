@@ -302,6 +302,7 @@ def test_a_file_too_large_is_refused_unread(tmp_path):
 # ---------------------------------------------------------------------------
 # immunoviz grade: 30 result files (28 students, one malformed, one for another map)
 
+
 #: How the made-up class answered: student i gives the hidden verb of link j with another verb when
 #: (i + j) % 5 == 0, leaves it out when (i * j) % 7 == 3, and else gives it right; student 0 gets all right.
 def _answer(i: int, j: int) -> str:
@@ -392,13 +393,13 @@ def test_grade_refuses_an_unknown_map(capsys, tmp_path, checkpoints):
 
 def test_grade_csv_and_terminal_show_hostile_names_inertly(capsys, tmp_path, checkpoints):
     """A name that would run as a spreadsheet formula is quoted; terminal escapes are shown, not obeyed."""
-    _write(tmp_path, "a.json", _valid(checkpoints, student="=HYPERLINK(\"http://x\")"))
+    _write(tmp_path, "a.json", _valid(checkpoints, student='=HYPERLINK("http://x")'))
     _write(tmp_path, "b.json", _valid(checkpoints, student="Bob\x1b[2J\u202e"))
     code, out, _ = immunoviz(capsys, "grade", *map(str, sorted(tmp_path.glob("*.json"))), "--out", str(tmp_path / "g"))
     assert code == 0
     assert "\x1b" not in out and "\u202e" not in out and "Bob\\x1b[2J\\u202e" in out
     rows = list(csv.reader(io.StringIO((tmp_path / "g" / "grades.csv").read_text(encoding="utf-8"))))
-    assert rows[1][1] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][1] == '\'=HYPERLINK("http://x")'
 
 
 def test_compare_writes_the_students_map_against_the_experts(capsys, tmp_path, checkpoints):
@@ -413,7 +414,7 @@ def test_compare_writes_the_students_map_against_the_experts(capsys, tmp_path, c
     page = (tmp_path / "ada-compare.html").read_text(encoding="utf-8")
     s = exercise.score(checkpoints, ex, exercise.filled(ex, placed))
     assert f"<strong>{s.summary()}</strong> right ({s.percent}%)" in page
-    assert page.count("<tr><th scope=\"row\">") == len(ex.scope)
+    assert page.count('<tr><th scope="row">') == len(ex.scope)
     assert f"{checkpoints.label(b)} where {checkpoints.label(a)} belongs: not its place" in page
     other = _write(tmp_path, "old.json", _valid(checkpoints, dataVersion="0.0.1"))
     code, _, err = immunoviz(capsys, "compare", str(other))

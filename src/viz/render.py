@@ -46,8 +46,8 @@ __all__ = [
     "render_history_body",
     "render_index",
     "render_map",
-    "render_report",
     "render_map_body",
+    "render_report",
     "safe_url",
     "srcdoc_iframe",
 ]

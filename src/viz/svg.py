@@ -135,6 +135,7 @@ def render_map_svg(
     cats = {c.id: c for c in net.page.categories}
     groups = net.vis_options.get("groups", {})
     sides = net.page.sides
+    wrap = net.page.geometry.wrap
     hubs = net.page.hubs
     lines = {i: (n.get("text") or n["label"]).split("\n") for i, n in nodes.items()}
     wrap = net.page.get("wrap") or layout.LABEL_WIDTH
