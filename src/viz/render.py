@@ -274,6 +274,9 @@ def map_payload(net, *, summaries: bool = True) -> dict:
         the story captions, whether the map has a year slider, whether it opens in presenter mode.
     ``colours``
         the highlight states (:data:`viz.style.MAP_STATES`).
+    ``version``, ``skeleton``
+        the data version and the concepts a build-from-a-skeleton exercise starts from
+        (``static/exercise.js``: which map and data a student's result file is for).
     ``sides``, ``hubs``, ``geometry``
         where labels go beside glyphs, the concepts labelled first on a big map, and the label and
         zoom geometry (:meth:`viz.model.Geometry.payload`).
