@@ -285,3 +285,24 @@ def test_tests_that_share_a_slow_fixture_run_on_one_worker(tmp_path):
     assert len(ran) == 12, ran
     assert len({w for name, w in ran.items() if name.startswith("ran-tour")}) == 1, f"the tests were split: {ran}"
     assert set(ran.values()) == {"gw0", "gw1"}, "both workers ran tests"
+
+
+@pytest.mark.parametrize("name", ["LAYOUT_CODE", "DATA_CODE"])
+def test_a_cached_result_is_keyed_on_all_the_code_it_runs(name):
+    """The cache keys layouts and validated tables on part of the package (viz.cache): that part must hold
+    every module its code imports, or a change there would leave a stale result in the cache."""
+    from viz import cache
+
+    package = ROOT / "src" / "viz"
+    within = getattr(cache, name)
+    start = {p.split(".")[0] for p in within if (package / p).is_dir() or p.endswith(".py")}
+    seen, todo = set(), [s for s in start if s != "__init__"]
+    while todo:
+        name_ = todo.pop()
+        if name_ in seen or name_ not in LAYERS:
+            continue
+        seen.add(name_)
+        for f in sorted((package / name_).glob("*.py")) or [package / f"{name_}.py"]:
+            todo += sorted(_viz_imports(f))
+    outside = sorted(m for m in seen if not ((package / m).is_dir() and m in within) and f"{m}.py" not in within)
+    assert outside == [], f"{name} leaves out {outside}, which its code imports"

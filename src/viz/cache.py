@@ -9,9 +9,10 @@ Three things are cached, each keyed by everything it depends on:
 - the lesson notebooks run for the site (:mod:`viz.lessons`), by the notebook,
   the tables it reads and the package code.
 
-The key always includes :func:`code_fingerprint` (every file of the package and
-the versions of the libraries that shape the output), so a cached result is
-exactly what a fresh run would give: the cache never changes what a build
+The key always includes :func:`code_fingerprint` (the files of the package the
+result depends on, :data:`LAYOUT_CODE` and :data:`DATA_CODE`, or all of it for a
+lesson, and the versions of the libraries that shape the output), so a cached
+result is exactly what a fresh run would give: the cache never changes what a build
 produces, it only skips work. ``$IMMUNOVIZ_CACHE`` chooses the folder
 (default: the user's cache folder, e.g. ``~/.cache/immunoviz``); ``off`` turns
 the cache off.
@@ -29,7 +30,7 @@ from pathlib import Path
 
 from viz.paths import PACKAGE_DIR
 
-__all__ = ["cache_dir", "code_fingerprint", "fingerprint", "memory", "trim"]
+__all__ = ["DATA_CODE", "LAYOUT_CODE", "cache_dir", "code_fingerprint", "fingerprint", "memory", "trim"]
 
 #: Libraries whose version changes what a build writes.
 LIBRARIES = ("frictionless", "igraph", "jinja2", "nbconvert", "networkx", "numpy", "pandas", "plotly", "pyvis")
@@ -54,11 +55,34 @@ def fingerprint(parts: Iterable[bytes | str]) -> str:
     return h.hexdigest()[:32]
 
 
+#: The parts of the package each cached result depends on (files and folders under ``src/viz``), besides
+#: itself; ``tests/test_project.py`` checks that each holds every module its code imports. A change to a
+#: template, a page script or the charts then leaves the cached tables and layouts valid.
+LAYOUT_CODE = ("layout", "graph.py", "queries.py", "style.py", "paths.py", "cache.py", "__init__.py")
+DATA_CODE = ("data", "scaffold", "paths.py", "cache.py", "__init__.py")
+
+
 @cache
-def code_fingerprint() -> str:
-    """The package's code, templates and scripts, with Python's and the libraries' versions."""
-    files = sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    parts: list[bytes | str] = [sys.version]
+def code_fingerprint(*within: str) -> str:
+    """The package's code, templates and scripts, with Python's and the libraries' versions.
+
+    ``within``: only these files and folders of the package (for example :data:`LAYOUT_CODE`); by default
+    all of it.
+
+    Examples
+    --------
+    >>> from viz.cache import LAYOUT_CODE, code_fingerprint
+    >>> code_fingerprint(*LAYOUT_CODE) != code_fingerprint()
+    True
+    """
+    files = sorted(
+        p
+        for p in PACKAGE_DIR.rglob("*")
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and (not within or p.relative_to(PACKAGE_DIR).parts[0] in within)
+    )
+    parts: list[bytes | str] = [sys.version, *within]
     for lib in LIBRARIES:
         try:
             parts.append(f"{lib}=={metadata.version(lib)}")

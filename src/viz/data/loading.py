@@ -58,7 +58,7 @@ def load(data_dir: Path | str = DATA_DIR) -> Dataset:
         [
             str(root.resolve()),
             str(Path.cwd()),  # the warnings name their files relative to it
-            cache.code_fingerprint(),
+            cache.code_fingerprint(*cache.DATA_CODE),
             *(p.name for p in files),
             *(p.read_bytes() for p in files),
         ]

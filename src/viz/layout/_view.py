@@ -78,7 +78,7 @@ def _graph_key(g: nx.Graph, seed: int) -> str:
     def text(x) -> str:
         return json.dumps(x, sort_keys=True, default=repr)
 
-    parts = [cache.code_fingerprint(), type(g).__name__, str(seed), text(g.graph)]
+    parts = [cache.code_fingerprint(*cache.LAYOUT_CODE), type(g).__name__, str(seed), text(g.graph)]
     parts += [text([str(n), a]) for n, a in sorted(g.nodes(data=True), key=lambda t: str(t[0]))]
     parts += sorted(text([str(a), str(b), d]) for a, b, d in g.edges(data=True))
     return cache.fingerprint(parts)
