@@ -30,7 +30,7 @@ $(VENV)/.stamp-dev: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.stamp-run
 
 site: $(VENV)/.stamp-run ## build the offline site of maps and charts into site/ (sets up .venv first)
-	$(BIN)/immunoviz build --data $(DATA) --out $(OUT)
+	$(BIN)/immunoviz build --data $(DATA) --out $(OUT) --format all
 
 # the page checkers the accessibility tests run (axe-core, the Nu Html Checker), pinned in package-lock.json;
 # --ignore-scripts: vnu-jar's install script would download a Java runtime, we use the system's

@@ -48,7 +48,7 @@ CELL = st.one_of(
 #: Module fixtures that are slow to make: under ``pytest -n`` (``--dist loadgroup``) the tests that share one
 #: run on one worker, so each is made once per run, not once per worker. (The session's site is shared
 #: another way: see :func:`start_site_build`.)
-SHARED = ("clean_looks", "every_page", "shipped_layouts")
+SHARED = ("clean_looks", "every_page", "shipped_layouts", "our_maps")
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the xdist_group marks
@@ -167,7 +167,7 @@ def start_site_build() -> None:
         os.close(os.open(SCRATCH / "site.started", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
     except FileExistsError:
         return
-    args = build_args(SITE, images=_browser.chromium_path() is not None, notebooks=True)
+    args = build_args(SITE, images=_browser.chromium_path() is not None, notebooks=True, downloads=True)
     env = {**os.environ, "PYTHONHASHSEED": "1"}
     # in the run's process group: Ctrl-C stops it with the tests
     _BUILDS.append(subprocess.Popen([sys.executable, "-c", _RECORD, str(SITE_DONE), *args], env=env))
@@ -189,12 +189,15 @@ def site() -> Path:
     return SITE
 
 
-def build_args(out: Path, *, images: bool, data_dir: Path = DATA_DIR, notebooks: bool = False) -> list[str]:
-    """``immunoviz build`` as a user runs it, for a subprocess."""
+def build_args(
+    out: Path, *, images: bool, data_dir: Path = DATA_DIR, notebooks: bool = False, downloads: bool = False
+) -> list[str]:
+    """``immunoviz build`` as a user runs it, for a subprocess (as `make site` does, with ``downloads``)."""
     import sys
 
     args = [sys.executable, "-m", "viz.cli", "build", "--data", str(data_dir), "--out", str(out)]
     args += [] if images else ["--no-images"]
+    args += ["--format", "all"] if downloads else []
     return args + (["--notebooks"] if notebooks else ["--no-notebooks"])
 
 

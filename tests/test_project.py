@@ -163,6 +163,7 @@ LAYERS = [
     "grading",
     "export",
     "tables",
+    "interchange",
     "_browser",
     "notebook",
     "lessons",
@@ -176,9 +177,11 @@ LAYERS = [
 
 #: The packages among them, each with its modules from the bottom up: the same rule holds inside.
 PACKAGES = {
-    "layout": ["labels", "measure", "force", "circular", "layered", "_view", "__init__"],
+    "layout": ["labels", "measure", "force", "circular", "layered", "manual", "_view", "__init__"],
     "charts": ["_core", "timeline", "bars", "matrices", "flows", "__init__"],
     "data": ["problems", "schema", "reader", "checks", "topic", "settings", "dataset", "loading", "__init__"],
+    "interchange": ["model", "_xml", "_json", "cxl", "canvas", "graphml", "gexf", "cytoscape", "mermaid", "__init__",
+                    "dataset"],
 }
 
 

@@ -21,6 +21,10 @@ class UserError(Exception):
     """A problem the user can fix; printed without a traceback."""
 
 
+#: The formats of `immunoviz export` (viz.interchange.FORMATS, named here so that --help needs no import).
+_FORMATS = ["cxl", "canvas", "graphml", "gexf", "cytoscape", "mermaid"]
+
+
 def _data_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data",
@@ -49,7 +53,45 @@ def _parser() -> argparse.ArgumentParser:
         "replace its rows with your own topic.",
     )
     p.add_argument("dir", type=Path, metavar="DIR", help="the new folder (refused if it exists)")
+    p.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        metavar="FILE",
+        help="start from a concept map file instead of the example (as `immunoviz import FILE --out DIR`)",
+    )
     p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser(
+        "import",
+        help="turn concept map files (CmapTools, Obsidian canvas, yEd, Gephi, Cytoscape, Mermaid) into tables",
+        description="Read concept map files (CmapTools CXL, JSON Canvas, GraphML, GEXF, Cytoscape.js JSON or "
+        "Mermaid flowcharts; the format is read from the content) and write them as a complete set of tables in "
+        "DIR, one map per file, that validate and build at once. Prints what it read and wrote, and every "
+        "construct it could not carry over as file:line: what and why. A file that cannot be read is named as "
+        "file:line:column: problem, and nothing is written.",
+    )
+    p.add_argument("files", type=Path, nargs="+", metavar="FILE", help="the map files, one map each")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder for the tables (new or empty)")
+    p.add_argument("--force", action="store_true", help="write into a folder that holds files (same names replaced)")
+    p.add_argument(
+        "--spread",
+        action="store_true",
+        help="push apart concepts that overlap as drawn, at our label size (layout manual-spread; default: as drawn)",
+    )
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser(
+        "export",
+        help="write one map as a CmapTools, Obsidian canvas, GraphML, GEXF, Cytoscape or Mermaid file",
+        description="Write one view of the tables, laid out as its page draws it, in another tool's format: its "
+        "concepts with their positions and categories, its relations with their verbs as link labels.",
+    )
+    p.add_argument("view", metavar="VIEW", help="view id from views.csv (e.g. checkpoints)")
+    _data_arg(p)
+    p.add_argument("--format", required=True, choices=_FORMATS, help="the file format")
+    p.add_argument("--out", type=Path, metavar="FILE", help="output file (default: VIEW and the format's ending)")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
         "validate",
@@ -69,6 +111,17 @@ def _parser() -> argparse.ArgumentParser:
     _data_arg(p)
     p.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site)")
     p.add_argument("--no-images", action="store_true", help="skip the PNG/SVG images (they need Chromium)")
+    p.add_argument(
+        "--format",
+        dest="formats",
+        action="append",
+        choices=[*_FORMATS, "all"],
+        default=[],
+        metavar="FORMAT",
+        help="also write every map for another tool into OUT/downloads/, linked from its page: "
+        + ", ".join(_FORMATS)
+        + " or all (repeat for several)",
+    )
     lessons = p.add_mutually_exclusive_group()
     lessons.add_argument(
         "--no-notebooks",
@@ -191,6 +244,17 @@ def _load(data_dir: Path):
     return data.load(data_dir)
 
 
+def _load_view(args: argparse.Namespace):
+    """The tables of ``--data``, once ``VIEW`` is known to be one of their maps."""
+    from viz import graph
+
+    ds = _load(args.data)
+    views = graph.view_ids(ds)
+    if args.view not in views:
+        raise UserError(f"no view '{args.view}'; the views are: {', '.join(views)}")
+    return ds
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from viz import data
 
@@ -225,6 +289,11 @@ def _lesson_folder(args: argparse.Namespace) -> Path | None:
 def cmd_new(args: argparse.Namespace) -> int:
     from viz import tables
 
+    if args.source is not None:
+        if args.dir.exists():
+            raise UserError(f"{args.dir} already exists; choose a new folder (nothing was written)")
+        args.files, args.out, args.force, args.spread = [args.source], args.dir, False, False
+        return cmd_import(args)
     try:
         folder = tables.new_dataset(args.dir)
     except FileExistsError as exc:
@@ -236,6 +305,40 @@ def cmd_new(args: argparse.Namespace) -> int:
     print(f"  immunoviz validate --data {folder}")
     print(f"  immunoviz serve --data {folder}      # a live preview while you edit the tables")
     print(f"  immunoviz build --data {folder} --out site")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from viz.interchange import FileError, dataset
+
+    try:
+        imported = dataset.import_files(args.files, args.out, force=args.force, spread=args.spread)
+    except FileError as exc:
+        raise UserError(f"{exc} (nothing was written)") from None
+    except FileExistsError as exc:
+        raise UserError(str(exc)) from None
+    for line in imported.notices:
+        print(line)
+    for line in imported.summaries:
+        print(line)
+    print(f"wrote the tables in {args.out}; they cite each file as a stand-in source: replace it with real sources "
+          "(README.md there says how)")
+    print("next:")
+    print(f"  immunoviz validate --data {args.out}   # lists the rows to give sources first")
+    print(f"  immunoviz build --data {args.out} --out site")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from viz import export, interchange
+    from viz.interchange import dataset
+
+    ds = _load_view(args)
+    m = dataset.view_map(ds, args.view)
+    out = args.out or Path(args.view + interchange.EXTENSIONS[args.format])
+    out = export.write_text(out, interchange.write(m, args.format))
+    kept = "positions not kept (Mermaid lays maps out itself)" if args.format == "mermaid" else "positions kept"
+    print(f"wrote {out}: {len(m.concepts)} concepts, {len(m.links)} relations, {len(m.groups)} categories; {kept}")
     return 0
 
 
@@ -264,19 +367,17 @@ def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     ds = _load(args.data)
     lessons = _lesson_folder(args)
-    built = site.build_site(ds, args.out, images=not args.no_images, notebooks=lessons, log=print)
+    formats = _FORMATS if "all" in args.formats else list(dict.fromkeys(args.formats))
+    built = site.build_site(ds, args.out, images=not args.no_images, notebooks=lessons, downloads=formats, log=print)
     print(f"built {built.index.parent} in {time.perf_counter() - started:.1f} s")
     print(f"open {built.index.resolve().as_uri()}")
     return 0
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from viz import export, graph, maps
+    from viz import export, maps
 
-    ds = _load(args.data)
-    views = graph.view_ids(ds)
-    if args.view not in views:
-        raise UserError(f"no view '{args.view}'; the views are: {', '.join(views)}")
+    ds = _load_view(args)
     net = maps.view_map(ds, args.view, presenter=args.presenter)
     out = export.write_map(net, args.out or Path(f"{args.view}.html"))
     print(f"wrote {out}")

@@ -85,7 +85,8 @@ def view_graph(ds, view: str, *, graph: nx.MultiDiGraph | None = None) -> nx.Mul
     ``topic``, ``replay`` flag, ``hide_relations`` and ``steps`` (a list of
     captions, step 1 first). Each node gets its ``step`` (when it appears in the
     story), ``rank`` (its column or ring position, or ``None``) and, when the optional
-    ``skeleton`` column marks it, ``skeleton=True``; an edge of a
+    ``skeleton`` column marks it, ``skeleton=True``, and, where the optional ``x`` and ``y`` columns
+    place it, ``place=(x, y)``; an edge of a
     relation type the view hides gets ``hidden=True`` (see :func:`drawn`).
     """
     if view not in set(ds.views["id"]):
@@ -112,11 +113,18 @@ def view_graph(ds, view: str, *, graph: nx.MultiDiGraph | None = None) -> nx.Mul
             attrs["hidden"] = True  # not drawn on this map; the panel and the text version still list it
     # the concepts a build-from-a-skeleton exercise starts from (an optional column: viz.exercise.skeleton)
     marked = set(members["concept"][members["skeleton"].astype(bool)]) if "skeleton" in members else set()
+    # where a hand-drawn map placed each concept (the optional x and y columns: a manual layout)
+    placed = {}
+    if {"x", "y"} <= set(members.columns):
+        where = zip(members["concept"], members["x"], members["y"], strict=True)
+        placed = {c: (float(x), float(y)) for c, x, y in where if not (pd.isna(x) or pd.isna(y))}
     for n in g.nodes:
         g.nodes[n]["step"] = step_of.get(n, 1)
         g.nodes[n]["rank"] = rank_of.get(n)
         if n in marked:
             g.nodes[n]["skeleton"] = True
+        if n in placed:
+            g.nodes[n]["place"] = placed[n]
     captions = list(steps["caption"])
     g.graph.update(
         id=view,

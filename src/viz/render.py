@@ -18,7 +18,7 @@ import dataclasses
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -382,7 +382,13 @@ def render_map_body(net, *, uid: str = "m-", embedded: bool = True, fill: bool =
 
 
 def render_map(
-    net, *, assets: Assets = INLINE, image: str | None = None, home: str | None = None, embedded: bool = False
+    net,
+    *,
+    assets: Assets = INLINE,
+    image: str | None = None,
+    home: str | None = None,
+    embedded: bool = False,
+    downloads: Sequence[tuple[str, str]] = (),
 ) -> str:
     """The HTML page of a concept map (a string; nothing is written).
 
@@ -398,6 +404,8 @@ def render_map(
         Relative link back to the site index, if the page is part of a site.
     embedded
         The page is shown in a notebook's output: the map across the whole frame, no page heading.
+    downloads
+        ``(name, relative link)`` of the map's files for other tools (``immunoviz build --format``).
 
     Examples
     --------
@@ -432,6 +440,7 @@ def render_map(
         home=home,
         version=page.version,
         disclaimer=page.disclaimer,
+        downloads=list(downloads),
     )
 
 

@@ -24,14 +24,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from viz import _browser, cache, charts, export, graph, history, lessons, maps, render, slides, svg
+from viz import _browser, cache, charts, export, graph, history, interchange, lessons, maps, render, slides, svg
+from viz.interchange.dataset import net_map
 
 __all__ = ["NOTEBOOKS_SECTION", "SITE_MARKER", "Build", "Page", "build_site", "plan"]
 
@@ -85,7 +86,7 @@ class Build:
     made: list[str] = field(default_factory=list)  # pages made afresh (the rest were taken from the last build)
 
 
-def plan(ds) -> list[Page]:
+def plan(ds, *, downloads: Sequence[str] = ()) -> list[Page]:
     """The map, history and chart pages of a dataset, in index order (notebooks are added by :func:`build_site`).
 
     Examples
@@ -101,7 +102,7 @@ def plan(ds) -> list[Page]:
         spec = ds.views.loc[view]
         topic = str(topics.get(spec["topic"], spec["topic"]))
         pages.append(Page("map", view, spec["title"], spec["intro"], topic, make=None))
-        pages[-1].make = _map_maker(ds, pages[-1])
+        pages[-1].make = _map_maker(ds, pages[-1], downloads)
     if len(ds.events) and history.default_view(ds) is not None:
         timeline = charts.declared(ds, "timeline").get("topic")  # beside the timeline on the index
         topic = str(topics.get(timeline, "History"))
@@ -140,12 +141,20 @@ SLIDES_DESCRIPTION = (
 )
 
 
-def _map_maker(ds, page: Page) -> Callable[[], str]:
+def download_name(view: str, fmt: str) -> str:
+    """Where ``immunoviz build --format`` puts a map's file for another tool."""
+    return f"downloads/{view}{interchange.EXTENSIONS[fmt]}"
+
+
+def _map_maker(ds, page: Page, downloads: Sequence[str] = ()) -> Callable[[], str]:
     def make() -> str:
         net = maps.view_map(ds, page.id)
         page.drawing = net
         page.labels = sorted({n["label"] for n in net.nodes})
-        return render.render_map(net, assets=SHARED, image=f"../images/{page.stem}.svg", home="../index.html")
+        links = [(interchange.NAMES[f], f"../{download_name(page.id, f)}") for f in downloads]
+        return render.render_map(
+            net, assets=SHARED, image=f"../images/{page.stem}.svg", home="../index.html", downloads=links
+        )
 
     return make
 
@@ -183,6 +192,7 @@ def build_site(
     *,
     images: bool = True,
     notebooks: Path | str | None = None,
+    downloads: Sequence[str] = (),
     log: Callable[[str], None] = lambda s: None,
 ) -> Build:
     """Build every map and chart of a dataset into ``out`` (and its lessons, with ``notebooks``).
@@ -202,6 +212,9 @@ def build_site(
         A folder of ``NN-topic.ipynb`` lessons: each is run on ``ds`` (several at
         once, while the maps and charts are made) and written as
         ``notebooks/NN-topic.html``.
+    downloads
+        Formats of :data:`viz.interchange.FORMATS`: every map is also written in each, as
+        ``downloads/VIEW.cxl`` and so on, and its page links to them.
     log
         Called with one line per page and a summary.
 
@@ -230,13 +243,14 @@ def build_site(
         export.building(out, previous=out if old else None) as stage,
         _running(ds, [p for p in lesson_pages if p.href not in keep_lessons]) as running,
     ):
-        pages = plan(ds)
+        pages = plan(ds, downloads=downloads)
         for name, make in render.SITE_ASSETS.items():
             stage.write_text(f"assets/{name}", make())
         fresh: list[Page] = []
         for page in pages:
             before = old_pages.get(page.href)
-            if before and all(tables.get(t) == fp for t, fp in before["tables"].items()) and stage.has_old(page.href):
+            same = before and before.get("downloads", []) == list(downloads if page.kind == "map" else ())
+            if same and all(tables.get(t) == fp for t, fp in before["tables"].items()) and stage.has_old(page.href):
                 stage.keep(page.href)
                 page.labels = list(before.get("labels", []))
                 entry = before
@@ -245,6 +259,8 @@ def build_site(
                     html = page.make()
                 stage.write_text(page.href, html)
                 entry = {"tables": {t: tables[t] for t in sorted(used)}, "labels": page.labels}
+                if page.kind == "map" and downloads:
+                    entry["downloads"] = list(downloads)
                 fresh.append(page)
                 report.made.append(page.href)
             entry = {**entry, "sha": stage.sha(page.href)}
@@ -258,6 +274,13 @@ def build_site(
                 else:
                     stage.write_text(name, svg.render_map_svg(page.drawing))
                 page.image = name
+                for fmt in downloads:  # the map for other tools: made with its page, or kept with it
+                    if page.drawing is None and stage.has_old(download_name(page.id, fmt)):
+                        stage.keep(download_name(page.id, fmt))
+                    else:
+                        drawn = page.drawing if page.drawing is not None else maps.view_map(ds, page.id)
+                        m = net_map(ds, drawn, page.id)
+                        stage.write_text(download_name(page.id, fmt), interchange.write(m, fmt))
         if images:
             _images(stage, pages, old.get("images", {}), manifest, log)
         stems = [p.id for p in lesson_pages]

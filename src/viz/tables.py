@@ -16,14 +16,14 @@ import csv
 import io
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from viz import data as _data
 from viz import export
 from viz.paths import DATA_DIR, SCAFFOLD_DIR
 
-__all__ = ["COPY_PREFIX", "add_rows", "copy_dataset", "discard_copy", "new_dataset", "render_readme"]
+__all__ = ["COPY_PREFIX", "add_rows", "copy_dataset", "discard_copy", "new_dataset", "render_readme", "write_dataset"]
 
 #: Temporary copies made by :func:`copy_dataset` live in folders named like this.
 COPY_PREFIX = "immunoviz-copy-"
@@ -144,12 +144,40 @@ def new_dataset(dest: Path | str | None = None) -> Path:
         raise FileExistsError(f"{dest} already exists; choose a new folder (nothing was written)")
     files = {p.name: p.read_bytes() for p in _data.dataset_files(SCAFFOLD_DIR)}
     files["README.md"] = render_readme(SCAFFOLD_DIR).encode("utf-8")
+    return write_dataset(dest, files)
+
+
+def write_dataset(
+    dest: Path | str, files: Mapping[str, bytes], *, replace: bool = False, check: Callable[[Path], None] | None = None
+) -> Path:
+    """Write the files of a dataset into ``dest``, whole or not at all; return ``dest``.
+
+    The files are written into a new folder beside ``dest`` and checked there (``check`` raises to stop);
+    then that folder becomes ``dest``, or, when ``dest`` is a folder already (empty, or any folder with
+    ``replace``), its files are moved into it one by one, each replacing the file of the same name.
+    A folder that holds files is refused without ``replace``, so nothing is overwritten by accident.
+
+    Raises
+    ------
+    FileExistsError
+        When ``dest`` is a file, or a folder that holds files and ``replace`` is false.
+    """
+    dest = Path(dest)
+    if dest.exists() and (not dest.is_dir() or (any(dest.iterdir()) and not replace)):
+        raise FileExistsError(f"{dest} is not an empty folder; choose a new folder (nothing was written)")
     stage = Path(tempfile.mkdtemp(prefix=f".{dest.name}.new-", dir=_existing_parent(dest)))
     try:
         for name, blob in files.items():
             export.write_bytes(stage / name, blob)
+        if check is not None:
+            check(stage)
         stage.chmod(0o755)
-        stage.rename(dest)
+        if dest.is_dir():
+            for name in files:
+                (stage / name).replace(dest / name)
+            stage.rmdir()
+        else:
+            stage.rename(dest)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
@@ -162,7 +190,7 @@ def _existing_parent(dest: Path) -> Path:
     return parent
 
 
-def render_readme(folder: Path | str) -> str:
+def render_readme(folder: Path | str, *, title: str | None = None) -> str:
     """A README (Markdown) for a dataset folder: each table and column as its schema describes them.
 
     Examples
@@ -174,7 +202,7 @@ def render_readme(folder: Path | str) -> str:
     import json
 
     descriptor = json.loads((Path(folder) / "datapackage.json").read_text(encoding="utf-8"))
-    title = descriptor.get("title") or descriptor.get("name") or "Your tables"
+    title = title or descriptor.get("title") or descriptor.get("name") or "Your tables"
     lines = [
         f"# {title}",
         "",

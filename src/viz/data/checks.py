@@ -150,7 +150,7 @@ def check_source_links(report: Report, frames: dict[str, pd.DataFrame], schemas:
     sources = frames["sources"]
     first_row: dict[str, tuple[int, str]] = {}
     for number, sid, link in zip(sources["_row"], sources["id"], sources["link"], strict=True):
-        if link in first_row:
+        if link and link in first_row:  # no link at all: only a source of kind other (checked below)
             row0, id0 = first_row[link]
             report.add(
                 "sources",
@@ -160,7 +160,9 @@ def check_source_links(report: Report, frames: dict[str, pd.DataFrame], schemas:
                 f"one row per citation: cite '{id0}' instead of '{sid}'",
             )
         first_row.setdefault(link, (number, sid))
-    for number, link in zip(sources["_row"], sources["link"], strict=True):
+    for number, kind, link in zip(sources["_row"], sources["kind"], sources["link"], strict=True):
+        if not link and kind != "other":  # an imported map file (kind other) is the one source without one
+            report.add("sources", number, "link", "the link is empty", "give https://..., doi:10.x/y or pmid:N")
         if link.startswith("http") and not urlsplit(link).hostname:
             report.add(
                 "sources",
@@ -230,6 +232,24 @@ def check_views(report: Report, frames: dict[str, pd.DataFrame], schemas: dict[s
                         "rank",
                         f"view '{vid}' is layered but this concept has no rank",
                         "give every concept of a layered view its column (0, 1, 2 ...)",
+                    )
+        if v["layout"].startswith("manual"):  # drawn by hand: every concept where the map file placed it
+            if v["selection"] != "listed":
+                report.add(
+                    "views",
+                    v["_row"],
+                    "selection",
+                    f"view '{vid}' is laid out by hand but lists no positions",
+                    "set selection to listed, with x and y for each concept in view_concepts.csv",
+                )
+            for number, x, y in zip(rows["_row"], rows["x"], rows["y"], strict=True):
+                if not x or not y:
+                    report.add(
+                        "view_concepts",
+                        number,
+                        "y" if x else "x",
+                        f"view '{vid}' is laid out by hand (layout {v['layout']}) but this concept has no position",
+                        "give it the x and y where the map drew it, or choose another layout in views.csv",
                     )
         if v["connected"].lower() == "true" and v["selection"] == "listed":
             nodes = set(rows["concept"])
@@ -319,6 +339,40 @@ def check_decks(report: Report, frames: dict[str, pd.DataFrame], schemas: dict[s
             )
 
 
+def check_stand_in_sources(report: Report, frames: dict[str, pd.DataFrame], schemas: dict[str, dict]) -> None:
+    """A warning for each stand-in source (kind ``other`` with no link: a map file ``immunoviz import`` read)
+    that rows cite alone, naming the concepts to give real sources first: the most linked."""
+    if not {"sources", "concepts", "relations"} <= frames.keys():
+        return
+    sources, concepts, relations = frames["sources"], frames["concepts"], frames["relations"]
+    degree: dict[str, int] = {}
+    for end in (*relations["from"], *relations["to"]):
+        degree[end] = degree.get(end, 0) + 1
+    for number, sid, kind, link in zip(*(sources[c] for c in ("_row", "id", "kind", "link")), strict=True):
+        if kind != "other" or link:
+            continue
+        alone = [
+            (n, c, label)
+            for n, c, label, cited in zip(*(concepts[k] for k in ("_row", "id", "label", "sources")), strict=True)
+            if split_list(cited) == (sid,)
+        ]
+        links = sum(split_list(cited) == (sid,) for cited in relations["sources"])
+        if not alone and not links:
+            continue
+        first = sorted(alone, key=lambda t: (-degree.get(t[1], 0), t[0]))[:5]
+        start = ", ".join(f"{n} ({clip(label, 30)})" for n, _, label in first)
+        report.warn(
+            "sources",
+            number,
+            "kind",
+            f"'{clip(sid)}' stands in for real sources (kind other): {len(alone)} concepts and {links} relations "
+            "cite nothing else",
+            f"cite the sources the map was made from, starting with concepts.csv rows {start}"
+            if first
+            else "cite the sources the map was made from in relations.csv",
+        )
+
+
 def _number(text: str) -> float | None:
     try:
         return float(text)
@@ -334,6 +388,7 @@ CHECKS: tuple[Check, ...] = (
     check_relations,
     check_onsets,
     check_source_links,
+    check_stand_in_sources,
     check_views,
     check_charts,
     check_decks,

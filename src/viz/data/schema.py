@@ -192,6 +192,8 @@ def link_url(link: str) -> str:
     >>> data.link_url("pmid:12407406")
     'https://pubmed.ncbi.nlm.nih.gov/12407406/'
     """
+    if not isinstance(link, str):  # an empty cell: an imported map file (kind other) has no link
+        return ""
     if link.startswith("pmid:"):
         return f"https://pubmed.ncbi.nlm.nih.gov/{link[5:]}/"
     if link.startswith("doi:"):

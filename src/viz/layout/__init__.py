@@ -11,7 +11,9 @@ always give the same positions, whatever the hash seed of the process.
   of the cancer-immunity cycle) and orders the rest around it, each beside the
   steps it links to, with the fewest crossings;
 - :func:`force_layout` is igraph's Fruchterman-Reingold, then overlap removal
-  on the boxes of the nodes and their labels.
+  on the boxes of the nodes and their labels;
+- :func:`manual_layout` keeps the positions a map file drew (``x``/``y`` in
+  ``view_concepts.csv``), scaled to our labels.
 
 :func:`view_layout` picks the layout a view asks for and returns its :class:`Drawing`:
 the positions with the label sides, bowed edges, wrap width and hubs a page draws.
@@ -55,6 +57,7 @@ from viz.layout.labels import (
     wrap_width,
 )
 from viz.layout.layered import layered_layout
+from viz.layout.manual import manual_layout
 from viz.layout.measure import (
     MAX_ZOOM,
     ROUNDNESS,
@@ -99,6 +102,7 @@ __all__ = [
     "label_box",
     "label_sides",
     "layered_layout",
+    "manual_layout",
     "node_boxes",
     "overlaps",
     "readability",

@@ -11,6 +11,7 @@ from viz.layout.circular import circular_layout
 from viz.layout.force import force_layout
 from viz.layout.labels import BIG, HUBS, Positions, hubs, label_sides, node_boxes, wrap_width
 from viz.layout.layered import layered_layout
+from viz.layout.manual import manual_layout
 from viz.layout.measure import edge_curves, readability
 
 __all__ = ["Drawing", "view_layout"]
@@ -104,6 +105,8 @@ def _positions(g: nx.Graph, seed: int) -> Positions:
         return layered_layout(g, seed=seed)
     if kind == "circular":
         return circular_layout(g, seed=seed)
+    if kind in ("manual", "manual-spread"):  # as drawn in the file it was imported from
+        return manual_layout(g, spread=kind == "manual-spread")
     if len(g) > BIG:  # a map to zoom into: each kind of concept in a region of its own
         return force_layout(g, seed=seed, group="category", pull=8)
     # a story: of a few drawings (some with each step's concepts held together a little), the one that
