@@ -138,7 +138,6 @@ def render_map_svg(
     wrap = net.page.geometry.wrap
     hubs = net.page.hubs
     lines = {i: (n.get("text") or n["label"]).split("\n") for i, n in nodes.items()}
-    wrap = net.page.get("wrap") or layout.LABEL_WIDTH
     for i, text in (labels or {}).items():
         if i in lines:
             lines[i] = layout.wrap(text, wrap)
