@@ -222,8 +222,11 @@ def render_readme(folder: Path | str, *, title: str | None = None) -> str:
         "section holds the rest of the site's wording: `subtitle` (under the title), `disclaimer` (the",
         "notice on every page; by default 'Educational material, not medical advice.') and",
         "`searchExample` (a concept the search boxes offer as an example). Its `checks` switch off the checks",
-        "written for cancer immunotherapy: `regulators` (an approval names its regulator) and `sourceHosts`",
-        '(a warning for a source on a news aggregator), for example `"checks": {"regulators": false}`.',
+        "written for cancer immunotherapy: `regulators` (an approval names its regulator), `sourceHosts` (a",
+        "warning for a source on a news aggregator) and `sourceKinds` (a warning for an approval that cites no",
+        "`regulator` or `sponsor` source, a trial result that cites no `paper`, or a row that cites only `other`",
+        'sources). The example `immunoviz new` writes sets `"sourceKinds": false`, as it cites web pages of kind',
+        "`other`: set it to `true` once your sources are primary records.",
         "",
     ]
     for res in descriptor.get("resources", []):

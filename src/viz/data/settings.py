@@ -72,8 +72,8 @@ def topic_checks(descriptor: dict) -> list[str]:
     Examples
     --------
     >>> from viz import data
-    >>> data.topic_checks({"site": {"checks": {"sourceHosts": False}}})
-    ['regulators']
+    >>> data.topic_checks({"site": {"checks": {"sourceKinds": False}}})
+    ['regulators', 'sourceHosts']
     """
     checks = _site(descriptor).get("checks")
     off = {name for name, on in checks.items() if on is False} if isinstance(checks, dict) else set()

@@ -1,12 +1,15 @@
 """The checks that belong to our topic, cancer immunotherapy: one registry a course author can switch off.
 
 :data:`TOPIC_CHECKS` names each check; all run unless the datapackage's ``site.checks``
-section turns one off (``"checks": {"regulators": false}``, see data/README.md). Each is a
+section turns one off (``"checks": {"sourceKinds": false}``, see data/README.md). Each is a
 :data:`~viz.data.checks.Check`, run after the checks every topic needs.
 
 - ``regulators``: an approval names the authority that took the decision; other events leave it empty;
 - ``sourceHosts``: a warning for each source that links to a host that republishes or summarises
-  other people's records (:data:`AGGREGATOR_HOSTS`).
+  other people's records (:data:`AGGREGATOR_HOSTS`);
+- ``sourceKinds``: a warning for each row that does not cite the primary record its claim needs, by the
+  ``kind`` of its sources: an approval its regulator's record or its sponsor's own release, a trial
+  result its paper, and any row something better than ``other`` sources alone.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import pandas as pd
 
 from viz.data.checks import Check
 from viz.data.problems import Problem, Report, clip
+from viz.data.schema import REFERENCES, split_list
 from viz.paths import DATA_DIR
 
 __all__ = ["AGGREGATOR_HOSTS", "TOPIC_CHECKS", "TopicCheck", "link_warnings"]
@@ -178,6 +182,59 @@ def link_warnings(data_dir: Path | str = DATA_DIR) -> list[Problem]:
     return report.warnings
 
 
+#: The kinds of source that record an approval first-hand: the regulator's own record, the sponsor's own release.
+APPROVAL_KINDS = frozenset({"regulator", "sponsor"})
+
+
+def check_source_kinds(report: Report, frames: dict[str, pd.DataFrame], schemas: dict[str, dict]) -> None:
+    """A warning for each row that does not cite the primary record its claim needs (by ``sources.csv`` ``kind``):
+    an approval event its regulator's record or its sponsor's own release, a trial result its paper, and any
+    row something better than ``other`` sources alone."""
+    sources = frames.get("sources")
+    if sources is None or "kind" not in sources.columns:
+        return
+    kind_of = dict(zip(sources["id"], sources["kind"], strict=True))
+    for name, frame in frames.items():
+        for spec in schemas[name]["fields"]:
+            if spec.get(REFERENCES) != "sources":
+                continue
+            column = spec["name"]
+            events = frame["kind"] if name == "events" and "kind" in frame.columns else [""] * len(frame)
+            for number, cell, event in zip(frame["_row"], frame[column], events, strict=True):
+                cited = [s for s in split_list(cell) if s in kind_of]  # an unknown id is a problem of its own
+                if not cited:
+                    continue
+                kinds = {kind_of[s] for s in cited}
+                listing = clip(", ".join(f"{s}: {kind_of[s]}" for s in cited), 120)
+                if event == "approval" and not kinds & APPROVAL_KINDS:
+                    report.warn(
+                        name,
+                        number,
+                        column,
+                        f"this approval cites no regulator or sponsor source ({listing})",
+                        "cite the regulator's own record (an FDA notice, letter or label; an EC decision or EPAR; a "
+                        "PMDA, MHLW or NMPA record) or the sponsor's own release on its own site, of kind regulator "
+                        "or sponsor in sources.csv",
+                    )
+                elif event == "trial" and "paper" not in kinds:
+                    report.warn(
+                        name,
+                        number,
+                        column,
+                        f"this trial result cites no paper ({listing})",
+                        "cite the paper that reports the trial (pmid: or doi:), of kind paper in sources.csv",
+                    )
+                elif kinds == {"other"}:
+                    report.warn(
+                        name,
+                        number,
+                        column,
+                        f"cites only sources of kind 'other' ({clip(', '.join(cited), 120)})",
+                        "cite the primary record: the paper, the guideline, the regulator's record or the sponsor's "
+                        "own release",
+                    )
+
+
 @dataclass(frozen=True)
 class TopicCheck:
     """A check of our topic: the function, and what it asks of the tables (shown in data/README.md)."""
@@ -190,4 +247,9 @@ class TopicCheck:
 TOPIC_CHECKS: dict[str, TopicCheck] = {
     "regulators": TopicCheck(check_regulators, "an approval names its regulator; other events leave it empty"),
     "sourceHosts": TopicCheck(check_source_hosts, "a warning for each source on a news aggregator or drug database"),
+    "sourceKinds": TopicCheck(
+        check_source_kinds,
+        "a warning for each approval that cites no regulator or sponsor source, each trial result that cites "
+        "no paper, and each row that cites only 'other' sources",
+    ),
 }
