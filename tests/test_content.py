@@ -373,13 +373,7 @@ PROSE_COLUMNS = {
 
 #: Sources that still link to a listed second-hand host, each with the reason no primary
 #: record replaced it. Keep this list short; every entry is a warning in `immunoviz validate`.
-SECOND_HAND_ALLOWED = {
-    "ascopost-pembrolizumab-cervical-2024": "indication of 12 Jan 2024; date from Drugs@FDA",
-    "rtt-atezolizumab-bevacizumab-2020": "Roche release copy (HCC indication)",
-    "healio-skyscraper01-2024": "SKYSCRAPER-01 result; neither Roche's own release nor a paper was found",
-    "jama-1982-hepatitis-b-vaccine": "index entry of the JAMA 1982 article; no DOI or PMID found",
-    "precisionvaccinations-keynote942-2022": "the 13 Dec 2022 announcement; Lancet paper cited beside it",
-}
+SECOND_HAND_ALLOWED: dict[str, str] = {}
 
 
 def unqualified_claims(text: str) -> list[str]:
@@ -599,9 +593,8 @@ def test_second_hand_links_are_only_the_explained_ones():
 #: Approval events whose regulator record or sponsor release was not found in the material
 #: available to the review (docs/content-review.md lists what was searched). Keep this short.
 APPROVALS_WITHOUT_PRIMARY_RECORD = {
-    "fda-hbv-vaccine-1981": "CBER licence of 1981; no FDA record of it was found, only the JAMA 1982 index entry",
-    "fda-gemtuzumab-ozogamicin-2000": "NDA 21-174 of 2000 was not read in the Drugs@FDA files",
-    "jp-nivolumab-2014": "no PMDA or MHLW record and no release on Ono's own site was found, only news copies",
+    "fda-hbv-vaccine-1981": "licence of November 1981; no FDA record or Merck release of it was found, only the NEJM "
+    "1982 editorial and the ACIP recommendation of 1982",
 }
 #: Events added for the history strands of issue 29, by strand.
 STRANDS = {
