@@ -321,8 +321,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(line)
     for line in imported.summaries:
         print(line)
-    print(f"wrote the tables in {args.out}; they cite each file as a stand-in source: replace it with real sources "
-          "(README.md there says how)")
+    print(
+        f"wrote the tables in {args.out}; they cite each file as a stand-in source: replace it with real sources "
+        "(README.md there says how)"
+    )
     print("next:")
     print(f"  immunoviz validate --data {args.out}   # lists the rows to give sources first")
     print(f"  immunoviz build --data {args.out} --out site")

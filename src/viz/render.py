@@ -144,10 +144,20 @@ def script_hash(text: str) -> str:
 
 @dataclass(frozen=True)
 class Script:
-    """A script either inlined (``text``) or loaded from the site's assets (``src``)."""
+    """A script either inlined (``text``) or loaded from the site's assets (``src``).
+
+    A ``deferred`` script (named so) is in the page but runs only when the page's own script asks for it
+    (``immunoviz.dom.loadDeferred(name)``, in ``static/dom.js``): the history page draws its map before
+    it loads plotly.js for the timeline. Inlined, it still needs its hash in the page's policy.
+    """
 
     text: str = ""
     src: str = ""
+    deferred: str = ""
+
+    def later(self, name: str) -> Script:
+        """This script, deferred under ``name``."""
+        return Script(self.text, self.src, name)
 
 
 @dataclass(frozen=True)
@@ -499,7 +509,9 @@ def render_history(
     >>> "immunoviz-history" in page and "not medical advice" in page
     True
     """
-    scripts = [assets.script(name) for name in HISTORY_SCRIPTS]
+    # plotly.js last and deferred: history.js loads it once the map is drawn, so the map comes first
+    scripts = [assets.script(name) for name in HISTORY_SCRIPTS if name != "plotly.min.js"]
+    scripts.append(assets.script("plotly.min.js").later("plotly"))
     page = net.page
     order = {c.id: i for i, c in enumerate(page.categories)}
     labels = history["labels"]

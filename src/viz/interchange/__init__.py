@@ -37,8 +37,14 @@ EXTENSIONS = {
     "mermaid": ".mmd",
 }
 #: What each format is called where a page offers it for download.
-NAMES = {"cxl": "CmapTools (.cxl)", "canvas": "Obsidian canvas (.canvas)", "graphml": "yEd and GraphML (.graphml)",
-         "gexf": "Gephi (.gexf)", "cytoscape": "Cytoscape (.cyjs)", "mermaid": "Mermaid (.mmd)"}
+NAMES = {
+    "cxl": "CmapTools (.cxl)",
+    "canvas": "Obsidian canvas (.canvas)",
+    "graphml": "yEd and GraphML (.graphml)",
+    "gexf": "Gephi (.gexf)",
+    "cytoscape": "Cytoscape (.cyjs)",
+    "mermaid": "Mermaid (.mmd)",
+}
 _XML_ROOTS = {"cmap": "cxl", "graphml": "graphml", "gexf": "gexf"}
 WHAT_WE_READ = "a CmapTools CXL, JSON Canvas, GraphML, GEXF, Cytoscape.js JSON file or a Mermaid flowchart"
 

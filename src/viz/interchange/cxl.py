@@ -33,7 +33,6 @@ def _colour(value: str | None) -> str | None:
     return None if a == 0 else f"#{r:02x}{g:02x}{b:02x}"
 
 
-
 def read(data: bytes, name: str) -> Map:
     """Read a CXL file into a :class:`~viz.interchange.model.Map`."""
     root = _xml.root(data, name, "cmap", "CXL")

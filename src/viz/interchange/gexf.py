@@ -21,7 +21,6 @@ NAMESPACE = "http://gexf.net/1.3"
 VIZ = "http://gexf.net/1.3/viz"
 
 
-
 def _colour(el: _xml.Element | None) -> str | None:
     if el is None:
         return None

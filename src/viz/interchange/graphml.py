@@ -154,7 +154,6 @@ def _rgb(values: dict) -> str | None:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-
 def _edge(m: Map, edge: _xml.Element, keys: dict, directed: bool) -> None:
     a, b = edge.attrs.get("source", ""), edge.attrs.get("target", "")
     if a in m.groups or b in m.groups:

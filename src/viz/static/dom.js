@@ -39,5 +39,28 @@
   function fold(s) {
     return String(s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, " ").toLowerCase();
   }
-  ns.dom = { el: el, safeHref: safeHref, sourceList: sourceList, fold: fold };
+  // a script the page holds back (viz.render.Script.later): run it now, once; a promise of its loading.
+  // Inlined, its text runs as an inline script (the page's policy allows it by its hash); from the site's
+  // assets, by its address. Without one on the page (another host loaded it already) the promise resolves.
+  var loading = {};
+  function loadDeferred(name) {
+    if (loading[name]) return loading[name];
+    var held = document.querySelector('script[data-immunoviz-deferred="' + name + '"]');
+    loading[name] = new Promise(function (resolve, reject) {
+      if (!held) { resolve(); return; }
+      var s = document.createElement("script");
+      if (held.dataset.src) {
+        s.onload = function () { resolve(); };
+        s.onerror = function () { reject(new Error("could not load " + held.dataset.src)); };
+        s.src = held.dataset.src;
+        document.head.appendChild(s);
+      } else {
+        s.textContent = held.textContent;
+        document.head.appendChild(s);  // runs now
+        resolve();
+      }
+    });
+    return loading[name];
+  }
+  ns.dom = { el: el, safeHref: safeHref, sourceList: sourceList, fold: fold, loadDeferred: loadDeferred };
 })();

@@ -423,15 +423,26 @@ function mountHistory(root, H, fig, map, opts) {
     var bar = gd.querySelector(".modebar");
     if (bar) { bar.setAttribute("role", "group"); bar.setAttribute("aria-label", "Timeline tools"); }
   }
-  Plotly.newPlot(gd, fig.data, layout, config).then(function () {
-    plotted = true;
-    accessible();
-    gd.on("plotly_afterplot", accessible);
-    gd.on("plotly_click", function (d) {
-      var p = d && d.points && d.points[0];
-      if (p && typeof p.customdata === "string") chooseEvent(p.customdata, true);
+  function plot() {
+    return Plotly.newPlot(gd, fig.data, layout, config).then(function () {
+      plotted = true;
+      accessible();
+      gd.on("plotly_afterplot", accessible);
+      gd.on("plotly_click", function (d) {
+        var p = d && d.points && d.points[0];
+        if (p && typeof p.customdata === "string") chooseEvent(p.customdata, true);
+      });
+      start();
     });
-    start();
+  }
+  function failed(error) {  // the map still works; the panel and the text version list the events
+    gd.textContent = "The timeline could not be drawn (" + String((error && error.message) || error) + ").";
+    map.release();
+  }
+  // the map first: plotly.js (held back by the page, viz.render.Script.later) is loaded, and the timeline
+  // drawn, only once the map is on screen
+  map.whenDrawn(function () {
+    setTimeout(function () { ns.dom.loadDeferred("plotly").then(plot).catch(failed); }, 0);
   });
 
   return {
