@@ -16,7 +16,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["LAUNCH_ARGS", "BrowserUnavailable", "PageFailed", "chromium_path", "launch", "offline_context", "snapshots"]
+__all__ = [
+    "LAUNCH_ARGS",
+    "BrowserUnavailable",
+    "PageFailed",
+    "chromium_path",
+    "launch",
+    "offline_context",
+    "snapshots",
+    "wait_ready",
+]
 
 #: Flags that keep Chromium quiet on a machine with no network (no update, sync or
 #: background fetches) and usable as root in a container.
@@ -144,7 +153,7 @@ class PageFailed(RuntimeError):
     """A page's script failed, so the page will never be ready; the message says which page and why."""
 
 
-def _wait_ready(page, errors: list[str], name: str, *, timeout_ms: int = 60_000) -> None:
+def wait_ready(page, errors: list[str], name: str, *, timeout_ms: int = 60_000) -> None:
     """Wait until a page sets ``body[data-ready='1']``; fail at once, not after the timeout, when its
     script throws (an uncaught error) or the chart says it could not be drawn (``data-chart-error``)."""
     import time
@@ -181,7 +190,7 @@ def snapshots(site: Path, entries) -> Iterator[tuple[object, str, bytes]]:
             for entry in entries:
                 errors.clear()
                 page.goto((site / entry.href).resolve().as_uri())
-                _wait_ready(page, errors, entry.href)
+                wait_ready(page, errors, entry.href)
                 if entry.kind == "map":
                     page.evaluate("() => immunoviz.snapshot()")
                     page.wait_for_selector("body[data-snapshot='1']", state="attached", timeout=60_000)
