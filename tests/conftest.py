@@ -207,12 +207,13 @@ def build_site(
     images: bool,
     data_dir: Path = DATA_DIR,
     notebooks: bool = False,
+    downloads: bool = False,
     env: dict[str, str] | None = None,
 ) -> Path:
     """Build with the command line in a subprocess, as a user does (and outside the tests' own browser)."""
     import subprocess
 
-    args = build_args(out, images=images, data_dir=data_dir, notebooks=notebooks)
+    args = build_args(out, images=images, data_dir=data_dir, notebooks=notebooks, downloads=downloads)
     result = subprocess.run(args, capture_output=True, text=True, timeout=900, env={**os.environ, **(env or {})})
     assert result.returncode == 0, result.stderr
     return out

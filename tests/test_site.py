@@ -88,7 +88,7 @@ def test_a_new_version_of_immunoviz_makes_every_page_again(built, monkeypatch):
     folder, out = built
     from viz import cache
 
-    monkeypatch.setattr(cache, "code_fingerprint", lambda: "another version")
+    monkeypatch.setattr(cache, "code_fingerprint", lambda *within: "another version")
     report = site.build_site(data.load(folder), out, images=False)
     pages = [str(p.relative_to(out)) for p in out.rglob("*.html") if p.parent.name in ("maps", "charts", "slides")]
     assert sorted(report.made) == sorted([*pages, "history.html"])

@@ -282,6 +282,9 @@ def dataset_files(maps: list[Map], *, today: str, spread: bool = False) -> Impor
         "subtitle": _fit(f"Concept maps imported from {', '.join(names)}.", 300)[0],
         "disclaimer": "Educational material, not medical advice.",
         "searchExample": best["label"] if best else "",
+        # one warning per stand-in source row (above) says what to replace; the per-row sourceKinds
+        # warnings of our topic would repeat it for every concept and link, as for immunoviz new's example
+        "checks": {"sourceKinds": False},
     }
     for table in TABLES:
         out.files[f"{table}.csv"] = _csv(fields[table], rows[table])

@@ -45,8 +45,17 @@
   var loading = {};
   function loadDeferred(name) {
     if (loading[name]) return loading[name];
-    var held = document.querySelector('script[data-immunoviz-deferred="' + name + '"]');
     loading[name] = new Promise(function (resolve, reject) {
+      // the held script may come after the caller's in the page: find it once the page is parsed
+      if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", function () { run(resolve, reject); });
+      } else {
+        run(resolve, reject);
+      }
+    });
+    return loading[name];
+    function run(resolve, reject) {
+      var held = document.querySelector('script[data-immunoviz-deferred="' + name + '"]');
       if (!held) { resolve(); return; }
       var s = document.createElement("script");
       if (held.dataset.src) {
@@ -59,8 +68,7 @@
         document.head.appendChild(s);  // runs now
         resolve();
       }
-    });
-    return loading[name];
+    }
   }
   ns.dom = { el: el, safeHref: safeHref, sourceList: sourceList, fold: fold, loadDeferred: loadDeferred };
 })();

@@ -705,7 +705,8 @@ function mountMap(root, data, opts) {
     network.setSize("100%", "100%");
     if (!starting) network.redraw();  // at the start, the first drawing is yet to come
     frameStep(false);
-    var layout = root.querySelector(".map-layout");  // the legend strip and the map fill the screen
+    // the legend strip and the map fill the screen (on the history page, the root is the whole layout)
+    var layout = root.querySelector(".map-layout") || root;
     if (on && opts.page && layout && layout.scrollIntoView) layout.scrollIntoView({ block: "start" });
   }
   if ($("presenter")) $("presenter").addEventListener("change", function (ev) { setPresenter(ev.target.checked); });
