@@ -138,9 +138,10 @@ def _presenting(offline_page, path: Path, size: tuple[int, int]):
 @pytest.mark.parametrize("size", list(PROJECTORS), ids=lambda s: f"{s[0]}x{s[1]}")
 def test_maps_read_from_the_back_row(site, offline_page, dataset, size):
     """Projected with Presenter ticked, each map is a slide: every label of the whole map at least
-    PROJECTORS[size] high, the concepts each story step brings in at least STEP_PX (the last step, which brings in
-    the rest of the map, at least PROJECTORS[size]), no label over another, nothing cut off; the map of everything shows EVERYTHING_LABELS labels
-    at 14 px or more (its best-linked concepts and its regions) before anyone zooms."""
+    PROJECTORS[size] high, the concepts each story step brings in at least STEP_PX (the last step, which brings
+    in the rest of the map, at least PROJECTORS[size]), no label over another, nothing cut off; the map of
+    everything shows EVERYTHING_LABELS labels at 14 px or more (its best-linked concepts and its regions) before
+    anyone zooms."""
     problems = []
     for view in dataset.views.index:
         m = _presenting(offline_page, site / "maps" / f"{view}.html", size).evaluate(MEASURE)
