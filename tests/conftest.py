@@ -189,6 +189,18 @@ def site() -> Path:
     return SITE
 
 
+def immunoviz(capsys, *args: str) -> tuple[int, str, str]:
+    """Run the command line in this process: ``(exit code, stdout, stderr)``."""
+    from viz.cli import main
+
+    try:
+        code = main(list(args))
+    except SystemExit as exc:  # argparse: --help, --version and wrong usage
+        code = exc.code if isinstance(exc.code, int) else 1
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
 def build_args(
     out: Path, *, images: bool, data_dir: Path = DATA_DIR, notebooks: bool = False, downloads: bool = False
 ) -> list[str]:

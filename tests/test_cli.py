@@ -11,18 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from viz.cli import main
-
-
-def immunoviz(capsys, *args: str) -> tuple[int, str, str]:
-    """Run the command line in this process: ``(exit code, stdout, stderr)``."""
-    try:
-        code = main(list(args))
-    except SystemExit as exc:  # argparse: --help, --version and wrong usage
-        code = exc.code if isinstance(exc.code, int) else 1
-    out = capsys.readouterr()
-    return code, out.out, out.err
+from conftest import immunoviz
 
 
 @pytest.mark.parametrize("command", [[], ["validate"], ["build"], ["map"], ["timeline"], ["history"]])

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_cli import immunoviz
+from conftest import immunoviz
 
 from viz import exercise, graph, maps, render
 from viz.exercise import Problem, ResultError

@@ -61,9 +61,30 @@ def test_edges_are_styled_by_relation_type(tiny_dataset):
 
 
 def test_physics_is_off_and_positions_fixed(tiny_dataset):
+    """The page places every concept where the layout put it: no physics moves it afterwards."""
+    from viz import graph, layout
+
     net = maps.view_map(tiny_dataset, "checkpoints")
     assert net.vis_options["physics"]["enabled"] is False
-    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in net.nodes)
+    drawing = layout.view_layout(graph.view_graph(tiny_dataset, "checkpoints"))
+    placed = {n["id"]: (n["x"], n["y"]) for n in net.nodes}
+    assert placed == {n: (float(x), float(y)) for n, (x, y) in drawing.pos.items()}
+    assert len({xy for xy in placed.values()}) == len(placed), "no two concepts on one spot"
+
+
+def test_the_browser_draws_each_concept_where_the_layout_put_it(tiny_dataset, offline_page, tmp_path):
+    net = maps.view_map(tiny_dataset, "checkpoints")
+    page_file = tmp_path / "map.html"
+    page_file.write_text(render.render_map(net), encoding="utf-8")
+    page = offline_page.open(page_file)
+    page.wait_for_timeout(1500)  # after the first fit: physics, if it ran, would have moved them by now
+    drawn = page.evaluate(
+        "() => Object.fromEntries(Object.values(immunoviz.network.body.nodes).map(n => [n.id, [n.x, n.y]]))"
+    )
+    for n in net.nodes:  # vis-network keeps the whole units of a position it is given (24.8 is drawn at 24)
+        (x, y) = drawn[n["id"]]
+        assert abs(x - n["x"]) < 1 and abs(y - n["y"]) < 1, (n["id"], (x, y), (n["x"], n["y"]))
+    offline_page.assert_clean()
 
 
 def test_same_data_gives_byte_identical_pages(tiny_dataset):

@@ -180,8 +180,19 @@ PACKAGES = {
     "layout": ["labels", "measure", "force", "circular", "layered", "manual", "_view", "__init__"],
     "charts": ["_core", "timeline", "bars", "matrices", "flows", "__init__"],
     "data": ["problems", "schema", "reader", "checks", "topic", "settings", "dataset", "loading", "__init__"],
-    "interchange": ["model", "_xml", "_json", "cxl", "canvas", "graphml", "gexf", "cytoscape", "mermaid", "__init__",
-                    "dataset"],
+    "interchange": [
+        "model",
+        "_xml",
+        "_json",
+        "cxl",
+        "canvas",
+        "graphml",
+        "gexf",
+        "cytoscape",
+        "mermaid",
+        "__init__",
+        "dataset",
+    ],
 }
 
 
