@@ -1,0 +1,157 @@
+"""The map as a notebook widget (viz.mapwidget): its state shared with Python, in JupyterLab 4 and Notebook 7
+driven by Chromium, and its display data where there is no kernel."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import traitlets
+
+from viz import render
+from viz.mapwidget import MapWidget, selection_table, widget_module
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+# ---------------------------------------------------------------------------
+# Python alone
+
+
+def test_the_shared_state_starts_as_the_map_does(dataset):
+    w = MapWidget(dataset, "checkpoints")
+    assert (w.selected, w.hidden, w.year, w.highlight) == ([], [], None, [])
+    assert w.step == len(w.net.page.steps) > 1, "the whole story, as the page opens"
+    assert MapWidget(dataset, "landscape", year=2011).year == 2011
+
+
+@pytest.mark.parametrize(
+    ("trait", "value", "message"),
+    [
+        ("selected", ["pd1", "nope"], "no concept 'nope' on the map 'checkpoints'"),
+        ("highlight", ["nope"], "no concept 'nope'"),
+        ("hidden", ["nope"], "no category 'nope'"),
+        ("step", 99, "step 99 is not one of them (1 to 6)"),
+        ("step", 0, "step 0 is not one of them"),
+        ("year", 2014, "has no year slider"),
+    ],
+)
+def test_a_value_the_map_does_not_have_is_refused_with_what_it_has(dataset, trait, value, message):
+    w = MapWidget(dataset, "checkpoints")
+    with pytest.raises(traitlets.TraitError, match=re.escape(message)):
+        setattr(w, trait, value)
+    assert getattr(w, trait) == MapWidget(dataset, "checkpoints").trait_defaults(trait) or trait == "step"
+
+
+def test_observers_see_every_change(dataset):
+    w, seen = MapWidget(dataset, "checkpoints"), []
+    w.observe(lambda change: seen.append((change["name"], change["new"])), names=["selected", "step", "hidden"])
+    w.selected, w.step, w.hidden = ["pd1"], 2, ["cell"]
+    assert seen == [("selected", ["pd1"]), ("step", 2), ("hidden", ["cell"])]
+
+
+def test_the_selection_table_reads_relations_events_and_sources(dataset):
+    table = selection_table(dataset, ["pembrolizumab", "pd1"])
+    assert list(table.columns) == ["concept", "kind", "date", "reads", "sources"]
+    assert list(dict.fromkeys(table["concept"])) == ["Pembrolizumab", "PD-1"]
+    pembro = table[table["concept"] == "Pembrolizumab"]
+    relations = set(pembro[pembro["kind"] == "relation"]["reads"])
+    assert "Pembrolizumab – is a kind of – PD-1 inhibitors" in relations
+    events = pembro[pembro["kind"] == "event"]
+    assert len(events) == len(set(events["reads"])) > 5
+    # oldest first, dated as precisely as the tables know: the first approval, in 2014
+    assert (events["date"].iloc[0], events["reads"].iloc[0]) == (
+        "4 September 2014",
+        "Pembrolizumab: first PD-1 blocker approved in the US",
+    )
+    assert (pembro["sources"] != "").all(), "every row names its sources"
+    assert selection_table(dataset, []).empty
+
+
+def test_the_display_data_carries_the_widget_and_the_offline_page(dataset):
+    data, _ = MapWidget(dataset, "checkpoints")._repr_mimebundle_()
+    assert data[WIDGET_VIEW]["model_id"]
+    page = data["text/html"]
+    assert page.startswith('<iframe class="immunoviz-map"') and "srcdoc=" in page
+    assert "https://" not in re.sub(r"https://[^&\"]*(pubmed|doi|fda|ema)[^&\"]*", "", page.split("srcdoc=")[0])
+
+
+def test_the_module_carries_the_map_and_loads_nothing(dataset):
+    esm = widget_module()
+    for name in render.MAP_SCRIPTS:
+        assert render.SITE_ASSETS[name]() in esm
+    assert not re.search(r"\bimport\s*\(|^\s*import\s", esm.split("const IMMUNOVIZ")[0], re.M)
+    assert "export default { render }" in esm
+    # the UMD wrapper finds CommonJS's exports first, so a page's AMD define is never called
+    assert "var exports = {}, module = { exports: exports }, define;" in esm
+
+
+# ---------------------------------------------------------------------------
+# in JupyterLab 4 and Notebook 7, driven by Chromium
+
+CELLS = [
+    'from viz import data\nfrom viz.mapwidget import MapWidget\nw = MapWidget(data.load(), "checkpoints")\nw',
+    "print(w.selected)",
+    'w.selected = ["pd1"]',
+    "w.step = 2",
+    "print(w.step, w.selected)",
+]
+
+
+def best_linked(w: MapWidget) -> str:
+    """The concept keyboard travel starts from: the one with the most links, the first by label on a tie."""
+    links: dict[str, int] = {}
+    for e in w.net.edges:
+        if e["from"] != e["to"]:
+            for end in (e["from"], e["to"]):
+                links[end] = links.get(end, 0) + 1
+    label = {n["id"]: n["label"] for n in w.net.nodes}
+    return min(links, key=lambda n: (-links[n], label[n]))
+
+
+@pytest.fixture(scope="module", params=["lab", "notebook"])
+def jupyter(request, tmp_path_factory):
+    """JupyterLab 4 or Notebook 7 on a free port, in a folder of its own: one server per app for the module."""
+    from jupyter import start
+
+    server = start(request.param, tmp_path_factory.mktemp(f"jupyter-{request.param}"))
+    yield server
+    server.stop()
+
+
+def test_the_map_and_python_share_selection_and_step(jupyter, chromium, dataset):
+    """The issue's check: Tab into the map selects the best-linked concept and Python reads it; Python's
+    selection shows in the map's panel, and Python's step moves the story."""
+    from jupyter import NotebookPage, open_context, write_notebook
+
+    write_notebook(jupyter.root / "share.ipynb", CELLS)
+    blocked: list[str] = []
+    context = open_context(chromium, jupyter, blocked)
+    try:
+        nb = NotebookPage(context.new_page(), jupyter, "share.ipynb")
+        nb.run(0)
+        widget = nb.cell(0).locator(".immunoviz-widget .iv-map[data-ready='1']")
+        widget.wait_for(timeout=60_000)
+        # Tab from the last control before the map (the legend's last box) onto the map
+        widget.locator(".legend input[type=checkbox]").last.focus()
+        nb.page.keyboard.press("Tab")
+        canvas = widget.locator("[data-iv=canvas]")
+        assert canvas.evaluate("c => c.getRootNode().activeElement === c")
+        expected = best_linked(MapWidget(dataset, "checkpoints"))
+        panel = widget.locator("[data-iv=panel]")
+        label = next(n["label"] for n in MapWidget(dataset, "checkpoints").net.nodes if n["id"] == expected)
+        panel.locator("h2", has_text=label).wait_for(timeout=10_000)
+        nb.page.wait_for_timeout(500)  # the selection reaches the kernel
+        assert nb.run(1).strip() == repr([expected])
+        nb.run(2)
+        panel.locator("h2", has_text="PD-1").first.wait_for(timeout=10_000)
+        assert panel.locator("h2").first.inner_text().strip() == "PD-1"
+        nb.run(3)
+        counter = widget.locator("[data-iv=step-counter]")
+        nb.page.wait_for_function("c => /^Step 2 of/.test(c.textContent)", arg=counter.element_handle(), timeout=10_000)
+        # the story at step 2 shows only what its first two steps add: PD-1 stays selected only if it is there
+        shown = next(n["step"] for n in MapWidget(dataset, "checkpoints").net.nodes if n["id"] == "pd1") <= 2
+        assert nb.run(4).strip() == ("2 ['pd1']" if shown else "2 []")
+        assert blocked == [], f"requests that left the machine: {blocked}"
+    finally:
+        context.close()
