@@ -166,6 +166,7 @@ LAYERS = [
     "interchange",
     "_browser",
     "notebook",
+    "mapwidget",
     "lessons",
     "slides",
     "site",

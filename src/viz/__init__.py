@@ -19,6 +19,7 @@ those above it in this list (``tests/test_project.py`` checks):
 - :mod:`viz.site` the build: pages, incremental reuse, images;
 - :mod:`viz.serve` the live preview (build, serve, watch, rebuild);
 - :mod:`viz.widgets` notebook explorers; :mod:`viz.notebook` inline display;
+- :mod:`viz.mapwidget` the map as a notebook widget that shares its state with Python (:class:`MapWidget`);
 - :mod:`viz.cli` the command line.
 
 Educational material, not medical advice.
