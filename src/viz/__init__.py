@@ -36,4 +36,14 @@ except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
 #: (its ``site.disclaimer``); our own tables say it is about cancer immunotherapy.
 DISCLAIMER = "Educational material, not medical advice."
 
-__all__ = ["DISCLAIMER", "__version__"]
+__all__ = ["DISCLAIMER", "MapWidget", "__version__"]
+
+
+def __getattr__(name: str):
+    """``viz.MapWidget`` (:class:`viz.mapwidget.MapWidget`), imported when first asked for: the widget brings
+    anywidget and ipywidgets, which the command line and the build never need."""
+    if name == "MapWidget":
+        from viz.mapwidget import MapWidget
+
+        return MapWidget
+    raise AttributeError(f"module 'viz' has no attribute {name!r}")

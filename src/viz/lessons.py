@@ -92,12 +92,13 @@ def describe(nb) -> tuple[str, str]:
 
 
 def topic(nb, ds) -> str:
-    """The topic heading of the first map a notebook draws (``maps.view_map(ds, "cycle")``), else of the
+    """The topic heading of the first map a notebook draws (``maps.view_map(ds, "cycle")`` or
+    ``mapwidget.MapWidget(ds, "cycle")``), else of the
     first chart it draws (``charts.timeline_figure(ds)``), else "Overview"."""
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     topics = ds.topics["title"]
     views = ds.views
-    for view in re.findall(r"view_map\(\s*\w+\s*,\s*[\"'](\w+)[\"']", code):
+    for view in re.findall(r"(?:view_map|MapWidget)\(\s*\w+\s*,\s*[\"'](\w+)[\"']", code):
         if view in views.index:
             return str(topics.get(views.loc[view, "topic"], views.loc[view, "topic"]))
     declared = {str(k): t for k, t in zip(ds.charts["chart"], ds.charts["topic"], strict=True)}
