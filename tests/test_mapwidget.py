@@ -8,7 +8,7 @@ import re
 import pytest
 import traitlets
 
-from viz import render
+from viz import render, style
 from viz.mapwidget import MapWidget, selection_table, widget_module
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -98,6 +98,40 @@ CELLS = [
 ]
 
 
+#: How many pixels of a canvas are drawn in a colour (the map's focus ring: viz.style.FOCUS)
+FOCUS_RING_PIXELS = """(c, hex) => {
+  const want = [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16));
+  const px = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 0; i < px.length; i += 4) {
+    if (Math.abs(px[i] - want[0]) + Math.abs(px[i + 1] - want[1]) + Math.abs(px[i + 2] - want[2]) < 30) n++;
+  }
+  return n;
+}"""
+
+
+def axe_on_widget(page) -> list[str]:
+    """axe-core's critical and serious violations inside the map widget of a notebook page (JupyterLab's own
+    interface is not ours to check), with the project's tags (tests/checkers.py)."""
+    from checkers import AXE_JS, AXE_TAGS, axe_missing, failing
+    from conftest import browser_required
+
+    missing = axe_missing()
+    if missing:
+        if browser_required():
+            pytest.fail(missing)
+        return []
+    page.evaluate(AXE_JS.read_text(encoding="utf-8") + "\n;void 0")
+    found = page.evaluate(
+        """tags => axe.run(document.querySelector(".immunoviz-widget"),
+                             {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
+             .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                                targets: v.nodes.map(n => JSON.stringify(n.target))})))""",
+        AXE_TAGS,
+    )
+    return [f"{v['id']} [{v['impact']}] {v['help']}: {v['targets'][:3]}" for v in failing(found)]
+
+
 def best_linked(w: MapWidget) -> str:
     """The concept keyboard travel starts from: the one with the most links, the first by label on a tie."""
     links: dict[str, int] = {}
@@ -141,8 +175,24 @@ def test_the_map_and_python_share_selection_and_step(jupyter, chromium, dataset)
         panel = widget.locator("[data-iv=panel]")
         label = next(n["label"] for n in MapWidget(dataset, "checkpoints").net.nodes if n["id"] == expected)
         panel.locator("h2", has_text=label).wait_for(timeout=10_000)
+        # a screen reader hears where travel starts, from the map's live region inside the notebook's output
+        status = widget.locator("[data-iv=status]")
+        nb.page.wait_for_function("s => s.textContent.startsWith('At ')", arg=status.element_handle(), timeout=10_000)
+        assert status.inner_text().startswith(f"At {label} (") and status.get_attribute("aria-live") == "polite"
         nb.page.wait_for_timeout(500)  # the selection reaches the kernel
         assert nb.run(1).strip() == repr([expected])
+        # back on the map, → travels along a link and says so; the notebook leaves the key alone (no cell moves)
+        widget.locator(".legend input[type=checkbox]").last.focus()
+        nb.page.keyboard.press("Tab")
+        active = nb.page.locator(".jp-Notebook .jp-Cell.jp-mod-active")
+        before = active.inner_text()
+        nb.page.keyboard.press("ArrowDown")  # in JupyterLab's command mode, the key that selects the next cell
+        nb.page.wait_for_function("s => / — .* — /.test(s.textContent)", arg=status.element_handle(), timeout=10_000)
+        assert active.inner_text() == before
+        assert canvas.evaluate("c => c.getRootNode().activeElement === c"), "the map kept the focus"
+        assert canvas.locator("canvas").evaluate(FOCUS_RING_PIXELS, style.FOCUS) > 50, "the focus ring is drawn"
+        problems = axe_on_widget(nb.page)
+        assert problems == [], "\n".join(problems)
         nb.run(2)
         panel.locator("h2", has_text="PD-1").first.wait_for(timeout=10_000)
         assert panel.locator("h2").first.inner_text().strip() == "PD-1"
