@@ -4,6 +4,7 @@ driven by Chromium, and its display data where there is no kernel."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import traitlets
@@ -11,6 +12,7 @@ import traitlets
 from viz import render, style
 from viz.mapwidget import MapWidget, selection_table, widget_module
 
+ROOT = Path(__file__).resolve().parents[1]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
@@ -202,6 +204,78 @@ def test_the_map_and_python_share_selection_and_step(jupyter, chromium, dataset)
         # the story at step 2 shows only what its first two steps add: PD-1 stays selected only if it is there
         shown = next(n["step"] for n in MapWidget(dataset, "checkpoints").net.nodes if n["id"] == "pd1") <= 2
         assert nb.run(4).strip() == ("2 ['pd1']" if shown else "2 []")
+        assert blocked == [], f"requests that left the machine: {blocked}"
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------------------
+# in marimo (notebooks/marimo-map.py under `marimo run`, checked in Chromium)
+#
+# `marimo export html` would do without a server, but its page loads marimo's own front end from a CDN,
+# which an offline reader cannot reach; `marimo run` serves the same front end from the machine.
+
+
+@pytest.fixture
+def marimo_app(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from jupyter import free_port
+
+    port, token = free_port(), "immunoviz-test"
+    env = {**os.environ, "HOME": str(tmp_path), "MARIMO_SKIP_UPDATE_CHECK": "1"}
+    notebook = str(ROOT / "notebooks" / "marimo-map.py")
+    args = [sys.executable, "-m", "marimo", "-y", "run", notebook, "--headless", "--host", "127.0.0.1"]
+    args += ["--port", str(port), "--token-password", token]
+    log = (tmp_path / "marimo.log").open("w")
+    process = subprocess.Popen(args, cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(url + "/health", timeout=2)
+            break
+        except OSError:
+            assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "marimo.log").read_text()
+            time.sleep(0.3)
+    yield url, token
+    process.terminate()
+    process.wait(timeout=30)
+    log.close()
+
+
+def test_the_marimo_notebook_shows_the_map_and_follows_a_selection(marimo_app, chromium, dataset):
+    url, token = marimo_app
+    blocked: list[str] = []
+    context = chromium.new_context(viewport={"width": 1600, "height": 1000}, service_workers="block")
+
+    def route(r):
+        if r.request.url.startswith((url + "/", "data:", "blob:", "about:")):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    try:
+        page = context.new_page()
+        page.goto(f"{url}/?access_token={token}")
+        widget = page.locator(".immunoviz-widget .iv-map[data-ready='1']")
+        widget.wait_for(timeout=120_000)
+        # the table cell shows PD-1 until something is selected, then what the map selected
+        summary = dataset.concepts["summary"]
+        page.get_by_text(summary["pd1"][:40]).first.wait_for(timeout=60_000)
+        w = MapWidget(dataset, "checkpoints")
+        best = best_linked(w)
+        label = next(n["label"] for n in w.net.nodes if n["id"] == best)
+        widget.locator(".legend input[type=checkbox]").last.focus()
+        page.keyboard.press("Tab")
+        widget.locator("[data-iv=panel] h2", has_text=label).wait_for(timeout=10_000)
+        page.get_by_text(summary[best][:40]).first.wait_for(timeout=60_000)
         assert blocked == [], f"requests that left the machine: {blocked}"
     finally:
         context.close()
