@@ -61,8 +61,11 @@ class Server:
 
     def kernel_ready(self) -> bool:
         """A kernel runs, idle, with a page connected to it (a cell run before that is lost)."""
-        with urllib.request.urlopen(f"{self.url}/api/kernels?token={self.token}", timeout=5) as r:
-            return any(k["execution_state"] == "idle" and k["connections"] > 0 for k in json.load(r))
+        try:
+            with urllib.request.urlopen(f"{self.url}/api/kernels?token={self.token}", timeout=10) as r:
+                return any(k["execution_state"] == "idle" and k["connections"] > 0 for k in json.load(r))
+        except OSError:  # a loaded machine: ask again
+            return False
 
     def stop(self) -> None:
         self.process.terminate()

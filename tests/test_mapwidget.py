@@ -279,3 +279,56 @@ def test_the_marimo_notebook_shows_the_map_and_follows_a_selection(marimo_app, c
         assert blocked == [], f"requests that left the machine: {blocked}"
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------------------
+# the history page as a widget
+
+
+def test_history_widget_refuses_what_the_page_does_not_have(dataset):
+    from viz.mapwidget import HistoryWidget
+
+    h = HistoryWidget(dataset)
+    with pytest.raises(traitlets.TraitError, match="one concept at a time"):
+        h.selected = ["pd1_inhibitor", "car_t"]
+    with pytest.raises(traitlets.TraitError, match="no event 'nope' on the timeline"):
+        h.event = "nope"
+    with pytest.raises(traitlets.TraitError, match="the timeline runs from 1891"):
+        h.year = 1700
+    data, _ = h._repr_mimebundle_()
+    assert WIDGET_VIEW in data and data["text/html"].startswith('<iframe class="immunoviz-map"')
+
+
+@pytest.mark.parametrize("jupyter", ["lab"], indirect=True)
+def test_history_widget_shares_concept_event_and_year(jupyter, chromium):
+    """Python's concept and year reach the page; an event chosen on the page reaches Python."""
+    from jupyter import NotebookPage, open_context, write_notebook
+
+    cells = [
+        "from viz import data\nfrom viz.mapwidget import HistoryWidget\nh = HistoryWidget(data.load())\nh",
+        'h.selected = ["pd1_inhibitor"]\nh.year = 2015',
+        "print(h.selected, h.year, h.event)",
+    ]
+    write_notebook(jupyter.root / "history.ipynb", cells)
+    blocked: list[str] = []
+    context = open_context(chromium, jupyter, blocked)
+    try:
+        nb = NotebookPage(context.new_page(), jupyter, "history.ipynb")
+        nb.run(0)
+        nb.cell(0).locator("iframe.immunoviz-history-widget").wait_for(timeout=60_000)
+        frame = next(f for f in nb.page.frames if f.parent_frame and "immunoviz-history" in (f.content() or ""))
+        frame.wait_for_selector("body[data-ready='1']", state="attached", timeout=60_000)
+        nb.run(1)
+        frame.wait_for_selector("body[data-concept='pd1_inhibitor']", state="attached", timeout=20_000)
+        frame.wait_for_function("() => document.getElementById('year').value === '2015'", timeout=20_000)
+        # choose an event on the page (its "show" button in the text version): Python hears it
+        button = frame.locator(".show-event").first
+        event = button.get_attribute("data-event")
+        button.click()
+        frame.wait_for_selector(f"body[data-event='{event}']", state="attached", timeout=20_000)
+        nb.page.wait_for_timeout(500)
+        printed = nb.run(2).strip()
+        assert printed.endswith(f" {event}"), printed
+        assert blocked == [], f"requests that left the machine: {blocked}"
+    finally:
+        context.close()

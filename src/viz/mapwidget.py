@@ -49,10 +49,10 @@ import anywidget
 import pandas as pd
 import traitlets
 
-from viz import charts, maps, queries, render
+from viz import charts, history, maps, queries, render
 from viz.paths import STATIC_DIR
 
-__all__ = ["MapWidget", "widget_module"]
+__all__ = ["HistoryWidget", "MapWidget", "selection_table", "widget_module"]
 
 #: The columns of :meth:`MapWidget.selection_table`.
 COLUMNS = ["concept", "kind", "date", "reads", "sources"]
@@ -281,3 +281,102 @@ def selection_table(ds, ids: Iterable[str]) -> pd.DataFrame:
         for e in mine.itertuples(index=False):
             rows.append([label(cid), "event", charts._when(e.date, e.precision), str(e.title), cite(e.sources)])
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+class HistoryWidget(anywidget.AnyWidget):
+    """The history page (the therapy map and the timeline, each filtering the other) in the notebook, with
+    its concept, event and year shared with Python.
+
+    The widget shows the same self-contained page as ``history.html`` (:func:`viz.history.history_page`)
+    in a sandboxed frame; the page's script tells the widget every change and takes Python's. Where there
+    is no kernel the display data's ``text/html`` shows the page all the same.
+
+    Parameters
+    ----------
+    dataset
+        A :class:`viz.data.Dataset`.
+    view
+        The map beside the timeline (default: :func:`viz.history.default_view`, the therapy landscape).
+    presenter
+        Larger text, for projection.
+    height
+        The page's height in pixels.
+    **state
+        Starting values: ``selected=["pd1_inhibitor"]``, ``event="..."``, ``year=2014``.
+
+    Attributes
+    ----------
+    selected : list of str
+        The concept chosen on the map (none or one): its events light up on the timeline.
+    event : str or None
+        The event chosen on the timeline (or in the panel): its concepts light up on the map.
+    year : int or None
+        The year cursor: the map as it stood that year (``None``: today).
+
+    Examples
+    --------
+    >>> from viz import data
+    >>> from viz.mapwidget import HistoryWidget
+    >>> h = HistoryWidget(data.load(), selected=["pd1_inhibitor"], year=2014)
+    >>> h.view, h.selected, h.year
+    ('landscape', ['pd1_inhibitor'], 2014)
+    """
+
+    selected = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    event = traitlets.Unicode(None, allow_none=True).tag(sync=True)
+    year = traitlets.Int(None, allow_none=True).tag(sync=True)
+    height = traitlets.Int(820).tag(sync=True)
+    _esm = traitlets.Unicode().tag(sync=True)
+    _page = traitlets.Unicode().tag(sync=True)
+    _title = traitlets.Unicode().tag(sync=True)
+
+    def __init__(self, dataset, *, view: str | None = None, presenter: bool = False, height: int = 820, **state):
+        selected = list(state.get("selected") or [])
+        self.history = history.history_page(
+            dataset,
+            view=view,
+            presenter=presenter,
+            concept=selected[0] if selected else None,
+            year=state.get("year"),
+            event=state.get("event"),
+        )
+        self.dataset = dataset
+        self.view = self.history.view
+        self._ids = [n["id"] for n in self.history.net.nodes]
+        super().__init__(
+            _esm=(STATIC_DIR / "history-widget.js").read_text(encoding="utf-8"),
+            _page=self.history.render(),
+            _title=history.TITLE,
+            height=height,
+            **state,
+        )
+
+    def __repr__(self) -> str:
+        return f"<HistoryWidget {self.view!r}: selected={self.selected}, event={self.event!r}, year={self.year}>"
+
+    @traitlets.validate("selected")
+    def _check_selected(self, proposal):
+        value = _known("concept", proposal["value"], self._ids, f"the map {self.view!r}")
+        if len(value) > 1:
+            raise traitlets.TraitError(f"the history page shows the events of one concept at a time, not {value}")
+        return value
+
+    @traitlets.validate("event")
+    def _check_event(self, proposal):
+        if proposal["value"] is not None:
+            _known("event", [proposal["value"]], list(self.history.payload["order"]), "the timeline")
+        return proposal["value"]
+
+    @traitlets.validate("year")
+    def _check_year(self, proposal):
+        years = self.history.payload["years"]
+        y = proposal["value"]
+        if y is not None and years and not years[0] <= y <= years[1]:
+            raise traitlets.TraitError(f"the timeline runs from {years[0]} to {years[1]}: {y} is outside it")
+        return y
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The widget view, and the self-contained page for every place without a widget front end."""
+        bundle, meta = super()._repr_mimebundle_(**kwargs)
+        bundle["text/html"] = self.history._repr_html_()
+        return bundle, meta

@@ -268,7 +268,22 @@ function mountHistory(root, H, fig, map, opts) {
     });
     return out;
   }
+  // a host that holds this page in a frame (the notebook's HistoryWidget, viz.mapwidget) hears its state after
+  // every change and may set it: {immunovizHistory: {concept, event, year}} each way, by postMessage
+  var told = null;
+  function tellHost() {
+    if (window.parent === window) return;
+    var now = { concept: state.concept, event: state.event, year: state.year };
+    if (JSON.stringify(now) === told) return;
+    told = JSON.stringify(now);
+    window.parent.postMessage({ immunovizHistory: now }, "*");
+  }
+  window.addEventListener("message", function (ev) {
+    var wanted = ev.source === window.parent && ev.data && ev.data.immunovizHistorySet;
+    if (wanted && started) apply(wanted);
+  });
   function writeHash() {
+    tellHost();
     var parts = [];
     if (state.concept) parts.push("concept=" + encodeURIComponent(state.concept));
     if (state.year !== null) parts.push("year=" + state.year);
