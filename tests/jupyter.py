@@ -86,6 +86,14 @@ def start(app: str, root: Path) -> Server:
     labconfig.mkdir(exist_ok=True)
     disabled = {"@jupyterlab/apputils-extension:announcements": True}
     (labconfig / "page_config.json").write_text(json.dumps({"disabledExtensions": disabled}), encoding="utf-8")
+    # every cell stays in the page (no windowing: a test reads cells far below), and no news or update question
+    settings = home / "settings" / "@jupyterlab"
+    for plugin, values in {
+        "notebook-extension/tracker": {"windowingMode": "none"},
+        "apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+    }.items():
+        (settings / plugin).parent.mkdir(parents=True, exist_ok=True)
+        (settings / f"{plugin}.jupyterlab-settings").write_text(json.dumps(values), encoding="utf-8")
     env = {
         **os.environ,
         "JUPYTER_CONFIG_DIR": str(home / "config"),
@@ -112,6 +120,7 @@ def start(app: str, root: Path) -> Server:
     if app == "lab":
         args += ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
         args += ["--LabApp.extension_manager=readonly"]  # no look-ups of extensions on PyPI
+        args += ["--LabApp.expose_app_in_browser=True"]  # window.jupyterapp: a test may run every cell at once
     log = root / f".{app}-server.log"
     with log.open("w", encoding="utf-8") as out:
         process = subprocess.Popen(args, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)

@@ -3,16 +3,8 @@
 from __future__ import annotations
 
 import html
-import os
 import re
-import secrets
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -22,7 +14,7 @@ from viz.paths import NOTEBOOKS_DIR
 NOTEBOOKS = lessons.notebook_files(NOTEBOOKS_DIR)
 #: What each lesson shows: (plotly figures, maps) as drawn on its page.
 FIGURES = {
-    "00-start-here": (1, 1),
+    "00-start-here": (1, 2),
     "01-therapy-landscape": (1, 2),
     "02-cancer-immunity-cycle": (0, 1),
     "03-three-es": (1, 1),
@@ -32,7 +24,7 @@ FIGURES = {
     "07-combination-strategies": (2, 1),
     "08-side-effects": (2, 1),
     "09-biomarkers": (1, 1),
-    "10-history-timeline": (2, 1),
+    "10-history-timeline": (2, 2),
     "11-build-your-own": (0, 2),
 }
 
@@ -89,94 +81,24 @@ def test_notebook_page_draws_offline(every_page, path):
 # JupyterLab, as a student runs a notebook (localhost only)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for_server(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"jupyter lab exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise AssertionError(f"jupyter lab did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
-
-
 @pytest.mark.browser
 @pytest.mark.slow
 def test_jupyterlab_runs_a_notebook_and_shows_a_map_and_a_chart(chromium, tmp_path):
-    jupyter = Path(sys.executable).with_name("jupyter")
-    if not jupyter.exists():
-        pytest.skip("JupyterLab is not installed (pip install -e '.[dev]')")
-    root = tmp_path / "root"
-    root.mkdir()
-    shutil.copy(NOTEBOOKS_DIR / "00-start-here.ipynb", root)
-    home = tmp_path / "home"
-    env = {
-        **os.environ,
-        "HOME": str(home),
-        "JUPYTER_CONFIG_DIR": str(home / "config"),
-        "JUPYTER_DATA_DIR": str(home / "data"),
-        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-        "IPYTHONDIR": str(home / "ipython"),
-        "IMMUNOVIZ_EXPORTS": str(tmp_path / "exports"),
-        "JUPYTER_PLATFORM_DIRS": "1",
-    }
-    settings = home / "settings" / "@jupyterlab"
-    # every cell stays in the page (no windowing), and no "notified about Jupyter news?" question
-    (settings / "notebook-extension").mkdir(parents=True)
-    (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
-    (settings / "apputils-extension").mkdir(parents=True)
-    (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
-        '{"fetchNews": "false", "checkForUpdates": false}'
-    )
-    port, token = _free_port(), secrets.token_hex(16)
-    log = tmp_path / "jupyter.log"
-    args = [
-        str(jupyter),
-        "lab",
-        "--no-browser",
-        f"--port={port}",
-        "--ServerApp.port_retries=0",
-        "--ServerApp.ip=127.0.0.1",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}",
-        "--LabApp.news_url=",  # no news feed
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",  # no update check
-        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp, to run all cells
-        f"--LabApp.workspaces_dir={home / 'workspaces'}",
-        f"--LabApp.user_settings_dir={home / 'settings'}",
-        "--LabApp.extension_manager=readonly",  # no PyPI listing
-    ] + (["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])
-    with log.open("w") as out:
-        proc = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=root)
+    """Notebook 00 run top to bottom in JupyterLab 4 (localhost only): its maps drawn as live widgets, its
+    chart drawn by plotly, no cell failed, and the inline map's labels readable on a lecturer's laptop."""
+    from jupyter import open_context, start
+
+    shutil.copy(NOTEBOOKS_DIR / "00-start-here.ipynb", tmp_path)
+    server = start("lab", tmp_path)
     attempted: list[str] = []
     context = None
     try:
-        base = f"http://127.0.0.1:{port}"
-        _wait_for_server(f"{base}/api/status?token={token}", proc, log)
         # a lecturer's laptop: the notebook's inline map must read at this size (issue 13)
-        context = chromium.new_context(viewport={"width": 1600, "height": 1000}, service_workers="block")
-
-        def route(r):
-            url = r.request.url
-            if url.startswith((base + "/", "data:", "blob:", "about:")) or url == base:
-                r.continue_()
-            else:
-                attempted.append(url)
-                r.abort()
-
-        context.route("**/*", route)
+        context = open_context(chromium, server, attempted)
         page = context.new_page()
         page.set_default_timeout(60_000)
-        page.goto(f"{base}/lab/tree/00-start-here.ipynb?token={token}&reset")
+        server.start_kernel("00-start-here.ipynb")
+        page.goto(server.page_url("00-start-here.ipynb"))
         page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
         # a kernel must be running before "run all": wait for the kernel status to be idle
         page.wait_for_function(
@@ -186,25 +108,22 @@ def test_jupyterlab_runs_a_notebook_and_shows_a_map_and_a_chart(chromium, tmp_pa
             timeout=60_000,
         )
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        # the map: an iframe.immunoviz-map whose page has drawn its canvas
-        map_frame = page.locator(".jp-OutputArea-output iframe.immunoviz-map").first
-        map_frame.wait_for(state="attached", timeout=60_000)
-        map_frame.content_frame.locator("#map canvas").wait_for(state="attached", timeout=60_000)
+        # the maps: live widgets (viz.mapwidget), drawn
+        widget = page.locator(".jp-OutputArea-output .immunoviz-widget").first
+        widget.locator(".iv-map[data-ready='1']").wait_for(state="attached", timeout=120_000)
         # the chart: plotly's figure in the output area
         page.locator(".jp-OutputArea .js-plotly-plot .main-svg").first.wait_for(state="attached", timeout=60_000)
         # every cell has run (no "[*]" prompt left) and none failed
         page.wait_for_function(
             "() => !Array.from(document.querySelectorAll('.jp-InputPrompt')).some(p => p.textContent.includes('*'))",
-            timeout=60_000,
+            timeout=120_000,
         )
         assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
         assert page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']").count() == 0
-        map_frame.scroll_into_view_if_needed()
-        map_frame.content_frame.locator("#map").scroll_into_view_if_needed()  # the drawing, below the legend
-        frame = map_frame.element_handle().content_frame()
-        frame.wait_for_selector("body[data-ready='1']", state="attached", timeout=60_000)
-        smallest = frame.evaluate(
-            "() => Math.min(...immunoviz.nodes.get().filter(n => !n.hidden).map(n => immunoviz.labelPx(n.id)))"
+        widget.scroll_into_view_if_needed()
+        widget.locator("[data-iv=canvas]").scroll_into_view_if_needed()  # the drawing, below the legend
+        smallest = widget.evaluate(
+            "w => Math.min(...w.immunovizMap.nodes.get().filter(n => !n.hidden).map(n => w.immunovizMap.labelPx(n.id)))"
         )
         assert smallest >= 12, f"the inline map draws labels at {smallest:.1f} px"
         page.wait_for_timeout(1500)
@@ -213,9 +132,4 @@ def test_jupyterlab_runs_a_notebook_and_shows_a_map_and_a_chart(chromium, tmp_pa
     finally:
         if context is not None:
             context.close()
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        server.stop()
