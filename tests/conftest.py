@@ -80,6 +80,15 @@ def pytest_collection_finish(session):
 QUIET_PYTEST = ["-p", "no:cacheprovider", "-p", "no:nbval", "-p", "no:hypothesispytest", "-p", "no:anyio"]
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (for a server a test starts)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def browser_required() -> bool:
     """In CI a missing browser is a failure, not a skip."""
     return os.environ.get("IMMUNOVIZ_REQUIRE_BROWSER") == "1" or os.environ.get("CI", "").lower() == "true"

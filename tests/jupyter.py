@@ -11,24 +11,20 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from conftest import free_port
 
 #: Seconds a cell may take to run and show its output (the first map widget of a kernel builds its map).
 CELL_TIMEOUT = 120
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -43,8 +39,9 @@ class Server:
     log: Path = field(repr=False)
 
     def page_url(self, notebook: str) -> str:
-        path = "lab/tree" if self.app == "lab" else "notebooks"
-        return f"{self.url}/{path}/{notebook}?token={self.token}"
+        if self.app == "lab":  # reset: the workspace would open the notebooks of earlier pages beside it
+            return f"{self.url}/lab/tree/{notebook}?token={self.token}&reset"
+        return f"{self.url}/notebooks/{notebook}?token={self.token}"
 
     def start_kernel(self, notebook: str) -> None:
         """Start the notebook's session and kernel from the REST API: the page then connects to it, instead of
@@ -198,3 +195,16 @@ class NotebookPage:
             self.page.wait_for_timeout(100)
         outputs = cell.locator(".jp-OutputArea-output")
         return "\n".join(outputs.nth(i).inner_text() for i in range(outputs.count()))
+
+
+@contextmanager
+def notebook(browser, server: Server, name: str, cells: list[str]) -> Iterator[tuple[NotebookPage, list[str]]]:
+    """Write a notebook of these cells, open it in a new browser context; yield the page and the list of the
+    requests it tried beyond the server (to assert empty)."""
+    write_notebook(server.root / name, cells)
+    blocked: list[str] = []
+    context = open_context(browser, server, blocked)
+    try:
+        yield NotebookPage(context.new_page(), server, name), blocked
+    finally:
+        context.close()

@@ -158,13 +158,9 @@ def jupyter(request, tmp_path_factory):
 def test_the_map_and_python_share_selection_and_step(jupyter, chromium, dataset):
     """The issue's check: Tab into the map selects the best-linked concept and Python reads it; Python's
     selection shows in the map's panel, and Python's step moves the story."""
-    from jupyter import NotebookPage, open_context, write_notebook
+    from jupyter import notebook
 
-    write_notebook(jupyter.root / "share.ipynb", CELLS)
-    blocked: list[str] = []
-    context = open_context(chromium, jupyter, blocked)
-    try:
-        nb = NotebookPage(context.new_page(), jupyter, "share.ipynb")
+    with notebook(chromium, jupyter, "share.ipynb", CELLS) as (nb, blocked):
         nb.run(0)
         widget = nb.cell(0).locator(".immunoviz-widget .iv-map[data-ready='1']")
         widget.wait_for(timeout=60_000)
@@ -205,8 +201,6 @@ def test_the_map_and_python_share_selection_and_step(jupyter, chromium, dataset)
         shown = next(n["step"] for n in MapWidget(dataset, "checkpoints").net.nodes if n["id"] == "pd1") <= 2
         assert nb.run(4).strip() == ("2 ['pd1']" if shown else "2 []")
         assert blocked == [], f"requests that left the machine: {blocked}"
-    finally:
-        context.close()
 
 
 # ---------------------------------------------------------------------------
@@ -302,18 +296,14 @@ def test_history_widget_refuses_what_the_page_does_not_have(dataset):
 @pytest.mark.parametrize("jupyter", ["lab"], indirect=True)
 def test_history_widget_shares_concept_event_and_year(jupyter, chromium):
     """Python's concept and year reach the page; an event chosen on the page reaches Python."""
-    from jupyter import NotebookPage, open_context, write_notebook
+    from jupyter import notebook
 
     cells = [
         "from viz import data\nfrom viz.mapwidget import HistoryWidget\nh = HistoryWidget(data.load())\nh",
         'h.selected = ["pd1_inhibitor"]\nh.year = 2015',
         "print(h.selected, h.year, h.event)",
     ]
-    write_notebook(jupyter.root / "history.ipynb", cells)
-    blocked: list[str] = []
-    context = open_context(chromium, jupyter, blocked)
-    try:
-        nb = NotebookPage(context.new_page(), jupyter, "history.ipynb")
+    with notebook(chromium, jupyter, "history.ipynb", cells) as (nb, blocked):
         nb.run(0)
         nb.cell(0).locator("iframe.immunoviz-history-widget").wait_for(timeout=60_000)
         frame = next(f for f in nb.page.frames if f.parent_frame and "immunoviz-history" in (f.content() or ""))
@@ -330,5 +320,3 @@ def test_history_widget_shares_concept_event_and_year(jupyter, chromium):
         printed = nb.run(2).strip()
         assert printed.endswith(f" {event}"), printed
         assert blocked == [], f"requests that left the machine: {blocked}"
-    finally:
-        context.close()

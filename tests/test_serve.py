@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -17,17 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from conftest import free_port
 
 from viz import tables
 
 #: The lead's promise to an author: a saved table shows in the browser within this many seconds.
 SHOWS_WITHIN_S = 5
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
