@@ -213,6 +213,7 @@ def test_the_map_and_python_share_selection_and_step(jupyter, chromium, dataset)
 @pytest.fixture
 def marimo_app(tmp_path):
     import os
+    import shutil
     import subprocess
     import sys
     import time
@@ -222,7 +223,8 @@ def marimo_app(tmp_path):
 
     port, token = free_port(), "immunoviz-test"
     env = {**os.environ, "HOME": str(tmp_path), "MARIMO_SKIP_UPDATE_CHECK": "1"}
-    notebook = str(ROOT / "notebooks" / "marimo-map.py")
+    # a copy: marimo keeps its session beside the notebook (__marimo__/), which must not land in the checkout
+    notebook = str(shutil.copy(ROOT / "notebooks" / "marimo-map.py", tmp_path))
     args = [sys.executable, "-m", "marimo", "-y", "run", notebook, "--headless", "--host", "127.0.0.1"]
     args += ["--port", str(port), "--token-password", token]
     log = (tmp_path / "marimo.log").open("w")
