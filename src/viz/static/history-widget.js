@@ -24,8 +24,14 @@ function render({ model, el }) {
   function same(a, b) {
     return a.concept === b.concept && a.event === b.event && a.year === b.year;
   }
-  function send() {
-    if (shown && !same(shown, wanted())) frame.contentWindow.postMessage({ immunovizHistorySet: wanted() }, "*");
+  let queued = false;
+  function send() {  // once for the changes of one cell (h.selected = [...]; h.year = 2015)
+    if (queued) return;
+    queued = true;
+    setTimeout(() => {
+      queued = false;
+      if (shown && !same(shown, wanted())) frame.contentWindow.postMessage({ immunovizHistorySet: wanted() }, "*");
+    }, 50);
   }
   function heard(ev) {
     const now = ev.source === frame.contentWindow && ev.data && ev.data.immunovizHistory;

@@ -270,17 +270,20 @@ function mountHistory(root, H, fig, map, opts) {
   }
   // a host that holds this page in a frame (the notebook's HistoryWidget, viz.mapwidget) hears its state after
   // every change and may set it: {immunovizHistory: {concept, event, year}} each way, by postMessage
-  var told = null;
+  var toldHost = null, applying = false;  // while the host's state is applied, its steps are not told back one by one
   function tellHost() {
-    if (window.parent === window) return;
+    if (window.parent === window || applying) return;
     var now = { concept: state.concept, event: state.event, year: state.year };
-    if (JSON.stringify(now) === told) return;
-    told = JSON.stringify(now);
+    if (JSON.stringify(now) === toldHost) return;
+    toldHost = JSON.stringify(now);
     window.parent.postMessage({ immunovizHistory: now }, "*");
   }
   window.addEventListener("message", function (ev) {
     var wanted = ev.source === window.parent && ev.data && ev.data.immunovizHistorySet;
-    if (wanted && started) apply(wanted);
+    if (!wanted || !started) return;
+    applying = true;
+    try { apply(wanted); } finally { applying = false; }
+    tellHost();
   });
   function writeHash() {
     tellHost();
