@@ -365,7 +365,7 @@ def test_grade_prints_the_counts_writes_the_csv_and_the_class_page_and_names_the
     first = stdout.split("proposition", 1)[1].splitlines()[1]
     assert first.startswith(checkpoints.sentence(most_missed)[:40])
     # per student
-    assert re.search(r"^Student 00\s+links\s+5\s+15 of 15\s+0\s+0\s+0\s+100%\s+5:00$", stdout, re.M)
+    assert re.search(r"^Student 00\s+links\s+5\s+15 of 15\s+0\s+0\s+0\s+100%\s+0\s+5:00$", stdout, re.M)
     table = list(csv.DictReader(io.StringIO((out / "grades.csv").read_text(encoding="utf-8"))))
     assert [r["student"] for r in table] == [f"Student {i:02d}" for i in range(28)]
     for i, r in enumerate(table):

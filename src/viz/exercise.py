@@ -394,7 +394,8 @@ class Result:
     """A student's saved work: which exercise on which map and data version, and their propositions.
 
     ``placements`` (fill: blank -> the concept put there) and ``concepts`` (skeleton: the concepts
-    added) say where the student's concepts stand; ``seconds`` is the time taken.
+    added) say where the student's concepts stand; ``seconds`` is the time taken, ``hints`` how many
+    propositions the student asked the page to show.
     """
 
     path: str
@@ -408,6 +409,7 @@ class Result:
     saved: str = ""
     placements: Mapping[str, str] = field(default_factory=dict)
     concepts: tuple[str, ...] = ()
+    hints: int = 0
 
     @property
     def name(self) -> str:
@@ -512,6 +514,9 @@ def _result(obj, where: str) -> Result:
     seconds = obj.get("seconds")
     if seconds is not None and (type(seconds) not in (int, float) or not 0 <= seconds < 10**8):
         raise ResultError(f'{where}: "seconds" must be a number of seconds')
+    hints = obj.get("hints", 0)
+    if type(hints) is not int or not 0 <= hints <= MAX_PROPOSITIONS:
+        raise ResultError(f'{where}: "hints" must be a whole number of hints')
     props = obj.get("propositions")
     if not isinstance(props, list):
         raise ResultError(f'{where}: "propositions" must be a list, not {_kind(props)}')
@@ -541,6 +546,7 @@ def _result(obj, where: str) -> Result:
         saved=_text(obj, "saved", where, required=False, limit=64),
         placements=placed,
         concepts=tuple(_id(c, where, "an added concept") for c in concepts),
+        hints=hints,
     )
 
 
@@ -585,6 +591,7 @@ def result_json(
     saved: str = "",
     placements: Mapping[str, str] | None = None,
     concepts: Iterable[str] = (),
+    hints: int = 0,
 ) -> str:
     """A result file's text, as the page's *Save my map* writes it (with the score it showed).
 
@@ -610,6 +617,7 @@ def result_json(
         "propositions": [{"from": a, "relation": r, "to": b} for a, r, b in props],
         "placements": dict(placements or {}),
         "concepts": list(concepts),
+        "hints": hints,
         "score": {
             "right": s.right,
             "partial": s.partial,

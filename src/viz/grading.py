@@ -43,6 +43,7 @@ CSV_COLUMNS = (
     "extra",
     "total",
     "percent",
+    "hints",
     "seconds",
 )
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
@@ -120,7 +121,7 @@ class ClassResults:
 
     def student_table(self) -> str:
         """The per-student table, as ``immunoviz grade`` prints it."""
-        head = ("student", "level", "seed", "right", "other verb", "missing", "extra", "score", "time")
+        head = ("student", "level", "seed", "right", "other verb", "missing", "extra", "score", "hints", "time")
         rows = [
             (
                 _fit(plain(g.result.name), 28),
@@ -131,6 +132,7 @@ class ClassResults:
                 str(g.score.missing),
                 str(len(g.score.extra)),
                 f"{g.score.percent}%",
+                str(g.result.hints),
                 _clock(g.result.seconds),
             )
             for g in self.graded
@@ -154,7 +156,7 @@ class ClassResults:
         for g in self.graded:
             r, s = g.result, g.score
             row = (r.path, r.name, r.map, r.data_version, r.level, r.seed, s.right, s.partial, s.missing)
-            row += (len(s.extra), s.total, s.percent, "" if r.seconds is None else round(r.seconds))
+            row += (len(s.extra), s.total, s.percent, r.hints, "" if r.seconds is None else round(r.seconds))
             writer.writerow([_cell(v) for v in row])
         return out.getvalue()
 

@@ -131,10 +131,11 @@ SITE_ASSETS: dict[str, Callable[[], str]] = {
     "immunoviz.css": lambda: style.css_root() + _static("immunoviz.css"),
     "immunoviz-dom.js": lambda: _static("dom.js"),
     "immunoviz-map.js": lambda: _static("map.js"),
+    "immunoviz-exercise.js": lambda: _static("exercise.js"),
+    "immunoviz-build.js": lambda: _static("build.js"),
     "immunoviz-chart.js": lambda: _static("chart.js"),
     "immunoviz-index.js": lambda: _static("index.js"),
     "immunoviz-history.js": lambda: _static("history.js"),
-    "immunoviz-build.css": lambda: _static("build.css"),
 }
 
 
@@ -363,7 +364,15 @@ def map_payload(net, *, summaries: bool = True) -> dict:
 
 #: The scripts a host loads, in this order, before it mounts a map (``immunoviz.mountMap``), and the
 #: stylesheets the map's markup needs: names in :data:`SITE_ASSETS`.
-MAP_SCRIPTS = ("vis-network.min.js", "immunoviz-dom.js", "immunoviz-map.js")
+#: exercise.js and build.js make "Build it", a plug-in (immunoviz.plugins) that every map mounted after them with a
+#: tools slot gets: the page, the widget. They come before map.js, which mounts a map page's map as it runs.
+MAP_SCRIPTS = (
+    "vis-network.min.js",
+    "immunoviz-dom.js",
+    "immunoviz-exercise.js",
+    "immunoviz-build.js",
+    "immunoviz-map.js",
+)
 MAP_STYLES = ("vis-network.css", "immunoviz.css")
 
 
@@ -694,7 +703,6 @@ def render_report(template: str, *, title: str, version: str, disclaimer: str | 
         template,
         assets=INLINE,
         scripts=[],
-        styles=("immunoviz-build.css",),
         title=title,
         version=version,
         disclaimer=disclaimer,

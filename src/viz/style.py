@@ -115,6 +115,8 @@ HEAT = [
     {"upto": 1.0, "colour": "#4c0519", "width": 7.5},
 ]
 MAP_STATES["verdicts"] = VERDICTS
+#: What a student puts on the map in a build exercise (a placed concept, a drawn link): the pages' accent.
+MAP_STATES["yours"] = "#0a5bab"
 FONT_STACK = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 #: How every page looks, once: ``static/immunoviz.css`` reads these as custom properties (``var(--ink)``)
 #: from the ``:root`` block :func:`css_root` writes in front of it. Text colours meet WCAG AA (4.5:1) on
@@ -145,6 +147,8 @@ PAGE = {
     "font": FONT_STACK,
     "base": "16px",
     "caption": "18px",
+    # a build exercise's verdicts, as the map draws them (VERDICTS)
+    **{f"verdict-{k}": v["colour"] for k, v in VERDICTS.items()},
 }
 #: A lesson page is nbconvert's JupyterLab page: its prompts (greyed to 2.2:1) and code colours darkened to
 #: 4.5:1 on the code background (#f5f5f5), so that they meet WCAG AA on our pages too.
