@@ -258,3 +258,19 @@ def test_annealing_untangles_columns_and_never_gives_up_readability():
         assert start[0] == (False, 0, n * (n - 1) // 2)
         pos = layout.layered._anneal(order, draw, start, random.Random(1))
         assert second_column(pos) == [f"b{i}" for i in expected]
+
+
+def test_the_drawn_counts_see_an_edge_under_a_chip_and_a_crossing():
+    """The counts the browser test uses: a line through a third chip runs under it (a bow round it does
+    not); two lines that cross once are one crossing; a line that only grazes a chip does not count."""
+    boxes = {"a": (-10, -5, 10, 5), "b": (190, -5, 210, 5), "c": (90, -5, 110, 5), "d": (90, 40, 110, 50)}
+    straight = {("a", "b"): [(0, 0), (200, 0)]}
+    assert layout.as_drawn(straight, boxes, px=1.0).under == [(("a", "b"), ["c"])]
+    round_c = {("a", "b"): [(0, 0), (100, -30), (200, 0)]}
+    assert layout.as_drawn(round_c, boxes, px=1.0).under == []
+    grazing = {("a", "b"): [(0, 3), (200, 3)]}  # 2 px inside c's box: not more than 3 px in
+    assert layout.as_drawn(grazing, {**boxes, "c": (90, 1, 110, 11)}, px=1.0).under == []
+    crossed = {("a", "b"): [(0, 20), (200, 20)], ("c", "d"): [(100, 0), (100, 45)]}
+    assert layout.as_drawn(crossed, boxes, px=1.0).crossings == 1
+    shared = {("a", "b"): [(0, 0), (200, 0)], ("a", "d"): [(0, 0), (100, 45)]}
+    assert layout.as_drawn(shared, boxes, px=1.0).crossings == 0, "edges that share an end do not cross"

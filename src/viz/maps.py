@@ -101,7 +101,8 @@ def concept_map(
         ``{node: "inside" | "right" | "left" | "below"}``: where each label goes (:func:`viz.layout.label_sides`);
         the page draws the labels beside glyphs itself. By default a glyph's label hangs below it.
     curves
-        ``{(a, b): "curvedCW" | "curvedCCW"}``: the edges drawn bowed (:func:`viz.layout.edge_curves`).
+        ``{(a, b): smooth option}``: the edges drawn curved, as vis-network's ``smooth`` options
+        (:func:`viz.layout.route.edge_shapes`); a kind alone (``"curvedCW"``) bows with the layout's roundness.
     wrap
         The width, in layout units, at which labels wrap.
     hubs
@@ -153,8 +154,12 @@ def concept_map(
             used_relations.append(rel.id)
         arrows = {"to": {"enabled": rel.arrow != "none", "type": "bar" if rel.arrow == "bar" else "arrow"}}
         extra = {"hidden": True} if attrs.get("hidden") else {}
-        if (a, b) in curves:
-            extra["smooth"] = {"enabled": True, "type": curves[(a, b)], "roundness": _layout.ROUNDNESS}
+        if (a, b) in curves:  # a vis-network smooth option, or a kind drawn with the layout's roundness
+            how = curves[(a, b)]
+            extra["smooth"] = {
+                "enabled": True,
+                **({"type": how, "roundness": _layout.ROUNDNESS} if isinstance(how, str) else how),
+            }
         net.add_edge(
             str(a),
             str(b),

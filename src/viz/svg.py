@@ -186,26 +186,23 @@ def render_map_svg(
         if e.get("hidden") or e["from"] not in nodes or e["to"] not in nodes:
             continue
         a, b = e["from"], e["to"]
-        smooth = e.get("smooth") or {}
-        bend = smooth.get("type")
-        via = layout.curve_via(pos[a], pos[b], bend, smooth.get("roundness", layout.ROUNDNESS)) if bend else None
-        start = _clip(pos[a], via or pos[b], _centred(ends[a]))
-        end = _clip(pos[b], via or pos[a], _centred(ends[b]))
+        ctrl = layout.control_points(pos[a], pos[b], e.get("smooth") or None)
+        start = _clip(pos[a], ctrl[1], _centred(ends[a]))
+        end = _clip(pos[b], ctrl[-2], _centred(ends[b]))
         dashes = e.get("dashes")
         dash = f' stroke-dasharray="{" ".join(str(v) for v in dashes)}"' if isinstance(dashes, list) else ""
         arrow = e.get("arrows", {}).get("to", {})
         marker = f' marker-end="url(#{escape(uid)}{arrow.get("type", "arrow")})"' if arrow.get("enabled") else ""
         fade = ' opacity="0.3"' if a in faded or b in faded else ""
-        path = (
-            f"M{start[0]:.1f},{start[1]:.1f} Q{via[0]:.1f},{via[1]:.1f} {end[0]:.1f},{end[1]:.1f}"
-            if via
-            else f"M{start[0]:.1f},{start[1]:.1f} L{end[0]:.1f},{end[1]:.1f}"
-        )
+        # a line, or vis-network's quadratic or cubic curve through the same control points
+        points = [start, *ctrl[1:-1], end]
+        rest = " ".join(f"{x:.1f},{y:.1f}" for x, y in points[1:])
+        path = f"M{start[0]:.1f},{start[1]:.1f} {'LQC'[len(points) - 2]}{rest}"
         if look is None:
             parts.append(f'<path d="{path}" fill="none" stroke="{style.EDGE}" stroke-width="1.4"{dash}{marker}{fade}/>')
             continue
         wide = marker.replace(")", "-wide)") if "colour" not in e else ""
-        marked.append(_marked(path, look, _midpoint(start, via, end), wide))
+        marked.append(_marked(path, look, _midpoint(points), wide))
     parts += marked
     for i in sorted(nodes):
         if i in faded:  # one group per faded concept: its parts must not add up where they overlap
@@ -245,11 +242,14 @@ def render_map_svg(
     return "\n".join(parts)
 
 
-def _midpoint(start, via, end) -> tuple[float, float]:
-    """The middle of a link, straight or bowed (a quadratic curve through ``via``)."""
-    if via is None:
-        return ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
-    return (0.25 * start[0] + 0.5 * via[0] + 0.25 * end[0], 0.25 * start[1] + 0.5 * via[1] + 0.25 * end[1])
+def _midpoint(points: list) -> tuple[float, float]:
+    """The middle of a link: a line, or a quadratic or cubic curve through these control points."""
+    d = len(points) - 1
+    weights = [math.comb(d, i) / 2**d for i in range(d + 1)]
+    return (
+        sum(w * x for w, (x, _) in zip(weights, points, strict=True)),
+        sum(w * y for w, (_, y) in zip(weights, points, strict=True)),
+    )
 
 
 def _marked(path: str, look: Mapping, mid: tuple[float, float], marker: str) -> str:

@@ -9,6 +9,7 @@ import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 import networkx as nx
 import numpy as np
@@ -19,6 +20,8 @@ __all__ = [
     "MAX_ZOOM",
     "ROUNDNESS",
     "STEP_PX",
+    "as_drawn",
+    "control_points",
     "crossings",
     "curve_via",
     "edge_curves",
@@ -37,12 +40,35 @@ ROUNDNESS = 0.35
 def curve_via(a: tuple[float, float], b: tuple[float, float], kind: str, roundness: float = ROUNDNESS):
     """The control point of vis-network's ``curvedCW`` / ``curvedCCW`` edge from ``a`` to ``b``
     (the same formula as vis-network 9.1's ``_getViaCoordinates``)."""
-    ox, oy = b[0] - a[0], a[1] - b[1]
+    return control_points(a, b, {"type": kind, "roundness": roundness})[1]
+
+
+def control_points(p, q, how: Mapping | str | None) -> list[tuple[float, float]]:
+    """The Bezier control points of vis-network's edge from ``p`` to ``q`` drawn with the ``smooth`` option
+    ``how`` (9.1's ``_getViaCoordinates``; a kind alone is drawn with :data:`ROUNDNESS`): ``[p, q]``
+    straight, ``[p, via, q]`` for ``curvedCW`` and ``curvedCCW``, ``[p, c1, c2, q]`` for a
+    ``cubicBezier`` with ``forceDirection: "horizontal"`` (it leaves and enters its nodes level).
+
+    Examples
+    --------
+    >>> from viz.layout import control_points
+    >>> control_points((0, 0), (100, 50), {"type": "cubicBezier", "roundness": 0.5})
+    [(0, 0), (50.0, 0), (50.0, 50), (100, 50)]
+    """
+    if not how:
+        return [tuple(p), tuple(q)]
+    if isinstance(how, str):
+        how = {"type": how, "roundness": ROUNDNESS}
+    kind, r = how["type"], how.get("roundness", 0.5)
+    if kind == "cubicBezier":
+        dx = p[0] - q[0]
+        return [tuple(p), (p[0] - r * dx, p[1]), (q[0] + r * dx, q[1]), tuple(q)]
+    ox, oy = q[0] - p[0], p[1] - q[1]
     length = math.hypot(ox, oy)
-    k = 0.5 * roundness + 0.5
-    turn = (0.5 * roundness + 0.5) if kind == "curvedCW" else (0.5 * -roundness + 0.5)
-    g = (math.atan2(oy, ox) + turn * math.pi) % (2 * math.pi)
-    return (a[0] + k * length * math.sin(g), a[1] + k * length * math.cos(g))
+    k = 0.5 * r + 0.5
+    turn = k if kind == "curvedCW" else 0.5 - 0.5 * r
+    angle = (math.atan2(oy, ox) + turn * math.pi) % (2 * math.pi)
+    return [tuple(p), (p[0] + k * length * math.sin(angle), p[1] + k * length * math.cos(angle)), tuple(q)]
 
 
 def edge_curves(g: nx.Graph, pos: Positions, boxes: Mapping | None = None) -> dict:
@@ -62,11 +88,7 @@ def edge_curves(g: nx.Graph, pos: Positions, boxes: Mapping | None = None) -> di
     lines = _segments([(pos[c], pos[d]) for c, d in straight])
     # every bowed edge drawn both ways, as _STEPS segments each, against every straight edge at once
     arcs = np.concatenate(
-        [
-            _segments(itertools.pairwise(_polyline(pos[a], pos[b], curve_via(pos[a], pos[b], k))))
-            for (a, b), _ in bowed
-            for k in kinds
-        ]
+        [_segments(itertools.pairwise(_polyline(pos[a], pos[b], k))) for (a, b), _ in bowed for k in kinds]
     )
     apart = np.array([[not {a, b} & {c, d} for c, d in straight] for (a, b), _ in bowed], dtype=bool)
     hits = (_cross(arcs, lines).reshape(len(bowed), 2, _STEPS, -1) & apart[:, None, None, :]).sum(axis=(2, 3))
@@ -94,16 +116,24 @@ def _bend(p: tuple[float, float], q: tuple[float, float], left_p: float, left_q:
 _STEPS = 8
 
 
-def _polyline(p, q, via, steps: int = _STEPS) -> list[tuple[float, float]]:
-    if via is None:
-        return [p, q]
-    return [
-        (
-            (1 - t) ** 2 * p[0] + 2 * (1 - t) * t * via[0] + t * t * q[0],
-            (1 - t) ** 2 * p[1] + 2 * (1 - t) * t * via[1] + t * t * q[1],
-        )
-        for t in (i / steps for i in range(steps + 1))
-    ]
+def _bernstein(degree: int, steps: int) -> np.ndarray:
+    """``[i, j]``: the weight of control point ``j`` at the ``i``-th of ``steps + 1`` points along a curve."""
+    t = np.linspace(0.0, 1.0, steps + 1)[:, None]
+    j = np.arange(degree + 1)[None, :]
+    return np.array([math.comb(degree, i) for i in range(degree + 1)])[None, :] * t**j * (1 - t) ** (degree - j)
+
+
+_BERNSTEIN = {(d, _STEPS): _bernstein(d, _STEPS) for d in (2, 3)}
+
+
+def _polyline(p, q, how, steps: int = _STEPS) -> np.ndarray:
+    """``(steps + 1, 2)`` points along the edge from ``p`` to ``q`` drawn as ``how`` says
+    (:func:`control_points`); two for a straight edge."""
+    c = np.array(control_points(p, q, how), dtype=float)
+    if len(c) == 2:
+        return c
+    weights = _BERNSTEIN.get((len(c) - 1, steps))
+    return (weights if weights is not None else _bernstein(len(c) - 1, steps)) @ c
 
 
 def _orient(a, b, c):
@@ -162,19 +192,18 @@ class _Drawing:
             if bent[k]:
                 self._line(k)
 
-    def _kind(self, k: int) -> str | None:
+    def _kind(self, k: int) -> Mapping | str | None:
         a, b = self.links[k]
         return self.curves.get((a, b)) or self.curves.get((b, a))
 
     def _line(self, k: int) -> None:
         a, b = self.links[k]
-        kind = self._kind(k)
-        via = None
-        if kind:
-            p, q = (self.pos[a], self.pos[b]) if (a, b) in self.curves else (self.pos[b], self.pos[a])
-            via = curve_via(p, q, kind)
-        pts = _polyline(self.pos[a], self.pos[b], via, _STEPS)
-        rows = np.array([(*pts[i], *pts[i + 1]) for i in range(len(pts) - 1)], dtype=float)
+        how = self._kind(k)
+        if how and (a, b) not in self.curves:  # drawn from b to a
+            pts = _polyline(self.pos[b], self.pos[a], how)[::-1]
+        else:
+            pts = _polyline(self.pos[a], self.pos[b], how)
+        rows = np.hstack([pts[:-1], pts[1:]])
         block = self.segs[self.start[k] : self.start[k + 1]]
         if len(rows) > len(block):  # bent now, straight before: draw it as the chord (a rare, small error)
             rows = np.array([[*pts[0], *pts[-1]]])
@@ -337,3 +366,101 @@ def _incident(g: nx.Graph) -> dict:
         if b != a:
             out[b].append((a, b))
     return out
+
+
+#: An edge runs under a chip when this share of its drawn length lies more than :data:`UNDER_PX` screen
+#: pixels inside the box of a chip it does not end at.
+UNDER_SHARE, UNDER_PX = 0.03, 3.0
+
+
+class AsDrawn(NamedTuple):
+    """What a reader sees of a drawing's edges: how often they cross, and which run under a chip."""
+
+    crossings: int
+    under: list  # [(edge (a, b), the chips it runs under)]
+
+
+def _inside(p: np.ndarray, q: np.ndarray, boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(t0, t1)``: the part of each segment ``p -> q`` inside each box ``(left, top, right, bottom)``, as
+    fractions of the segment (Liang and Barsky's clipping), empty where ``t0 >= t1``. The arrays broadcast:
+    ``p`` and ``q`` ``(..., 2)``, ``boxes`` ``(..., 4)``."""
+    d = q - p
+    t0 = np.zeros(np.broadcast_shapes(p.shape[:-1], boxes.shape[:-1]))
+    t1 = np.ones_like(t0)
+    for axis in (0, 1):
+        start, step = p[..., axis], d[..., axis]
+        lo, hi = boxes[..., axis], boxes[..., axis + 2]
+        flat = np.abs(step) < 1e-12
+        with np.errstate(divide="ignore", invalid="ignore"):
+            a, b = (lo - start) / step, (hi - start) / step
+        out = flat & ((start < lo) | (start > hi))
+        t0 = np.where(flat, t0, np.maximum(t0, np.minimum(a, b)))
+        t1 = np.where(flat, t1, np.minimum(t1, np.maximum(a, b)))
+        t1 = np.where(out, 0.0, t1)
+        t0 = np.where(out, 1.0, t0)
+    return t0, t1
+
+
+def as_drawn(lines: Mapping, boxes: Mapping, *, px: float) -> AsDrawn:
+    """Count what a reader sees of a drawing: ``lines`` ``{(a, b): [(x, y), ...]}``, each edge as the points
+    it is drawn through (centre to centre, or border to border), and ``boxes`` ``{node: (left, top, right,
+    bottom)}``, every node's shape as drawn, both in canvas units; ``px``: screen pixels per unit.
+
+    An edge is seen where it is outside the boxes of its own ends. Two edges that share no end cross
+    where their seen parts do (each crossing once; two links between the same nodes are one). An edge
+    runs under a chip when at least :data:`UNDER_SHARE` of its seen length lies more than
+    :data:`UNDER_PX` pixels inside the boxes of nodes it does not end at.
+
+    Examples
+    --------
+    >>> from viz.layout import as_drawn
+    >>> boxes = {"a": (-10, -5, 10, 5), "b": (90, -5, 110, 5), "c": (40, -5, 60, 5)}
+    >>> as_drawn({("a", "b"): [(0, 0), (100, 0)]}, boxes, px=1.0).under
+    [(('a', 'b'), ['c'])]
+    >>> as_drawn({("a", "b"): [(0, 0), (50, -40), (100, 0)]}, boxes, px=1.0).under
+    []
+    """
+    seen: dict = {}
+    for (a, b), pts in sorted(lines.items(), key=lambda t: (str(t[0][0]), str(t[0][1]))):
+        if a != b:
+            seen.setdefault(tuple(sorted((str(a), str(b)))), ((a, b), np.asarray(pts, dtype=float)))
+    nodes = sorted(boxes, key=str)
+    box = np.array([boxes[n] for n in nodes], dtype=float).reshape(-1, 4)
+    index = {n: i for i, n in enumerate(nodes)}
+    pieces, owner, ends = [], [], []
+    for k, ((a, b), pts) in enumerate(seen.values()):
+        p, q = pts[:-1], pts[1:]
+        own = [index[n] for n in (a, b) if n in index]
+        t0, t1 = _inside(p[:, None], q[:, None], box[own][None])
+        for i in range(len(p)):  # the parts of each segment outside both end boxes
+            cuts = sorted((s, e) for s, e in zip(t0[i], t1[i], strict=True) if e > s)
+            start = 0.0
+            for s, e in [*cuts, (1.0, 1.0)]:
+                if s > start:
+                    pieces.append((*(p[i] + start * (q[i] - p[i])), *(p[i] + s * (q[i] - p[i]))))
+                    owner.append(k)
+                start = max(start, e)
+        ends.append({a, b})
+    segs = np.array(pieces, dtype=float).reshape(-1, 4)
+    owner_a = np.array(owner, dtype=int)
+    edges = [e for e, _ in seen.values()]
+    apart = np.array([[not (x & y) for y in ends] for x in ends], dtype=bool).reshape(len(ends), len(ends))
+    count = 0
+    if len(segs) > 1:
+        hit = _cross(segs, segs) & apart[owner_a[:, None], owner_a[None, :]]
+        count = int((hit & (owner_a[:, None] < owner_a[None, :])).sum())
+    under = []
+    if len(segs):
+        margin = UNDER_PX / px
+        inner = box + np.array([margin, margin, -margin, -margin])
+        t0, t1 = _inside(segs[:, None, :2], segs[:, None, 2:], inner[None])
+        length = np.hypot(segs[:, 2] - segs[:, 0], segs[:, 3] - segs[:, 1])
+        within = np.clip(t1 - t0, 0.0, None) * length[:, None]
+        for k, (a, b) in enumerate(edges):
+            mine = owner_a == k
+            total = length[mine].sum()
+            by_box = within[mine].sum(axis=0)
+            by_box[[index[n] for n in (a, b) if n in index]] = 0.0
+            if total > 0 and by_box.sum() >= UNDER_SHARE * total:
+                under.append(((a, b), [nodes[i] for i in np.flatnonzero(by_box > 0)]))
+    return AsDrawn(count, under)
