@@ -49,7 +49,7 @@ import anywidget
 import pandas as pd
 import traitlets
 
-from viz import charts, history, maps, queries, render
+from viz import charts, history, maps, queries, render, style
 from viz.paths import STATIC_DIR
 
 __all__ = ["HistoryWidget", "MapWidget", "selection_table", "widget_module"]
@@ -329,6 +329,7 @@ class HistoryWidget(anywidget.AnyWidget):
     _esm = traitlets.Unicode().tag(sync=True)
     _page = traitlets.Unicode().tag(sync=True)
     _title = traitlets.Unicode().tag(sync=True)
+    _border = traitlets.Unicode().tag(sync=True)  # the frame's edge, from viz.style (one place for colours)
 
     def __init__(self, dataset, *, view: str | None = None, presenter: bool = False, height: int = 820, **state):
         selected = list(state.get("selected") or [])
@@ -347,6 +348,7 @@ class HistoryWidget(anywidget.AnyWidget):
             _esm=(STATIC_DIR / "history-widget.js").read_text(encoding="utf-8"),
             _page=self.history.render(),
             _title=history.TITLE,
+            _border=style.PAGE["line"],
             height=height,
             **state,
         )

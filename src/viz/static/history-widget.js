@@ -12,7 +12,7 @@ function render({ model, el }) {
   frame.className = "immunoviz-history-widget";
   frame.title = model.get("_title");
   frame.setAttribute("sandbox", "allow-scripts allow-popups allow-popups-to-escape-sandbox");
-  frame.style.cssText = `width:100%;height:${model.get("height")}px;border:1px solid #d5d8de;border-radius:8px`;
+  frame.style.cssText = `width:100%;height:${model.get("height")}px;border:1px solid ${model.get("_border")};border-radius:8px`;
   frame.srcdoc = model.get("_page");
   el.appendChild(frame);
 
