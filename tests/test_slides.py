@@ -137,7 +137,7 @@ def test_the_default_deck_follows_the_topics_and_views_in_order(default_deck):
 def test_every_story_step_is_a_slide_with_notes(default_deck):
     ds, deck = default_deck
     steps = [(s.view, s.step) for s in deck.slides if s.kind == "map" and s.step]
-    assert sorted(steps) == sorted(zip(ds.steps["view"], ds.steps["step"], strict=True))
+    assert sorted(set(steps)) == sorted(zip(ds.steps["view"], ds.steps["step"], strict=True))
     for slide in deck.slides:
         assert slide.notes, f"{slide.title} {slide.counter} has no speaker notes"
         if slide.kind == "map" and slide.step:
@@ -148,6 +148,37 @@ def test_every_story_step_is_a_slide_with_notes(default_deck):
     pd1 = next(s for s in deck.slides if s.view == "checkpoints" and "pd1" in s.new)
     assert "CD8 cytotoxic T cell expresses PD-1. PD-1 appears on T cells once they are activated." in pd1.relations
     assert pd1.sources and all(s in deck.sources for s in pd1.sources)
+
+
+def test_a_step_too_wide_to_read_is_shown_in_parts_of_nearby_concepts(default_deck):
+    """A step whose new concepts cannot all be framed legibly is consecutive slides, each revealing a group of
+    them (the earlier parts' dimmed), with the step's text; together they reveal the step's concepts once each."""
+    import itertools
+
+    from viz import maps, slides
+
+    ds, deck = default_deck
+    by_step: dict = {}
+    for k, slide in enumerate(deck.slides):
+        if slide.kind == "map" and slide.step:
+            by_step.setdefault((slide.view, slide.step), []).append((k, slide))
+    split = {key: parts for key, parts in by_step.items() if len(parts) > 1}
+    assert split and ("three_es", 6) in split  # its new concepts lie on both sides of the map
+    for (view, step), parts in split.items():
+        assert [k for k, _ in parts] == list(range(parts[0][0], parts[0][0] + len(parts))), "consecutive slides"
+        assert [s.part for _, s in parts] == list(range(1, len(parts) + 1))
+        assert all(s.parts == len(parts) and s.counter.endswith(f" · {s.part}/{s.parts}") for _, s in parts)
+        net = maps.view_map(ds, view, presenter=True)
+        revealed = [i for _, s in parts for i in s.new]
+        assert sorted(revealed) == sorted(n["id"] for n in net.nodes if int(n.get("step", 1)) == step)
+        for (_, before), (_, after) in itertools.pairwise(parts):
+            assert set(before.shown) | set(after.new) == set(after.shown) and set(before.shown) <= set(after.dimmed)
+        assert len({s.text for _, s in parts}) == 1 and all(f"part {s.part}." in " ".join(s.notes) for _, s in parts)
+    for parts in by_step.values():  # each part is framed legibly: its new concepts fit the stage at LABEL_PX
+        for _, s in parts:
+            assert slides._legible(deck.maps[s.view], s.new, slides._stage(s.text)), (s.view, s.step, s.part)
+    again = slides.plan_deck(ds)
+    assert [(s.new, s.frame) for s in again.slides] == [(s.new, s.frame) for s in deck.slides]
 
 
 def test_the_closing_slides_list_every_source_the_deck_cites(default_deck):
@@ -284,6 +315,57 @@ def test_slide_text_is_legible_from_the_back_row(offline_page, lecture, size):
     offline_page.assert_clean()
 
 
+LEGIBLE_JS = """() => {
+  const slide = document.querySelector('section.iv-slide.present');
+  const stage = slide.querySelector('.iv-stage').getBoundingClientRect();
+  // the labels drawn at full opacity: the slide's new concepts (the earlier ones are in faded groups)
+  const texts = [...slide.querySelectorAll('.iv-stage svg text')].filter(t => !t.closest('[opacity]'));
+  return {
+    where: slide.dataset.ivView + ' ' + (slide.querySelector('.iv-counter') || {}).textContent,
+    step: Number(slide.dataset.ivStep),
+    new: slide.dataset.ivNew.split(' ').length,
+    labels: texts.map(t => {
+      const r = t.getBoundingClientRect();
+      const inside = r.left >= Math.max(0, stage.left) - 1 && r.right <= Math.min(innerWidth, stage.right) + 1
+        && r.top >= Math.max(0, stage.top) - 1 && r.bottom <= Math.min(innerHeight, stage.bottom) + 1;
+      return [t.textContent, parseFloat(t.getAttribute('font-size')) * t.getScreenCTM().a, inside];
+    }),
+  };
+}"""
+
+
+def test_every_step_of_the_default_deck_frames_its_new_concepts_legibly(offline_page, default_deck, tmp_path):
+    """Stepping through the whole default deck at 1280x720: on every story step's slide, each label drawn at full
+    opacity (the concepts the slide reveals) is 24 px or more on screen and inside the slide's stage. A view
+    without story steps is one overview slide of its whole map (the map page is where it is read)."""
+    from viz import slides
+
+    ds, deck = default_deck
+    out = tmp_path / "lecture.html"
+    out.write_text(slides.render_deck(deck), encoding="utf-8")
+    page = offline_page.page
+    page.set_viewport_size({"width": 1280, "height": 720})
+    offline_page.open(out)
+    total = page.evaluate("() => immunovizDeck.getTotalSlides()")
+    assert total == len(deck.slides)
+    stepless = {v for v in ds.views["id"] if v not in set(ds.steps["view"])}
+    seen, overviews, small = 0, set(), []
+    for _ in range(total):
+        if page.evaluate("() => document.querySelector('section.iv-slide.present').classList.contains('iv-map')"):
+            found = page.evaluate(LEGIBLE_JS)
+            if found["step"] == 0:
+                overviews.add(found["where"].split(" ")[0])
+            else:
+                seen += 1
+                assert len(found["labels"]) == found["new"], found["where"]
+                small += [(found["where"], text, round(px, 1), inside) for text, px, inside in found["labels"]]
+        page.keyboard.press("ArrowRight")
+    assert seen == sum(1 for s in deck.slides if s.kind == "map" and s.step)
+    assert overviews == stepless
+    assert [s for s in small if s[2] < slides.LABEL_PX or not s[3]] == []
+    offline_page.assert_clean()
+
+
 # ---------------------------------------------------------------------------
 # the PDF, the handout and the PowerPoint file
 
@@ -330,13 +412,17 @@ def test_the_handout_has_a_page_per_view(printed):
     assert "The water cycle" in text and "Sunlight evaporates it into the air." in text and "Sources" in text
 
 
-def test_the_pptx_has_a_slide_per_step_with_its_picture_and_notes(printed):
+def test_the_pptx_has_a_slide_per_map_slide_with_its_picture_and_notes(printed):
     from pptx import Presentation
     from pptx.enum.shapes import MSO_SHAPE_TYPE
 
+    from viz import slides
+
     prs = Presentation(printed["pptx"])
-    assert len(prs.slides) == 3  # the deck's three story steps
-    captions = list(data.load(SCAFFOLD_DIR).steps["caption"])
+    deck = slides.plan_deck(data.load(SCAFFOLD_DIR), deck="lecture")
+    captions = [s.text for s in deck.slides if s.kind == "map"]  # a slide per picture of a step (or of its part)
+    assert len(prs.slides) == len(captions) == 3  # the deck's three story steps
+    assert captions == list(data.load(SCAFFOLD_DIR).steps["caption"])
     for slide, caption in zip(prs.slides, captions, strict=True):
         pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
         assert len(pictures) == 1 and pictures[0].width == prs.slide_width

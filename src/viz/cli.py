@@ -233,7 +233,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--handout", type=Path, metavar="FILE", help="also a handout PDF: a page per view with the map, steps, sources"
     )
-    p.add_argument("--pptx", type=Path, metavar="FILE", help="also a PowerPoint file, a slide per story step")
+    p.add_argument("--pptx", type=Path, metavar="FILE", help="also a PowerPoint file, a slide per map slide")
     p.set_defaults(func=cmd_slides)
     return parser
 
@@ -476,7 +476,7 @@ def cmd_slides(args: argparse.Namespace) -> int:
     if len(set(named)) < len(named):
         raise UserError("--out, --pdf, --handout and --pptx must name different files")
     written = slides.write_lecture(deck, args.out, pdf=args.pdf, handout=args.handout, pptx=args.pptx, log=print)
-    steps = sum(1 for s in deck.slides if s.kind == "map" and s.step)
+    steps = sum(1 for s in deck.slides if s.kind == "map" and s.step and s.part <= 1)  # a step in parts once
     print(f"wrote {', '.join(str(p) for p in written)}: {len(deck.slides)} slides, {steps} of them story steps")
     print(f"open {written[0].resolve().as_uri()} (press S for the speaker notes)")
     return 0

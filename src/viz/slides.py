@@ -3,9 +3,11 @@
 :func:`plan_deck` turns the tables into a :class:`Deck`: a title slide from ``datapackage.json``; for each
 view a section with one slide per story step (the map framed on what the step reveals, the earlier steps'
 concepts dimmed, the step's text, and speaker notes: the step text, the relations it reveals as sentences
-and their sources); chart slides; history slides (the map as it stood at the end of each era, with that
-era's events); and closing slides listing every source the deck cites. The order is a deck of
-``decks.csv`` (``--deck NAME``), the views named, or the topics and views in the tables' order.
+and their sources), or several for a step whose new concepts lie too far apart to be framed with labels of
+:data:`LABEL_PX` (a slide per group of nearby ones, "Step 6 of 11 · 1/2"); chart slides; history slides (the
+map as it stood at the end of each era, with that era's events); and closing slides listing every source the
+deck cites. The order is a deck of ``decks.csv`` (``--deck NAME``), the views named, or the topics and views
+in the tables' order.
 
 :func:`render_deck` makes it one self-contained HTML file: reveal.js (vendored from its npm release, see
 ``vendor/reveal/README.md``), its speaker-view plugin, our stylesheet and script, all inlined, with the
@@ -13,7 +15,7 @@ page's Content-Security-Policy allowing exactly these scripts by hash; the file 
 stick, and sends nothing anywhere. :func:`write_lecture` writes it, and on request its PDF (Chromium prints
 reveal.js's print view: a page per slide, each map page the static picture of its step), a handout (a page
 per view: the whole map, the steps as a numbered list and the sources) and a PowerPoint file (python-pptx:
-a slide per story step with its picture at twice the slide's pixels and its speaker notes), all or nothing.
+a slide per map slide with its picture at twice the slide's pixels and its speaker notes), all or nothing.
 
 Educational material, not medical advice.
 """
@@ -21,8 +23,10 @@ Educational material, not medical advice.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import tempfile
+import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -48,12 +52,21 @@ __all__ = [
 REVEAL_DIR = PACKAGE_DIR / "vendor" / "reveal"
 #: The size reveal.js lays a slide out at, and prints a page at (16:9, as a projector shows it).
 SLIDE_SIZE = (1280, 720)
-#: The part of a 1280 x 720 slide its map or picture takes (the rest: the heading, the step's text, the notice).
-STAGE = (1224.0, 470.0)
-#: A step's picture frames its new concepts with their neighbours when their labels are then drawn this large on
-#: :data:`STAGE` (pixels), else the new concepts alone; it zooms in at most :data:`MAX_ZOOM` times.
+#: The part of a 1280 x 720 slide its map or picture takes (the rest: the heading, the step's text, the notice),
+#: as deck.css lays it out (inside its border): :data:`STAGE_WIDTH` wide, and :data:`STAGE_HEIGHT` high less a
+#: line for every line of the step's text (30 px type: :data:`TEXT_LINE` high, and, counted short,
+#: :data:`LINE_CHARS` characters long).
+STAGE_WIDTH = 1222.0
+STAGE_HEIGHT = 618.0
+TEXT_LINE = 39.0
+LINE_CHARS = 60
+#: A step's new concepts are drawn with labels this large on the stage (pixels): a step whose new concepts lie
+#: too far apart for that is shown in parts, a slide each, each framing a group of nearby new concepts (with
+#: their neighbours when their labels stay this large). A picture zooms in at most :data:`MAX_ZOOM` times (so
+#: that one small concept is not blown up), and keeps :data:`MARGIN` (map pixels) around what it frames.
 LABEL_PX = 24.0
 MAX_ZOOM = 2.0
+MARGIN = 16.0
 #: Citations on one closing slide.
 SOURCES_PER_SLIDE = 12
 #: The history is told in at most this many eras, each with about the same number of events.
@@ -68,8 +81,9 @@ class Slide:
     """One slide: what it shows, and what the speaker notes say.
 
     ``kind`` is ``title``, ``map`` (a story step), ``chart``, ``history`` (an era) or ``sources``.
-    A map slide names its ``view`` and ``step``, the concepts drawn (``shown``), those the step reveals
-    (``new``, in reading order: each is a reveal.js fragment) and those revealed before (``dimmed``).
+    A map slide names its ``view`` and ``step``, the concepts drawn (``shown``), those the slide reveals
+    (``new``, in reading order) and those revealed before (``dimmed``). A step shown in parts (its new concepts
+    too far apart to be legible on one slide) is ``parts`` slides, this one its ``part`` (from 1; 0: not split).
     """
 
     kind: str
@@ -81,6 +95,8 @@ class Slide:
     sources: tuple[str, ...] = ()
     view: str = ""
     step: int = 0
+    part: int = 0
+    parts: int = 0
     shown: tuple[str, ...] = ()
     new: tuple[str, ...] = ()
     dimmed: tuple[str, ...] = ()
@@ -263,20 +279,60 @@ def _reading_order(net, ids: Iterable[str]) -> list[str]:
     return sorted(ids, key=lambda i: (round(at[i][0] / 120), at[i][1], i))
 
 
-def _frame(net, shown: Sequence[str], new: Sequence[str]) -> tuple[str, ...]:
-    """What a step's picture frames: its new concepts and the shown concepts they link to, when their labels are
+def _stage(text: str) -> tuple[float, float]:
+    """The stage of a 1280 x 720 map slide whose step's text is ``text`` (the text takes what it needs below it).
+
+    Examples
+    --------
+    >>> from viz.slides import _stage
+    >>> _stage("One short line."), _stage("A caption of some length, " * 8)
+    ((1222.0, 579.0), (1222.0, 462.0))
+    """
+    lines = len(textwrap.wrap(text, LINE_CHARS)) or 1
+    return STAGE_WIDTH, STAGE_HEIGHT - TEXT_LINE * lines
+
+
+def _legible(net, ids: Iterable[str], stage: tuple[float, float]) -> bool:
+    """Whether a picture framed on these concepts draws labels :data:`LABEL_PX` or larger on ``stage``."""
+    boxes = svg.node_boxes(net)
+    at = {n["id"]: (n["x"], n["y"]) for n in net.nodes}
+    left, top, right, bottom = layout.extent({i: at[i] for i in ids}, boxes)
+    width, height = right - left + 2 * MARGIN, bottom - top + 2 * MARGIN
+    zoom = min(MAX_ZOOM, stage[0] / width, stage[1] / height)
+    return layout.FONT * zoom >= LABEL_PX
+
+
+def _groups(net, new: Sequence[str], stage: tuple[float, float]) -> list[list[str]]:
+    """The new concepts of a step in groups that are each legible on a slide of their own (one group when they all
+    are), nearby concepts together, in reading order.
+
+    A group too large is cut in two across the axis it overflows most, at the widest gap between its concepts
+    (of the widest, the one nearest the middle), until every group is legible: a function of the positions alone.
+    """
+    if len(new) < 2 or _legible(net, new, stage):
+        return [list(new)] if new else []
+    at = {n["id"]: (n["x"], n["y"]) for n in net.nodes}
+    boxes = svg.node_boxes(net)
+    left, top, right, bottom = layout.extent({i: at[i] for i in new}, boxes)
+    axis = 0 if (right - left) / stage[0] >= (bottom - top) / stage[1] else 1
+    line = sorted(new, key=lambda i: (at[i][axis], at[i][1 - axis], i))
+    gaps = [at[b][axis] - at[a][axis] for a, b in itertools.pairwise(line)]
+    cut = 1 + max(range(len(gaps)), key=lambda k: (round(gaps[k] / 10), -abs(2 * (k + 1) - len(line))))
+    order = {i: k for k, i in enumerate(new)}
+    groups = [sorted(g, key=order.get) for half in (line[:cut], line[cut:]) for g in _groups(net, half, stage)]
+    return sorted(groups, key=lambda g: order[g[0]])
+
+
+def _frame(net, shown: Sequence[str], new: Sequence[str], stage: tuple[float, float]) -> tuple[str, ...]:
+    """What a slide's picture frames: its new concepts and the shown concepts they link to, when their labels are
     then :data:`LABEL_PX` or larger on the slide, else the new concepts alone (as the map page frames a step)."""
     if not new:
         return tuple(shown)
-    boxes = svg.node_boxes(net)
-    at = {n["id"]: (n["x"], n["y"]) for n in net.nodes}
     on = set(shown)
     around = set(new) | {
         b if a in new else a for e in net.edges for a, b in [(e["from"], e["to"])] if {a, b} & set(new) and {a, b} <= on
     }
-    left, top, right, bottom = layout.extent({i: at[i] for i in around}, boxes)
-    zoom = min(MAX_ZOOM, 0.97 * min(STAGE[0] / max(right - left, 1), STAGE[1] / max(bottom - top, 1)))
-    return tuple(sorted(around)) if layout.FONT * zoom >= LABEL_PX else tuple(new)
+    return tuple(sorted(around)) if _legible(net, around, stage) else tuple(new)
 
 
 def _cite(net, ids: Iterable[str], cited: dict) -> tuple[str, ...]:
@@ -305,40 +361,50 @@ def _view_section(net, view: str, only: list[int] | None, cited: dict) -> Sectio
     numbers = only or (list(range(1, count + 1)) if count else [0])
     slides = []
     for k in numbers:
-        last = k if k else max(step_of.values(), default=1)
-        shown = [i for i in labels if step_of[i] <= last]
-        new = _reading_order(net, [i for i in shown if step_of[i] == k] if k else shown)
-        fresh = set(new)
-        relations, relation_sources = [], []
-        for key, note in sorted(page.notes.items()):
-            a, rel, b = key.split("|")
-            if a in labels and b in labels and step_of[a] <= last and step_of[b] <= last and fresh & {a, b}:
-                line = f"{labels[a]} {rel_label.get(rel, rel.replace('_', ' '))} {labels[b]}"
-                relations.append(_sentence(line) + (f" {_sentence(note['note'])}" if note.get("note") else ""))
-                relation_sources += list(note.get("sources") or ())
-        concept_sources = [s for i in new for s in page.concepts.get(i, {}).get("sources") or ()]
+        before = [i for i in labels if step_of[i] < k] if k else []
+        revealed = _reading_order(net, [i for i in labels if step_of[i] == k] if k else list(labels))
         text = captions[k - 1] if k else page.intro
-        notes = [text]
-        if k == numbers[0] and k:
-            notes.insert(0, page.intro)
-        notes.append("New on this slide: " + ", ".join(labels[i] for i in new) + "." if new else "")
-        slides.append(
-            Slide(
-                "map",
-                page.title or view,
-                text=text,
-                counter=f"Step {k} of {count}" if k else "",
-                notes=tuple(n for n in notes if n),
-                relations=tuple(relations),
-                sources=_cite(net, [*concept_sources, *relation_sources], cited),
-                view=view,
-                step=k,
-                shown=tuple(sorted(shown)),
-                new=tuple(new),
-                dimmed=tuple(sorted(set(shown) - fresh)),
-                frame=_frame(net, shown, new),
+        stage = _stage(text)
+        # a view without story steps: one slide, the whole map as an overview (too large to read on a slide)
+        groups = _groups(net, revealed, stage) if k else [revealed]
+        for part, new in enumerate(groups, start=1):
+            shown = [*before, *(i for g in groups[:part] for i in g)]
+            fresh = set(new)
+            relations, relation_sources = [], []
+            for key, note in sorted(page.notes.items()):
+                a, rel, b = key.split("|")
+                if {a, b} <= set(shown) and fresh & {a, b}:
+                    line = f"{labels[a]} {rel_label.get(rel, rel.replace('_', ' '))} {labels[b]}"
+                    relations.append(_sentence(line) + (f" {_sentence(note['note'])}" if note.get("note") else ""))
+                    relation_sources += list(note.get("sources") or ())
+            concept_sources = [s for i in new for s in page.concepts.get(i, {}).get("sources") or ()]
+            split = len(groups) > 1
+            notes = [
+                page.intro if k and k == numbers[0] and part == 1 else "",
+                text,
+                f"This step in {len(groups)} parts, a group of nearby concepts each: part {part}." if split else "",
+                "New on this slide: " + ", ".join(labels[i] for i in new) + "." if new else "",
+            ]
+            counter = f"Step {k} of {count}" if k else ""
+            slides.append(
+                Slide(
+                    "map",
+                    page.title or view,
+                    text=text,
+                    counter=f"{counter} · {part}/{len(groups)}" if split else counter,
+                    notes=tuple(n for n in notes if n),
+                    relations=tuple(relations),
+                    sources=_cite(net, [*concept_sources, *relation_sources], cited),
+                    view=view,
+                    step=k,
+                    part=part if split else 0,
+                    parts=len(groups) if split else 0,
+                    shown=tuple(sorted(shown)),
+                    new=tuple(new),
+                    dimmed=tuple(sorted(set(shown) - fresh)),
+                    frame=_frame(net, shown, new, stage),
+                )
             )
-        )
     return Section("view", view, page.title or view, tuple(slides))
 
 
@@ -467,9 +533,12 @@ def speaker_view_script() -> str:
 def _picture(deck: Deck, slide: Slide, uid: str) -> Markup:
     """The static SVG picture of a map or history slide: what it shows, framed on what it reveals."""
     net = deck.maps[slide.view]
-    least = (STAGE[0] / MAX_ZOOM, STAGE[1] / MAX_ZOOM)
+    stage = _stage(slide.text)
+    least = (stage[0] / MAX_ZOOM - 2 * MARGIN, stage[1] / MAX_ZOOM - 2 * MARGIN)
     frame = slide.frame or slide.shown
-    return Markup(svg.render_map_svg(net, show=slide.shown, dim=slide.dimmed, frame=frame, least=least, uid=uid))
+    return Markup(
+        svg.render_map_svg(net, margin=MARGIN, show=slide.shown, dim=slide.dimmed, frame=frame, least=least, uid=uid)
+    )
 
 
 def deck_payload(deck: Deck) -> dict:
@@ -518,16 +587,14 @@ def render_deck(deck: Deck, *, assets: render.Assets = render.INLINE) -> str:
     for i, slide in enumerate(deck.slides):
         if slide.view:
             pictures[i] = _picture(deck, slide, f"p{i}-")
-    return (
-        render.render_template(
-            "deck.html",
-            deck=deck,
-            styles=[_reveal("reveal.css"), render.SITE_ASSETS["immunoviz.css"](), _static_text("deck.css")],
-            scripts=scripts,
-            csp=policy,
-            payload=deck_payload(deck),
-            pictures=pictures,
-        )
+    return render.render_template(
+        "deck.html",
+        deck=deck,
+        styles=[_reveal("reveal.css"), render.SITE_ASSETS["immunoviz.css"](), _static_text("deck.css")],
+        scripts=scripts,
+        csp=policy,
+        payload=deck_payload(deck),
+        pictures=pictures,
     )
 
 
@@ -557,19 +624,17 @@ def render_handout(deck: Deck) -> str:
                 "title": section.title,
                 "intro": net.page.intro,
                 "picture": Markup(svg.render_map_svg(net, uid=f"h{len(pages)}-")),
-                "steps": [s.text for s in section.slides if s.step],
+                "steps": [s.text for s in section.slides if s.step and s.part <= 1],  # a step in parts once
                 "sources": [deck.sources[s] for s in dict.fromkeys(ids)],
             }
         )
     policy = render.csp([])
-    return (
-        render.render_template(
-            "handout.html",
-            deck=deck,
-            pages=pages,
-            csp=policy,
-            styles=[render.SITE_ASSETS["immunoviz.css"](), _static_text("deck.css")],
-        )
+    return render.render_template(
+        "handout.html",
+        deck=deck,
+        pages=pages,
+        csp=policy,
+        styles=[render.SITE_ASSETS["immunoviz.css"](), _static_text("deck.css")],
     )
 
 
@@ -668,7 +733,8 @@ def _step_pictures(browser, deck: Deck) -> dict[int, bytes]:
 
 
 def _write_pptx(deck: Deck, pictures: dict[int, bytes], target: Path) -> Path:
-    """A PowerPoint file: a slide per story step, its picture across the slide, its text and speaker notes."""
+    """A PowerPoint file: a slide per map slide of the deck (a story step, or a part of one), its picture across
+    the slide, its text and speaker notes."""
     from pptx import Presentation
     from pptx.util import Emu, Pt
 
@@ -686,7 +752,7 @@ def _write_pptx(deck: Deck, pictures: dict[int, bytes], target: Path) -> Path:
         head.text_frame.paragraphs[0].runs[0].font.bold = True
         top = Emu(533400)
         picture = page.shapes.add_picture(io.BytesIO(pictures[i]), 0, top, width=width)
-        picture.name = f"{slide.view} step {slide.step}"
+        picture.name = f"{slide.view} step {slide.step}" + (f" part {slide.part}" if slide.part else "")
         caption = page.shapes.add_textbox(Emu(304800), top + picture.height, width - Emu(609600), Emu(1143000))
         caption.text_frame.word_wrap = True
         caption.text_frame.text = slide.text
