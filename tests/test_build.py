@@ -58,8 +58,9 @@ def read_score(page) -> dict:
 def said(page, text: str) -> None:
     """Wait until the live region says ``text`` (it is emptied, then filled 30 ms later, so that a repeated
     sentence is said again)."""
-    page.wait_for_function("t => document.querySelector('[data-iv=status]').textContent.includes(t)", arg=text,
-                           timeout=5_000)
+    page.wait_for_function(
+        "t => document.querySelector('[data-iv=status]').textContent.includes(t)", arg=text, timeout=5_000
+    )
 
 
 def node_point(page, concept: str) -> dict:
@@ -118,8 +119,14 @@ def test_fill_every_concept_in_its_blank_scores_100_and_two_wrong_placements_two
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
     assert page.locator(".build-lot .build-chip").count() == 0
     score = check(page)
-    assert score == {"right": len(ex.scope), "total": len(ex.scope), "percent": 100, "other verb": 0, "missing": 0,
-                     "extra": 0}
+    assert score == {
+        "right": len(ex.scope),
+        "total": len(ex.scope),
+        "percent": 100,
+        "other verb": 0,
+        "missing": 0,
+        "extra": 0,
+    }
     assert page.locator(".build-placed").text_content() == "8 of 8 concepts in their place."
     said(page, "Checked: 27 of 27 propositions right (100%).")
     # two wrong placements: the first two blanks swapped (the second emptied first: a concept is in one blank)
@@ -189,8 +196,10 @@ def test_links_every_verb_right_scores_100_and_two_wrong_verbs_two_fewer(offline
     page = open_build(offline_page, page_file, "links")
     ex = exercise.exercise(pb, "links", SEED)
     problems = axe_problems(page, "links, before Check")
-    looks = page.evaluate("() => immunoviz.edges.get().filter(e => /^\\d+: \\?$/.test(e.label || ''))"
-                          ".map(e => JSON.stringify([e.dashes, e.arrows]))")
+    looks = page.evaluate(
+        "() => immunoviz.edges.get().filter(e => /^\\d+: \\?$/.test(e.label || ''))"
+        ".map(e => JSON.stringify([e.dashes, e.arrows]))"
+    )
     assert len(looks) == len(ex.hidden) == 15 and len(set(looks)) == 1
     for n, p in enumerate(ex.hidden, start=1):
         page.select_option(f"#build-link-{n}", p[1])
@@ -313,8 +322,11 @@ def test_skeleton_by_keyboard_alone_reaches_100(offline_page, page_file, pb):
     assert page.evaluate("document.activeElement.dataset.buildKey") == "add-from"
     on_map = sorted(pb.concepts, key=lambda c: (pb.label(c).lower(), c))
     for p in ex.scope:
-        for key, options, value in (("add-from", on_map, p[0]), ("add-verb", list(pb.relations), p[1]),
-                                    ("add-to", on_map, p[2])):
+        for key, options, value in (
+            ("add-from", on_map, p[0]),
+            ("add-verb", list(pb.relations), p[1]),
+            ("add-to", on_map, p[2]),
+        ):
             assert page.evaluate("document.activeElement.dataset.buildKey") == key
             page.keyboard.press("Home")
             for _ in range(options.index(value)):
@@ -366,9 +378,14 @@ def test_a_reload_keeps_the_work_and_start_again_clears_it(offline_page, page_fi
     page.reload()
     page.wait_for_function(f"() => immunoviz.build.state() && immunoviz.build.state().level === '{level}'")
     assert page.locator(".build-score").count() == 0
-    assert page.evaluate("() => immunoviz.build.state().work.links.length + "
-                         "Object.keys(immunoviz.build.state().work.placed).length + "
-                         "Object.keys(immunoviz.build.state().work.verbs).length") == 0
+    assert (
+        page.evaluate(
+            "() => immunoviz.build.state().work.links.length + "
+            "Object.keys(immunoviz.build.state().work.placed).length + "
+            "Object.keys(immunoviz.build.state().work.verbs).length"
+        )
+        == 0
+    )
     page.evaluate("() => localStorage.clear()")
     offline_page.assert_clean()
 
@@ -379,8 +396,10 @@ def test_leaving_build_it_gives_the_whole_map_back(offline_page, page_file, pb):
     page.click(f"[data-build-key='chip-{sorted(set(pb.concepts) - set(pb.skeleton))[0]}']")
     assert page.locator("#text-version").is_hidden() and page.locator("[data-iv=quiz]").is_hidden()
     page.click("[data-build-key=leave]")
-    whole = page.evaluate("() => [immunoviz.nodes.get().filter(n => !n.hidden).length, "
-                          "immunoviz.edges.get().filter(e => !e.hidden).length, immunoviz.edges.length]")
+    whole = page.evaluate(
+        "() => [immunoviz.nodes.get().filter(n => !n.hidden).length, "
+        "immunoviz.edges.get().filter(e => !e.hidden).length, immunoviz.edges.length]"
+    )
     assert whole == [len(pb.concepts), len(pb.propositions), len(pb.propositions)]
     labels = page.evaluate("() => immunoviz.nodes.get().map(n => n.label.replace(/\\n/g, ' '))")
     assert sorted(labels) == sorted(pb.label(c) for c in pb.concepts)
