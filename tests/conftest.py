@@ -350,3 +350,85 @@ def every_page(site, chromium) -> dict[str, Visit]:
     finally:
         context.close()
     return visits
+
+
+# ---------------------------------------------------------------------------
+# the payloads: each one, if it ever ran, would set window.__xss or open a dialog.
+# At most 40 characters (the shortest free-text limit), no ';' (the list separator),
+# and no leading or trailing whitespace (the loader trims cells).
+
+PAYLOADS: dict[str, list[str]] = {
+    "plain tags": [
+        "<script>window.__xss=1</script>",
+        "<img src=x onerror=window.__xss=2>",
+        "<svg onload=window.__xss=3>",
+        "<iframe src=javascript:alert(4)>",
+        "<details open ontoggle=alert(5)>",
+        "<body onload=alert(6)>",
+        "<input autofocus onfocus=alert(7)>",
+        "<style onload=alert(37)>",
+        "<marquee onstart=alert(38)>",
+        "<video><source onerror=alert(39)>",
+        "<audio src onerror=alert(40)>",
+        "<select autofocus onfocus=alert(41)>",
+        "<object data=javascript:alert(21)>",
+        "<embed src=javascript:alert(22)>",
+        "<base href=javascript:alert(42)//>",
+        "<img src=x:x onerror=alert(48)//",
+        "<svg/onload=alert(49)>",
+        "<IMG SRC=JaVaScRiPt:alert(50)>",
+        '<img """><script>alert(51)</script>">',
+    ],
+    "attribute breaking": [
+        '" onmouseover="alert(8)" x="',
+        "' autofocus onfocus='alert(9)' x='",
+        '"><script>alert(10)</script>',
+        "'><img src=x onerror=alert(11)>",
+        "</span><img src=x onerror=alert(53)>",
+    ],
+    "closing tags and script JSON": [
+        "</script><script>alert(12)</script>",
+        "<!--<script>alert(13)</script>-->",
+        "</textarea><script>alert(14)</script>",
+        "</title><script>alert(15)</script>",
+        "</style><img src=x onerror=alert(47)>",
+        "]]><script>alert(52)</script>",
+        "\\u003cimg src=x onerror=alert(46)\\u003e",
+        '\\"-alert(56)//',
+        "'-alert(55)-'",
+        "`-alert(54)-`",
+    ],
+    "links": [
+        "javascript:alert(16)",
+        "data:text/html,<svg onload=alert(17)>",
+        '<a href="javascript:alert(18)">x</a>',
+    ],
+    "svg": [
+        "<svg><script>alert(19)</script></svg>",
+        "<svg><animate onbegin=alert(20)>",
+    ],
+    "template syntax": [
+        "{{alert(23)}}{{7*7}}",
+        "${alert(24)}${7*7}",
+        "{% raw %}{{alert(25)}}{% endraw %}",
+        "#{alert(26)}",
+        "<%= alert(27) %>",
+        "{{7*7}}<img src onerror=alert(28)>",
+    ],
+    "encodings": [
+        "&ltimg src=x onerror=alert(43)&gt",
+        "&#60img src=x onerror=alert(44)&#62",
+        "%3Cscript%3Ealert(45)%3C/script%3E",
+    ],
+    "unicode and control characters": [
+        "a\u2028b\u2029<img src=x onerror=alert(29)>",
+        "x\u2028</script>\u2029<script>alert(30)</script>",
+        "＜script＞alert(31)＜/script＞",
+        "\u202e<img src=x onerror=alert(32)>\u202c",
+        "<scr\u200bipt>alert(33)</scr\u200bipt>",
+        "\u200b\ufeff<img src=x onerror=alert(34)>",
+        "\x01\x08<img src=x onerror=alert(35)>\x1b",
+        "a\x0b\x7f<svg\x0conload=alert(36)>",
+    ],
+}
+ALL_PAYLOADS = [p for group in PAYLOADS.values() for p in group]

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 from checkers import axe_missing, failing, run_axe
-from conftest import browser_required
-from test_cli import immunoviz
+from conftest import browser_required, immunoviz
 
 from viz import exercise, export, maps
 

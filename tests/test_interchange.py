@@ -440,7 +440,7 @@ def test_export_names_a_missing_view(tmp_path):
 
 def test_labels_are_kept_literally_and_exports_escape_them():
     """A label is text: markup and control characters survive as characters, in every format both ways."""
-    from test_hostile import ALL_PAYLOADS
+    from conftest import ALL_PAYLOADS
 
     from viz.interchange.model import Concept, Link, Map, clean_text
 
@@ -571,8 +571,7 @@ def test_payloads_in_an_imported_map_are_shown_literally_and_never_run(tmp_path,
     """Labels and verbs full of markup, from a canvas file, through import and build to the page in Chromium."""
     import subprocess
 
-    from conftest import build_args
-    from test_hostile import ALL_PAYLOADS
+    from conftest import ALL_PAYLOADS, build_args
 
     from viz.interchange.model import clean_text
 

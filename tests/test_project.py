@@ -321,3 +321,18 @@ def test_a_cached_result_is_keyed_on_all_the_code_it_runs(name):
             todo += sorted(_viz_imports(f))
     outside = sorted(m for m in seen if not ((package / m).is_dir() and m in within) and f"{m}.py" not in within)
     assert outside == [], f"{name} leaves out {outside}, which its code imports"
+
+
+def test_test_files_do_not_import_each_other():
+    """Shared helpers live in conftest.py, checkers.py, figures.py or jupyter.py: importing a test module runs
+    its module-level code again and ties two files' tests together."""
+    import ast
+
+    tests = Path(__file__).parent
+    found = []
+    for f in sorted(tests.glob("test_*.py")):
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            names += [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            found += [f"{f.name} imports {n}" for n in names if n.split(".")[0].startswith("test_")]
+    assert found == []
