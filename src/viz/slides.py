@@ -328,9 +328,12 @@ def _frame(net, shown: Sequence[str], new: Sequence[str], stage: tuple[float, fl
     then :data:`LABEL_PX` or larger on the slide, else the new concepts alone (as the map page frames a step)."""
     if not new:
         return tuple(shown)
-    on = set(shown)
-    around = set(new) | {
-        b if a in new else a for e in net.edges for a, b in [(e["from"], e["to"])] if {a, b} & set(new) and {a, b} <= on
+    on, fresh = set(shown), set(new)
+    around = fresh | {
+        b if a in fresh else a
+        for e in net.edges
+        for a, b in [(e["from"], e["to"])]
+        if (a in fresh or b in fresh) and a in on and b in on
     }
     return tuple(sorted(around)) if _legible(net, around, stage) else tuple(new)
 
@@ -369,11 +372,11 @@ def _view_section(net, view: str, only: list[int] | None, cited: dict) -> Sectio
         groups = _groups(net, revealed, stage) if k else [revealed]
         for part, new in enumerate(groups, start=1):
             shown = [*before, *(i for g in groups[:part] for i in g)]
-            fresh = set(new)
+            fresh, on = set(new), set(shown)
             relations, relation_sources = [], []
             for key, note in sorted(page.notes.items()):
                 a, rel, b = key.split("|")
-                if {a, b} <= set(shown) and fresh & {a, b}:
+                if (a in fresh or b in fresh) and a in on and b in on:
                     line = f"{labels[a]} {rel_label.get(rel, rel.replace('_', ' '))} {labels[b]}"
                     relations.append(_sentence(line) + (f" {_sentence(note['note'])}" if note.get("note") else ""))
                     relation_sources += list(note.get("sources") or ())

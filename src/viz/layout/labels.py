@@ -7,6 +7,7 @@ character in the pages' font, as Chromium draws it.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Hashable, Mapping
 from typing import NamedTuple
@@ -190,6 +191,7 @@ class Box(NamedTuple):
     dy: float = 0.0
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure; a big map's slides ask for the same boxes millions of times
 def label_box(
     label: str,
     *,
