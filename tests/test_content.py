@@ -613,6 +613,7 @@ STRANDS = {
     ],
     "awards": ["nobel-1984", "lasker-2019-herceptin"],
     "japan": ["jp-mogamulizumab-2012", "jp-atezolizumab-2018", "jp-atezolizumab-impower150-2018"],
+    "china": ["cn-pembrolizumab-2018"],
 }
 PRIMARY_KINDS = {"regulator", "sponsor"}
 MONTHS = [
@@ -689,7 +690,8 @@ def test_history_strands_are_on_the_timeline():
         if e["kind"] == "approval":
             assert e["regulator"] == "FDA (US)", i
             assert {kind[s] for s in _ids(e["sources"])} & PRIMARY_KINDS, f"{i} has no regulator or sponsor source"
-    for i in STRANDS["japan"]:
-        e = events[i]
-        assert (e["kind"], e["regulator"]) == ("approval", "MHLW (Japan)"), i
-        assert {kind[s] for s in _ids(e["sources"])} & PRIMARY_KINDS, f"{i} has no regulator or sponsor source"
+    for strand, regulator in (("japan", "MHLW (Japan)"), ("china", "NMPA (China)")):
+        for i in STRANDS[strand]:
+            e = events[i]
+            assert (e["kind"], e["regulator"]) == ("approval", regulator), i
+            assert {kind[s] for s in _ids(e["sources"])} & PRIMARY_KINDS, f"{i} has no regulator or sponsor source"
