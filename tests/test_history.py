@@ -430,3 +430,23 @@ def test_panel_lists_events_in_date_order(site, offline_page, dataset):
     following = list(ev["title"])
     assert page.locator("#panel h2").inner_text() == following[following.index(titles[0]) + 1]
     offline_page.assert_clean()
+
+
+@pytest.mark.browser
+def test_the_map_is_drawn_before_plotly_is_even_evaluated(tiny_dataset, offline_page, tmp_path):
+    """The history page draws its map first (issue 30): plotly.js, held back in the page, runs only after the
+    map's first frame, and the timeline follows."""
+    page_file = tmp_path / "history.html"
+    page_file.write_text(history.history_page(tiny_dataset).render(), encoding="utf-8")
+    page = offline_page.page
+    page.add_init_script(
+        """(() => { let value; Object.defineProperty(window, 'Plotly', { configurable: true,
+             get() { return value; },
+             set(v) { value = v; window.__plotlyAt = window.__plotlyAt || performance.now(); } }); })()"""
+    )
+    offline_page.open(page_file)
+    page.wait_for_selector("#timeline .main-svg", timeout=30_000)
+    frame = page.evaluate("() => performance.getEntriesByName('immunoviz:frame')[0].startTime")
+    plotly_at = page.evaluate("() => window.__plotlyAt")
+    assert plotly_at is not None and frame < plotly_at, (frame, plotly_at)
+    offline_page.assert_clean()
