@@ -174,20 +174,13 @@ def test_a_source_without_a_link_must_be_of_kind_other(tiny_copy, edit_table):
 @pytest.mark.slow
 def test_every_tool_file_builds_into_a_site(tmp_path):
     """All the fixtures at once: one dataset, one map per file (shared labels become one concept), built."""
-    import subprocess
 
-    from conftest import build_args
+    from conftest import build_site
 
     names = sorted(EXPECTED)
     code, _out, err = run(["import", *(FIXTURES / n for n in names), "--out", tmp_path / "all"])
     assert code == 0, err
-    result = subprocess.run(
-        build_args(tmp_path / "site", images=False, data_dir=tmp_path / "all"),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
+    build_site(tmp_path / "site", images=False, data_dir=tmp_path / "all")
     views = [v["id"] for v in read_rows(tmp_path / "all", "views")]
     assert len(views) == len(names)
     for view in views:
@@ -569,9 +562,8 @@ def test_build_format_writes_the_downloads_and_a_rebuild_keeps_them(tmp_path):
 @pytest.mark.slow
 def test_payloads_in_an_imported_map_are_shown_literally_and_never_run(tmp_path, offline_page):
     """Labels and verbs full of markup, from a canvas file, through import and build to the page in Chromium."""
-    import subprocess
 
-    from conftest import ALL_PAYLOADS, build_args
+    from conftest import ALL_PAYLOADS, build_site
 
     from viz.interchange.model import clean_text
 
@@ -587,13 +579,7 @@ def test_payloads_in_an_imported_map_are_shown_literally_and_never_run(tmp_path,
     (tmp_path / "hostile.canvas").write_text(json.dumps({"nodes": nodes, "edges": edges}), encoding="utf-8")
     code, _, err = run(["import", tmp_path / "hostile.canvas", "--out", tmp_path / "t"])
     assert code == 0, err
-    result = subprocess.run(
-        build_args(tmp_path / "site", images=False, data_dir=tmp_path / "t"),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
+    build_site(tmp_path / "site", images=False, data_dir=tmp_path / "t")
     page = offline_page.open(tmp_path / "site" / "maps" / "hostile.html")
     assert page.evaluate("() => typeof window.__xss") == "undefined"
     text = page.evaluate("() => document.getElementById('text-version').textContent")

@@ -22,6 +22,7 @@ Educational material, not medical advice.
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import re
@@ -273,9 +274,15 @@ def plan_deck(
     )
 
 
+@functools.lru_cache(maxsize=8)  # a deck asks for one map's geometry once per step and per part
+def _geometry(net) -> tuple[dict[str, tuple[float, float]], dict[str, layout.Box]]:
+    """Where each concept of a map sits, and the box it takes when drawn (:func:`viz.svg.node_boxes`)."""
+    return {n["id"]: (n["x"], n["y"]) for n in net.nodes}, svg.node_boxes(net)
+
+
 def _reading_order(net, ids: Iterable[str]) -> list[str]:
     """Concepts left to right in columns a chip wide, top to bottom within a column (how a reader scans a map)."""
-    at = {n["id"]: (n["x"], n["y"]) for n in net.nodes}
+    at, _ = _geometry(net)
     return sorted(ids, key=lambda i: (round(at[i][0] / 120), at[i][1], i))
 
 
@@ -294,8 +301,7 @@ def _stage(text: str) -> tuple[float, float]:
 
 def _legible(net, ids: Iterable[str], stage: tuple[float, float]) -> bool:
     """Whether a picture framed on these concepts draws labels :data:`LABEL_PX` or larger on ``stage``."""
-    boxes = svg.node_boxes(net)
-    at = {n["id"]: (n["x"], n["y"]) for n in net.nodes}
+    at, boxes = _geometry(net)
     left, top, right, bottom = layout.extent({i: at[i] for i in ids}, boxes)
     width, height = right - left + 2 * MARGIN, bottom - top + 2 * MARGIN
     zoom = min(MAX_ZOOM, stage[0] / width, stage[1] / height)
@@ -311,8 +317,7 @@ def _groups(net, new: Sequence[str], stage: tuple[float, float]) -> list[list[st
     """
     if len(new) < 2 or _legible(net, new, stage):
         return [list(new)] if new else []
-    at = {n["id"]: (n["x"], n["y"]) for n in net.nodes}
-    boxes = svg.node_boxes(net)
+    at, boxes = _geometry(net)
     left, top, right, bottom = layout.extent({i: at[i] for i in new}, boxes)
     axis = 0 if (right - left) / stage[0] >= (bottom - top) / stage[1] else 1
     line = sorted(new, key=lambda i: (at[i][axis], at[i][1 - axis], i))
