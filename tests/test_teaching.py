@@ -30,10 +30,24 @@ def test_arrow_keys_step_through_the_story(site, offline_page, dataset):
     assert visible_ids(page) == set(members["concept"])
     assert page.locator("#step-counter").inner_text() == "The whole map:"
     assert page.url.endswith("#step=all")
-    # the mouse works too: back to the last step, framed on what it brings in
+    # the mouse works too: back to the last step, framed on what it brings in; the cycle's last step brings in
+    # concepts on both sides of the circle, so it comes in two parts (viz.layout.step_parts): back from the whole
+    # map is its last part, everything of the step shown and the last part framed
+    last = len(steps)
+    parts = page.evaluate(f"immunoviz.parts({last})")
+    assert len(parts) == 2 and set().union(*parts) == set(members[members["step"] == last]["concept"])
     page.click("#prev")
-    assert page.evaluate("document.body.dataset.step") == str(len(steps))
-    assert page.url.endswith(f"#step={len(steps)}")
+    assert page.evaluate("document.body.dataset.step") == str(last)
+    assert page.locator("#step-counter").inner_text() == f"Step {last} of {last} · 2/2:"
+    assert page.url.endswith(f"#step={last}.2")
+    assert visible_ids(page) == set(members["concept"])
+    page.keyboard.press("ArrowLeft")  # the first part: the second part's concepts are not shown yet
+    assert page.locator("#step-counter").inner_text() == f"Step {last} of {last} · 1/2:"
+    assert visible_ids(page) == set(members[members["step"] < last]["concept"]) | set(parts[0])
+    assert page.url.endswith(f"#step={last}")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert page.locator("#step-counter").inner_text() == "The whole map:"
     offline_page.assert_clean()
 
 
@@ -42,6 +56,10 @@ def test_deep_link_opens_at_a_step(site, offline_page, dataset):
     members = dataset.view_concepts.query("view == 'three_es'")
     assert page.locator("#step-counter").inner_text().startswith("Step 3 of")
     assert visible_ids(page) == set(members[members["step"] <= 3]["concept"])
+    # a step in parts opens at the part its link names (the address a lecturer copies from the page)
+    page = offline_page.open(site / "maps" / "three_es.html", fragment="#step=6.2")
+    assert page.locator("#step-counter").inner_text() == "Step 6 of 6 · 2/2:"
+    assert visible_ids(page) == set(members["concept"])
     offline_page.assert_clean()
 
 

@@ -23,7 +23,7 @@ from viz import layout as _layout
 from viz.model import Field, Geometry, LegendCategory, LegendRelation, MapPage
 from viz.style import BACKGROUND, EDGE, FONT_STACK, INK, SHAPES_WITH_LABEL_INSIDE, Palette, palette
 
-__all__ = ["ConceptMap", "concept_map", "laid_out_map", "view_map"]
+__all__ = ["ConceptMap", "concept_map", "laid_out_map", "node_boxes", "view_map"]
 
 #: Node label size and glyph radius, in the layout's units (the layouts leave room for labels this size).
 #: Presenter mode does not change them: it gives the map the whole width of the window, so the page
@@ -203,7 +203,51 @@ def concept_map(
         sources={s: dict(sources[s]) for s in cited if sources and s in sources},
         geometry=Geometry(wrap=wrap),
     )
+    net.page = net.page.replace(parts=_step_parts(net))
     return net
+
+
+def node_boxes(net) -> dict[str, _layout.Box]:
+    """``{concept: Box}``: what each concept of a map takes when drawn, its label included (in the layout's units).
+
+    Examples
+    --------
+    >>> from viz import data, maps
+    >>> box = maps.node_boxes(maps.view_map(data.load(), "checkpoints"))["pd1"]
+    >>> box.w > box.h > 0
+    True
+    """
+    cats = {c.id: c for c in net.page.categories}
+    sides = net.page.sides
+    wrap = net.page.geometry.wrap
+    return {
+        n["id"]: _layout.label_box(
+            n["label"],
+            shape=cats[n["group"]].shape if n["group"] in cats else "box",
+            side=sides.get(n["id"], "inside"),
+            width=wrap,
+        )
+        for n in net.nodes
+    }
+
+
+def _step_parts(net) -> dict[int, tuple[tuple[str, ...], ...]]:
+    """``{step: parts}`` of the story steps whose new concepts are too far apart to show at once at
+    :data:`viz.layout.STEP_PX` on a projector (:func:`viz.layout.step_parts` on
+    :func:`viz.layout.presenter_stage`): the page shows them part after part."""
+    if not net.page.steps:
+        return {}
+    at = {n["id"]: (n["x"], n["y"]) for n in net.nodes}
+    boxes = node_boxes(net)
+    fresh: dict[int, list[str]] = {}
+    for n in net.nodes:
+        fresh.setdefault(n["step"], []).append(n["id"])
+    captions = net.page.steps
+    parts = {
+        k: _layout.step_parts(at, boxes, ids, _layout.presenter_stage(captions[k - 1] if k <= len(captions) else ""))
+        for k, ids in sorted(fresh.items())
+    }
+    return {k: tuple(tuple(p) for p in groups) for k, groups in parts.items() if len(groups) > 1}
 
 
 #: Concept columns that are not text for the reader: references to other tables.

@@ -106,7 +106,9 @@ class MapPage:
     ``notes`` a relation (``"from|relation|to"``) to its text fields; ``fields`` are the concept
     columns to show, in schema order, with their titles; ``sides`` says where a label is drawn when it
     is not inside its shape; ``hubs`` are the concepts labelled first on a big map; ``sources`` are
-    the citations (``{id: {"citation", "url"}}``) the concepts and relations cite.
+    the citations (``{id: {"citation", "url"}}``) the concepts and relations cite; ``parts`` splits a
+    story step whose new concepts are too far apart to read at once (``{step: (part, ...)}``, each part a
+    tuple of concept ids), which the page then shows one part after another.
     """
 
     id: str = "map"
@@ -114,6 +116,7 @@ class MapPage:
     intro: str = ""
     topic: str = ""
     steps: tuple[str, ...] = ()
+    parts: Mapping[int, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     replay: bool = False
     version: str = ""
     disclaimer: str = DISCLAIMER

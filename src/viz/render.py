@@ -295,8 +295,9 @@ def map_payload(net, *, summaries: bool = True) -> dict:
         ``{id: {"citation", "url"}}``.
     ``categories``, ``relations``
         the legend (:class:`viz.model.LegendCategory`, :class:`viz.model.LegendRelation` as objects).
-    ``steps``, ``replay``, ``presenter``, ``title``, ``id``
-        the story captions, whether the map has a year slider, whether it opens in presenter mode.
+    ``steps``, ``parts``, ``replay``, ``presenter``, ``title``, ``id``
+        the story captions, the steps shown in parts (``{"5": [[ids], [ids]]}``), whether the map has a
+        year slider, whether it opens in presenter mode.
     ``colours``
         the highlight states (:data:`viz.style.MAP_STATES`).
     ``version``, ``skeleton``
@@ -349,6 +350,7 @@ def map_payload(net, *, summaries: bool = True) -> dict:
         "categories": [dataclasses.asdict(c) for c in page.categories],
         "relations": [dataclasses.asdict(r) for r in page.relations],
         "steps": list(page.steps),
+        "parts": {str(k): [list(p) for p in parts] for k, parts in sorted(page.parts.items())},
         "replay": page.replay,
         "presenter": page.presenter,
         "title": page.title,

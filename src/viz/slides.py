@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import functools
 import io
-import itertools
 import re
 import tempfile
 import textwrap
@@ -276,8 +275,8 @@ def plan_deck(
 
 @functools.lru_cache(maxsize=8)  # a deck asks for one map's geometry once per step and per part
 def _geometry(net) -> tuple[dict[str, tuple[float, float]], dict[str, layout.Box]]:
-    """Where each concept of a map sits, and the box it takes when drawn (:func:`viz.svg.node_boxes`)."""
-    return {n["id"]: (n["x"], n["y"]) for n in net.nodes}, svg.node_boxes(net)
+    """Where each concept of a map sits, and the box it takes when drawn (:func:`viz.maps.node_boxes`)."""
+    return {n["id"]: (n["x"], n["y"]) for n in net.nodes}, maps.node_boxes(net)
 
 
 def _reading_order(net, ids: Iterable[str]) -> list[str]:
@@ -302,30 +301,15 @@ def _stage(text: str) -> tuple[float, float]:
 def _legible(net, ids: Iterable[str], stage: tuple[float, float]) -> bool:
     """Whether a picture framed on these concepts draws labels :data:`LABEL_PX` or larger on ``stage``."""
     at, boxes = _geometry(net)
-    left, top, right, bottom = layout.extent({i: at[i] for i in ids}, boxes)
-    width, height = right - left + 2 * MARGIN, bottom - top + 2 * MARGIN
-    zoom = min(MAX_ZOOM, stage[0] / width, stage[1] / height)
-    return layout.FONT * zoom >= LABEL_PX
+    return layout.framed_px(at, boxes, ids, stage, max_zoom=MAX_ZOOM, margin=MARGIN, fill=1.0) >= LABEL_PX
 
 
 def _groups(net, new: Sequence[str], stage: tuple[float, float]) -> list[list[str]]:
     """The new concepts of a step in groups that are each legible on a slide of their own (one group when they all
-    are), nearby concepts together, in reading order.
-
-    A group too large is cut in two across the axis it overflows most, at the widest gap between its concepts
-    (of the widest, the one nearest the middle), until every group is legible: a function of the positions alone.
-    """
-    if len(new) < 2 or _legible(net, new, stage):
-        return [list(new)] if new else []
+    are), nearby concepts together, in reading order: :func:`viz.layout.step_parts`, as the map page splits a
+    step, on the slide's stage at :data:`LABEL_PX`."""
     at, boxes = _geometry(net)
-    left, top, right, bottom = layout.extent({i: at[i] for i in new}, boxes)
-    axis = 0 if (right - left) / stage[0] >= (bottom - top) / stage[1] else 1
-    line = sorted(new, key=lambda i: (at[i][axis], at[i][1 - axis], i))
-    gaps = [at[b][axis] - at[a][axis] for a, b in itertools.pairwise(line)]
-    cut = 1 + max(range(len(gaps)), key=lambda k: (round(gaps[k] / 10), -abs(2 * (k + 1) - len(line))))
-    order = {i: k for k, i in enumerate(new)}
-    groups = [sorted(g, key=order.get) for half in (line[:cut], line[cut:]) for g in _groups(net, half, stage)]
-    return sorted(groups, key=lambda g: order[g[0]])
+    return layout.step_parts(at, boxes, new, stage, px=LABEL_PX, max_zoom=MAX_ZOOM, margin=MARGIN, fill=1.0)
 
 
 def _frame(net, shown: Sequence[str], new: Sequence[str], stage: tuple[float, float]) -> tuple[str, ...]:

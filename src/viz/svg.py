@@ -15,9 +15,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from markupsafe import escape
 
 from viz import layout, style
+from viz.maps import node_boxes
 from viz.model import LegendCategory
 
-__all__ = ["node_boxes", "render_map_svg"]
+__all__ = ["render_map_svg"]
 
 #: How many labels a picture of a map too big to label whole shows (the best linked that keep clear).
 HUB_LABELS = 40
@@ -51,30 +52,6 @@ def _glyph(shape: str, colour: str, x: float, y: float, r: float = layout.GLYPH)
     paint = f' fill="{escape(colour)}" stroke="{style.INK}" stroke-width="{1.5 * 10 / r:.2f}"'
     body = style.GLYPHS.get(shape, style.GLYPHS["dot"]).format(style=paint)
     return f'<g transform="translate({x:.1f},{y:.1f}) scale({r / 10:.2f})">{body}</g>'
-
-
-def node_boxes(net) -> dict[str, layout.Box]:
-    """``{concept: Box}``: what each concept of a map takes when drawn, its label included (in the layout's units).
-
-    Examples
-    --------
-    >>> from viz import data, maps, svg
-    >>> box = svg.node_boxes(maps.view_map(data.load(), "checkpoints"))["pd1"]
-    >>> box.w > box.h > 0
-    True
-    """
-    cats = {c.id: c for c in net.page.categories}
-    sides = net.page.sides
-    wrap = net.page.geometry.wrap
-    return {
-        n["id"]: layout.label_box(
-            n["label"],
-            shape=cats[n["group"]].shape if n["group"] in cats else "box",
-            side=sides.get(n["id"], "inside"),
-            width=wrap,
-        )
-        for n in net.nodes
-    }
 
 
 def render_map_svg(

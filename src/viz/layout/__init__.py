@@ -60,6 +60,7 @@ from viz.layout.layered import layered_layout
 from viz.layout.manual import manual_layout
 from viz.layout.measure import (
     MAX_ZOOM,
+    PRESENTER_MAP,
     ROUNDNESS,
     STEP_PX,
     AsDrawn,
@@ -70,8 +71,11 @@ from viz.layout.measure import (
     edge_curves,
     extent,
     fit_scale,
+    framed_px,
     overlaps,
+    presenter_stage,
     readability,
+    step_parts,
     step_px,
 )
 
@@ -87,6 +91,7 @@ __all__ = [
     "LABEL_WIDTH",
     "LEADING",
     "MAX_ZOOM",
+    "PRESENTER_MAP",
     "READABLE_PX",
     "ROUNDNESS",
     "SIDES",
@@ -104,6 +109,7 @@ __all__ = [
     "extent",
     "fit_scale",
     "force_layout",
+    "framed_px",
     "hubs",
     "label_box",
     "label_sides",
@@ -111,8 +117,10 @@ __all__ = [
     "manual_layout",
     "node_boxes",
     "overlaps",
+    "presenter_stage",
     "readability",
     "remove_overlaps",
+    "step_parts",
     "step_px",
     "text_width",
     "view_layout",

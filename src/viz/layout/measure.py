@@ -18,6 +18,7 @@ from viz.layout.labels import CANVAS, FONT, READABLE_PX, Positions, label_sides,
 
 __all__ = [
     "MAX_ZOOM",
+    "PRESENTER_MAP",
     "ROUNDNESS",
     "STEP_PX",
     "as_drawn",
@@ -27,8 +28,11 @@ __all__ = [
     "edge_curves",
     "extent",
     "fit_scale",
+    "framed_px",
     "overlaps",
+    "presenter_stage",
     "readability",
+    "step_parts",
     "step_px",
 ]
 
@@ -339,6 +343,98 @@ def _step_frames(g: nx.Graph):
         return out
 
     return measure
+
+
+#: Where the map page frames a story step when it is projected: the map of a 1280 x 720 window with Presenter
+#: ticked (1246 x 630 pixels in Chromium), less the step's caption box below it and 8 pixels of gap (map.js
+#: ``frameOf``); the box is 16 pixels and a 32-pixel line per :data:`CAPTION_CHARS` characters of its text
+#: (counted short, and with the step counter before it), two lines at least.
+PRESENTER_MAP = (1246.0, 630.0)
+CAPTION_CHARS = 75
+
+
+def presenter_stage(caption: str) -> tuple[float, float]:
+    """Where the map page frames a story step with this caption on a projector (:data:`PRESENTER_MAP`).
+
+    Examples
+    --------
+    >>> presenter_stage("A short caption.")
+    (1246.0, 542.0)
+    >>> presenter_stage("x" * 300)
+    (1246.0, 446.0)
+    """
+    lines = max(2, math.ceil((len(caption) + 20) / CAPTION_CHARS))
+    return PRESENTER_MAP[0], PRESENTER_MAP[1] - 8.0 - 16.0 - 32.0 * lines
+
+
+def framed_px(
+    pos: Positions,
+    boxes: Mapping,
+    ids: Iterable,
+    stage: tuple[float, float] = CANVAS,
+    *,
+    max_zoom: float = MAX_ZOOM,
+    margin: float = 0.0,
+    fill: float = 0.97,
+) -> float:
+    """How large labels are drawn (pixels) when the boxes of ``ids`` are framed on ``stage``: zoomed to fit
+    with ``margin`` (map units) around them, in ``fill`` of the stage (map.js ``frameOf`` keeps 3% free), and
+    zoomed in at most ``max_zoom`` times.
+
+    Examples
+    --------
+    >>> from viz.layout import Box
+    >>> boxes = {"a": Box(100, 20, 0, 0), "b": Box(100, 20, 0, 0)}
+    >>> framed_px({"a": (0, 0), "b": (1100, 0)}, boxes, "ab", (1200, 400), fill=1.0)
+    15.0
+    """
+    left, top, right, bottom = extent({i: pos[i] for i in ids}, boxes)
+    zoom = fill * _zoom_to_fit(right - left + 2 * margin, bottom - top + 2 * margin, stage)
+    return FONT * min(max_zoom, zoom)
+
+
+def step_parts(
+    pos: Positions,
+    boxes: Mapping,
+    new: Iterable,
+    stage: tuple[float, float] = PRESENTER_MAP,
+    *,
+    px: float = STEP_PX,
+    **frame,
+) -> list[list]:
+    """The new concepts of a story step in parts that are each framed with labels ``px`` or larger on
+    ``stage`` (:func:`framed_px`, with ``frame`` its options): one part when they all are, else nearby
+    concepts together, each part in the order of ``new``, the parts in the order of their first concept.
+
+    A part too large is cut in two across the axis it overflows most, at the widest gap between its
+    concepts (of the widest, the one nearest the middle), until every part is legible: a function of the
+    positions alone. The map page shows a step in these parts one after another ("Step 5 of 5 · 1/2"), and
+    a lecture deck gives each part a slide of its own.
+
+    Examples
+    --------
+    >>> from viz.layout import Box
+    >>> boxes = {n: Box(100, 20, 0, 0) for n in "abcd"}
+    >>> step_parts({"a": (0, 0), "b": (150, 0), "c": (3000, 0), "d": (3150, 0)}, boxes, "abcd", (1200, 400))
+    [['a', 'b'], ['c', 'd']]
+    >>> step_parts({"a": (0, 0), "b": (150, 0)}, boxes, "ab", (1200, 400))
+    [['a', 'b']]
+    """
+    new = list(new)
+    if len(new) < 2 or framed_px(pos, boxes, new, stage, **frame) >= px:
+        return [new] if new else []
+    left, top, right, bottom = extent({i: pos[i] for i in new}, boxes)
+    axis = 0 if (right - left) / stage[0] >= (bottom - top) / stage[1] else 1
+    line = sorted(new, key=lambda i: (pos[i][axis], pos[i][1 - axis], str(i)))
+    gaps = [pos[b][axis] - pos[a][axis] for a, b in itertools.pairwise(line)]
+    cut = 1 + max(range(len(gaps)), key=lambda k: (round(gaps[k] / 10), -abs(2 * (k + 1) - len(line))))
+    order = {i: k for k, i in enumerate(new)}
+    parts = [
+        sorted(part, key=order.get)
+        for half in (line[:cut], line[cut:])
+        for part in step_parts(pos, boxes, half, stage, px=px, **frame)
+    ]
+    return sorted(parts, key=lambda part: order[part[0]])
 
 
 def readability(g: nx.Graph, pos: Positions) -> tuple:

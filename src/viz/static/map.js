@@ -65,11 +65,15 @@ function mountMap(root, data, opts) {
   function relLabel(id) { return relLabels.hasOwnProperty(id) ? relLabels[id] : id; }
   function categoryLabel(id) { return categoryLabels.hasOwnProperty(id) ? categoryLabels[id] : id; }
 
-  // the story: steps 1 to N, then one more place, the whole map (where a map opens, and where End goes)
+  // the story: steps 1 to N, then one more place, the whole map (where a map opens, and where End goes).
+  // A step whose new concepts lie too far apart to read at once comes in parts, one after another
+  // (data.parts, from viz.layout.step_parts: "Step 5 of 5 · 1/2").
   var steps = data.steps.length, WHOLE = steps + 1;
+  function partsOf(k) { return (data.parts || {})[k] || null; }
   var state = {
     hidden: {},             // category id -> true when unticked
     step: steps || 0,
+    part: 1,                // of a step shown in parts, the part on screen (1, 2, ...)
     year: null,
     selected: null,
     quiz: false,
@@ -77,8 +81,8 @@ function mountMap(root, data, opts) {
     reveal: null,           // of the concepts the current step brings in, only these (a slide's fragments)
     shown: null,            // only these concepts, over every other filter (a host's exercise)
   };
-  var start = opts.hash ? stepFromHash() : null;  // #step=k opens the story at step k
-  if (steps) state.step = Math.max(1, Math.min(WHOLE, start || WHOLE));
+  var start = opts.hash ? stepFromHash() : null;  // #step=k (or k.p, its part p) opens the story there
+  if (steps) state.step = Math.max(1, Math.min(WHOLE, start ? start.step : WHOLE));
 
   // ---- expand the compact payload into vis-network items
   var shownNow = {};  // node id -> drawn now (what refresh() last told vis-network)
@@ -449,7 +453,9 @@ function mountMap(root, data, opts) {
   var READABLE_STEP_PX = G.stepPx || 18;
   function stepIds() {
     if (!steps || state.step > steps) return null;
-    var fresh = nodes.filter(function (n) { return n.step === state.step && visible(n); }).map(function (n) { return n.id; });
+    var groups = partsOf(state.step), part = groups ? setOf(groups[state.part - 1]) : null;
+    var fresh = nodes.filter(function (n) { return n.step === state.step && visible(n) && (!part || part[n.id]); })
+      .map(function (n) { return n.id; });
     if (!fresh.length) return null;
     var around = {};
     fresh.forEach(function (id) {
@@ -596,7 +602,7 @@ function mountMap(root, data, opts) {
       state.hidden[byId[id].group] = false;
       var box = root.querySelector('input[data-category="' + cssEscape(byId[id].group) + '"]');
       if (box) box.checked = true;
-      if (steps && byId[id].step > state.step) setStep(WHOLE);
+      if (steps && (byId[id].step > state.step || state.reveal && !state.reveal[id])) setStep(WHOLE);
       if (state.year !== null && byId[id].year > state.year) setYear(null);
       refresh();
     }
@@ -731,31 +737,49 @@ function mountMap(root, data, opts) {
   scope.addEventListener("click", onShowButton);
 
   // ---- story steps
-  function setStep(k, fromHash) {
+  // step k (its part p of a step in parts; by default the first), as the story's next place: of a step in
+  // parts, the concepts of parts 1..p are shown and part p is framed
+  function setStep(k, fromHash, p) {
     if (!steps) return;
     state.step = Math.max(1, Math.min(WHOLE, k));
-    state.reveal = null;
-    var whole = state.step === WHOLE;
-    $("step-counter").textContent = whole ? "The whole map:" : "Step " + state.step + " of " + steps + ":";
+    var groups = partsOf(state.step);
+    state.part = groups ? Math.max(1, Math.min(groups.length, p || 1)) : 1;
+    state.reveal = groups ? setOf([].concat.apply([], groups.slice(0, state.part))) : null;
+    var whole = state.step === WHOLE, part = groups ? " · " + state.part + "/" + groups.length : "";
+    $("step-counter").textContent = whole ? "The whole map:" : "Step " + state.step + " of " + steps + part + ":";
     $("caption").textContent = whole ? "all " + steps + " steps together (← goes back through them)." : data.steps[state.step - 1];
-    $("prev").disabled = state.step <= 1;
+    $("prev").disabled = state.step <= 1 && state.part <= 1;
     $("next").disabled = whole;
     flag("step", String(state.step));
+    flag("part", String(state.part));
     refresh();
     frameStep(!fromHash);
-    emit("step", { step: state.step });
+    emit("step", { step: state.step, part: state.part });
     if (!fromHash && opts.hash && window.history && history.replaceState) {
-      try { history.replaceState(null, "", "#step=" + (whole ? "all" : state.step)); } catch (e) { /* sandboxed frame */ }
+      var at = whole ? "all" : state.step + (state.part > 1 ? "." + state.part : "");
+      try { history.replaceState(null, "", "#step=" + at); } catch (e) { /* sandboxed frame */ }
     }
   }
-  function stepFromHash() {
-    var m = /(?:^#|&)step=(\d+|all)/.exec(location.hash || "");
-    return m ? (m[1] === "all" ? WHOLE : parseInt(m[1], 10)) : null;
+  // → and ←: the next part of a step in parts, else the next step; back, the last part of the step before
+  function forward() {
+    var groups = partsOf(state.step);
+    if (groups && state.part < groups.length) setStep(state.step, false, state.part + 1);
+    else setStep(state.step + 1);
   }
-  function onHash() { var k = stepFromHash(); if (k) setStep(k, true); }
+  function back() {
+    if (state.part > 1) { setStep(state.step, false, state.part - 1); return; }
+    var groups = partsOf(state.step - 1);
+    setStep(state.step - 1, false, groups ? groups.length : 1);
+  }
+  function stepFromHash() {
+    var m = /(?:^#|&)step=(?:(\d+)(?:\.(\d+))?|(all))/.exec(location.hash || "");
+    if (!m) return null;
+    return m[3] ? { step: WHOLE, part: 1 } : { step: parseInt(m[1], 10), part: m[2] ? parseInt(m[2], 10) : 1 };
+  }
+  function onHash() { var at = stepFromHash(); if (at) setStep(at.step, true, at.part); }
   if (steps) {
-    $("prev").addEventListener("click", function () { setStep(state.step - 1); });
-    $("next").addEventListener("click", function () { setStep(state.step + 1); });
+    $("prev").addEventListener("click", back);
+    $("next").addEventListener("click", forward);
     if (opts.hash) window.addEventListener("hashchange", onHash);
   }
   function onKey(ev) {
@@ -766,8 +790,8 @@ function mountMap(root, data, opts) {
     if (ev.key === "/") { search.focus(); ev.preventDefault(); return; }
     if (ev.key === "Escape") { clearSelection(); return; }
     if (!steps || tag === "BUTTON" && (ev.key === " " || ev.key === "Enter")) return;
-    if (ev.key === "ArrowRight" || ev.key === " " || ev.key === "PageDown") { setStep(state.step + 1); ev.preventDefault(); }
-    else if (ev.key === "ArrowLeft" || ev.key === "PageUp") { setStep(state.step - 1); ev.preventDefault(); }
+    if (ev.key === "ArrowRight" || ev.key === " " || ev.key === "PageDown") { forward(); ev.preventDefault(); }
+    else if (ev.key === "ArrowLeft" || ev.key === "PageUp") { back(); ev.preventDefault(); }
     else if (ev.key === "Home") { setStep(1); ev.preventDefault(); }
     else if (ev.key === "End") { setStep(WHOLE); ev.preventDefault(); }
   }
@@ -1045,7 +1069,7 @@ function mountMap(root, data, opts) {
 
   // ---- start
   if (data.presenter || opts.presenter) setPresenter(true);
-  if (steps) setStep(state.step, !start);
+  if (steps) setStep(state.step, !start, start && start.part);
   else refresh();
   // the frame, before the first drawing: vis-network sized every node when it fitted the map in its
   // constructor, so the first drawing is the framed one (no second drawing to move the view)
@@ -1186,6 +1210,8 @@ function mountMap(root, data, opts) {
     clearSelection: clearSelection,
     setStep: setStep,
     step: function () { return state.step; },
+    part: function () { return state.part; },
+    parts: partsOf,
     setHidden: setHidden,
     hidden: hiddenIds,
     setYear: setYear,
