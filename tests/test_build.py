@@ -311,7 +311,8 @@ def test_skeleton_built_whole_scores_100_and_a_wrong_verb_is_partial(offline_pag
 @pytest.mark.browser
 def test_skeleton_by_keyboard_alone_reaches_100(offline_page, page_file, pb):
     """Every chip added with Enter (the focus goes on to the next one), every link with the form's lists chosen
-    by the arrow keys and Enter on Add link."""
+    from the keyboard (the first link's with the arrow keys, the others' by typing the start of the option's
+    text, as a select box finds it) and Enter on Add link."""
     page = open_build(offline_page, page_file, "skeleton")
     ex = exercise.exercise(pb, "skeleton", SEED)
     rest = sorted(set(pb.concepts) - set(ex.skeleton), key=lambda c: (pb.label(c).lower(), c))
@@ -320,22 +321,36 @@ def test_skeleton_by_keyboard_alone_reaches_100(offline_page, page_file, pb):
         page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.dataset.buildKey") == "add-from"
     on_map = sorted(pb.concepts, key=lambda c: (pb.label(c).lower(), c))
-    for p in ex.scope:
-        for key, options, value in (
-            ("add-from", on_map, p[0]),
-            ("add-verb", list(pb.relations), p[1]),
-            ("add-to", on_map, p[2]),
-        ):
+    for k, p in enumerate(ex.scope):
+        for key, value in (("add-from", p[0]), ("add-verb", p[1]), ("add-to", p[2])):
             assert page.evaluate("document.activeElement.dataset.buildKey") == key
+            texts = page.evaluate("() => [...document.activeElement.options].map(o => [o.value, o.text])")
             page.keyboard.press("Home")
-            for _ in range(options.index(value)):
-                page.keyboard.press("ArrowDown")
+            if k == 0:
+                for _ in range([v for v, _ in texts].index(value)):
+                    page.keyboard.press("ArrowDown")
+            elif value != texts[0][0]:  # Home already chose the first option
+                page.keyboard.type(_typeahead(texts, value))
+            assert page.evaluate("document.activeElement.value") == value, (key, value)
             page.keyboard.press("Tab")
         page.keyboard.press("Enter")  # on Add link
     _tab_to(page, "do-Check", back=True)
     page.keyboard.press("Enter")
     assert read_score(page)["percent"] == 100
     offline_page.assert_clean()
+
+
+def _typeahead(options: list[list[str]], value: str) -> str:
+    """The shortest start of ``value``'s option text that a select box's type-ahead finds it by, typed with the
+    first option chosen (Home): the first option after it whose text starts with it (case aside), with no
+    letter typed twice in a row (which steps through the options that start with that letter instead)."""
+    text = next(t for v, t in options if v == value)
+    for n in range(1, len(text) + 1):
+        typed = text[:n].lower()
+        first = next(v for v, t in [*options[1:], options[0]] if t.lower().startswith(typed))
+        if first == value and not any(a == b for a, b in zip(typed, typed[1:], strict=False)):
+            return text[:n]
+    return text
 
 
 # ---------------------------------------------------------------------------

@@ -234,7 +234,7 @@ def history_page(
         raise KeyError(f"no view {view!r}; the views are {', '.join(ds.views['id'])}")
     net = maps.view_map(ds, view, presenter=presenter)
     # one year cursor instead of the story: the page steps through time, not through the map's story
-    net.page = net.page.replace(steps=(), replay=True)
+    net.page = net.page.replace(steps=(), parts={}, replay=True)
     on_map = {n["id"] for n in net.nodes}
     if concept is not None and concept not in on_map:
         raise KeyError(f"no concept {concept!r} on the map {view!r}")
