@@ -5,6 +5,7 @@ without it the axe checks here are left out, and tests/test_accessibility.py say
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -320,7 +321,6 @@ def test_skeleton_by_keyboard_alone_reaches_100(offline_page, page_file, pb):
     for _ in rest:
         page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.dataset.buildKey") == "add-from"
-    on_map = sorted(pb.concepts, key=lambda c: (pb.label(c).lower(), c))
     for k, p in enumerate(ex.scope):
         for key, value in (("add-from", p[0]), ("add-verb", p[1]), ("add-to", p[2])):
             assert page.evaluate("document.activeElement.dataset.buildKey") == key
@@ -348,7 +348,7 @@ def _typeahead(options: list[list[str]], value: str) -> str:
     for n in range(1, len(text) + 1):
         typed = text[:n].lower()
         first = next(v for v, t in [*options[1:], options[0]] if t.lower().startswith(typed))
-        if first == value and not any(a == b for a, b in zip(typed, typed[1:], strict=False)):
+        if first == value and not any(a == b for a, b in itertools.pairwise(typed)):
             return text[:n]
     return text
 
