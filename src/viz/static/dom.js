@@ -35,6 +35,11 @@
     });
     return ol;
   }
+  // fn() once the whole page is parsed (at once if it is): a page may put content after its scripts
+  function whenParsed(fn) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { fn(); });
+    else fn();
+  }
   // text folded for matching: no accents, one space, lower case
   function fold(s) {
     return String(s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, " ").toLowerCase();
@@ -47,11 +52,7 @@
     if (loading[name]) return loading[name];
     loading[name] = new Promise(function (resolve, reject) {
       // the held script may come after the caller's in the page: find it once the page is parsed
-      if (document.readyState === "loading") {
-        document.addEventListener("DOMContentLoaded", function () { run(resolve, reject); });
-      } else {
-        run(resolve, reject);
-      }
+      whenParsed(function () { run(resolve, reject); });
     });
     return loading[name];
     function run(resolve, reject) {
@@ -70,5 +71,5 @@
       }
     }
   }
-  ns.dom = { el: el, safeHref: safeHref, sourceList: sourceList, fold: fold, loadDeferred: loadDeferred };
+  ns.dom = { el: el, safeHref: safeHref, sourceList: sourceList, fold: fold, loadDeferred: loadDeferred, whenParsed: whenParsed };
 })();

@@ -359,9 +359,10 @@ function mountHistory(root, H, fig, map, opts) {
     update();
   });
   $("clear").addEventListener("click", clearAll);
-  if (opts.page) {  // the text version's "Show on the timeline" buttons
-    Array.prototype.forEach.call(document.querySelectorAll(".show-event"), function (b) {
-      b.addEventListener("click", function () { chooseEvent(b.dataset.event, true); root.scrollIntoView(); });
+  if (opts.page) {  // the text version's "Show on the timeline" buttons (the page parses them after this script)
+    document.addEventListener("click", function (ev) {
+      var b = ev.target && ev.target.closest ? ev.target.closest(".show-event") : null;
+      if (b) { chooseEvent(b.dataset.event, true); root.scrollIntoView(); }
     });
   }
   $("presenter").addEventListener("change", function () {

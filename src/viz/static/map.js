@@ -1101,8 +1101,8 @@ function mountMap(root, data, opts) {
       emit("drawn", {});
       announceReady();
     });
-    // what the reader needs only later: once the map is on screen
-    setTimeout(addShowButtons, 0);
+    // what the reader needs only later: once the map is on screen (and the text version parsed)
+    setTimeout(function () { dom.whenParsed(addShowButtons); }, 0);
   });
   // a picture of the whole map filling the window, for the static PNG: body[data-snapshot="1"] once it is drawn
   function snapshot() {
