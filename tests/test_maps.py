@@ -124,6 +124,16 @@ def test_payload_is_compact_but_lossless(tiny_dataset):
         (index[e["from"]], index[e["to"]], e["rel"]) for e in net.edges
     ]
     assert set(payload["edgeTypes"]) == {e["rel"] for e in net.edges}
+    # each edge read back as map.js reads it (its type's style, then its own options) is the edge drawn,
+    # its shape too: one bowed edge of a type does not bend the others of that type
+    net.edges[0]["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.5}
+    rows = render.map_payload(net)
+    looks = ("arrows", "dashes", "color", "smooth", "hidden")
+    for e, row in zip(net.edges, rows["edges"], strict=True):
+        read = rows["edgeTypes"][row[2]] | (row[3] if len(row) > 3 else {})
+        assert {k: v for k, v in read.items() if v is not False or k != "hidden"} == {
+            k: e[k] for k in looks if k in e and (e[k] is not False or k != "hidden")
+        }
     # empty fields are left out, everything else is kept
     for cid, c in net.page.concepts.items():
         assert payload["concepts"][cid] == {f: v for f, v in c.items() if v}

@@ -325,10 +325,13 @@ def map_payload(net, *, summaries: bool = True) -> dict:
     edges = []
     for e in net.edges:
         rel = e.get("rel", "")
-        look = {k: v for k, v in e.items() if k in ("arrows", "dashes", "color", "smooth", "hidden")}
+        look = {k: v for k, v in e.items() if k in ("arrows", "dashes", "color", "hidden")}
         base = edge_types.setdefault(rel, look)
         row = [index[e["from"]], index[e["to"]], rel]
         extra = {k: v for k, v in look.items() if base.get(k) != v}
+        # an edge's shape is its own (the layout routes each edge): a type's shape would bend them all
+        extra |= {k: e[k] for k in ("smooth",) if k in e}
+        extra |= {k: False for k in ("hidden",) if base.get(k) and k not in e}
         if extra:
             row.append(extra)
         edges.append(row)
