@@ -64,8 +64,9 @@ def main() -> int:
                 }
             )
             r = rows[-1]
+            dot_crossings = "-" if r["dot_crossings"] is None else r["dot_crossings"]
             print(
-                f"{view:18s} {r['layout']:9s} crossings {r['crossings']:4d} (dot {r['dot_crossings'] or '-':>4})"
+                f"{view:18s} {r['layout']:9s} crossings {r['crossings']:4d} (dot {dot_crossings:>4})"
                 f"   under chips {r['under_chips']:3d}/{r['edges']:3d}"
                 f"   labels {r['label_px']} px, smallest step {r['smallest_step_px']} px",
                 flush=True,

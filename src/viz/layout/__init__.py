@@ -16,7 +16,9 @@ always give the same positions, whatever the hash seed of the process.
   ``view_concepts.csv``), scaled to our labels.
 
 :func:`view_layout` picks the layout a view asks for and returns its :class:`Drawing`:
-the positions with the label sides, bowed edges, wrap width and hubs a page draws.
+the positions with the label sides, bowed edges, wrap width and hubs a page draws. On a
+layered or circular map, :func:`edge_shapes` then draws each edge that would run under a
+chip it does not end at as one of vis-network's curves (:data:`SHAPES`) that runs clear.
 
 Labels are part of the layout: a node is drawn as its category's glyph with the
 label beside it (:data:`SIDES`), or as a shape that holds its label. The
@@ -27,7 +29,8 @@ The package, in the manner of networkx's drawing package, from the bottom up:
 :mod:`~viz.layout.labels` (text widths, wrapping, label boxes and sides),
 :mod:`~viz.layout.measure` (edges as drawn, crossings, overlaps, fit, story
 steps), the layouts :mod:`~viz.layout.force`, :mod:`~viz.layout.circular` and
-:mod:`~viz.layout.layered`, and ``_view`` (which layout a view gets, cached).
+:mod:`~viz.layout.layered`, :mod:`~viz.layout.route` (edges round chips), and ``_view`` (which
+layout a view gets, cached).
 """
 
 from viz.layout._view import Drawing, view_layout
@@ -78,6 +81,7 @@ from viz.layout.measure import (
     step_parts,
     step_px,
 )
+from viz.layout.route import SHAPES, edge_shapes
 
 __all__ = [
     "BIG",
@@ -94,6 +98,7 @@ __all__ = [
     "PRESENTER_MAP",
     "READABLE_PX",
     "ROUNDNESS",
+    "SHAPES",
     "SIDES",
     "STEP_PX",
     "AsDrawn",
@@ -106,6 +111,7 @@ __all__ = [
     "crossings",
     "curve_via",
     "edge_curves",
+    "edge_shapes",
     "extent",
     "fit_scale",
     "force_layout",

@@ -12,7 +12,8 @@ from viz.layout.force import force_layout
 from viz.layout.labels import BIG, HUBS, Positions, hubs, label_sides, node_boxes, wrap_width
 from viz.layout.layered import layered_layout
 from viz.layout.manual import manual_layout
-from viz.layout.measure import edge_curves, readability
+from viz.layout.measure import edge_curves, fit_scale, readability
+from viz.layout.route import edge_shapes
 
 __all__ = ["Drawing", "view_layout"]
 
@@ -28,7 +29,10 @@ class Drawing:
     sides
         ``{node: side}``: where each label goes (:data:`viz.layout.SIDES`, :func:`viz.layout.label_sides`).
     curves
-        ``{(a, b): "curvedCW" | "curvedCCW"}``: the edges drawn bowed (:func:`viz.layout.edge_curves`).
+        ``{(a, b): smooth option}``: the edges not drawn straight, as vis-network's ``smooth`` options or a
+        kind alone (``"curvedCW"``, bowed with :data:`viz.layout.ROUNDNESS`): the bows of
+        :func:`viz.layout.edge_curves`, and on a layered or circular map the edges routed round chips
+        (:func:`viz.layout.edge_shapes`).
     wrap
         Where the labels wrap, in layout units (:func:`viz.layout.wrap_width`).
     hubs
@@ -89,10 +93,14 @@ def _view_layout_cached(g: nx.Graph, seed: int, key: str) -> Drawing:  # joblib 
     pos = _positions(g, seed)
     sides = label_sides(g, pos)
     width = wrap_width(g)
+    boxes = node_boxes(g, sides, width=width)
+    curves = edge_curves(g, pos, boxes)
+    if g.graph.get("layout") in ("layered", "circular"):  # no edge under a chip it does not end at
+        curves = edge_shapes(g, pos, boxes, curves, px=fit_scale(pos, boxes))
     return Drawing(
         pos=pos,
         sides=sides,
-        curves=edge_curves(g, pos, node_boxes(g, sides, width=width)),
+        curves=curves,
         wrap=width,
         hubs=hubs(g, HUBS) if len(g) > BIG else [],
     )

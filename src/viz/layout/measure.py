@@ -50,23 +50,35 @@ def curve_via(a: tuple[float, float], b: tuple[float, float], kind: str, roundne
 def control_points(p, q, how: Mapping | str | None) -> list[tuple[float, float]]:
     """The Bezier control points of vis-network's edge from ``p`` to ``q`` drawn with the ``smooth`` option
     ``how`` (9.1's ``_getViaCoordinates``; a kind alone is drawn with :data:`ROUNDNESS`): ``[p, q]``
-    straight, ``[p, via, q]`` for ``curvedCW`` and ``curvedCCW``, ``[p, c1, c2, q]`` for a
-    ``cubicBezier`` with ``forceDirection: "horizontal"`` (it leaves and enters its nodes level).
+    straight; ``[p, via, q]`` for ``curvedCW``, ``curvedCCW`` and the static ``horizontal`` and
+    ``vertical`` kinds; ``[p, c1, c2, q]`` for a ``cubicBezier``, which leaves and enters its nodes level
+    (``forceDirection: "horizontal"``, or no direction and a wider than tall edge) or upright.
 
     Examples
     --------
     >>> from viz.layout import control_points
     >>> control_points((0, 0), (100, 50), {"type": "cubicBezier", "roundness": 0.5})
     [(0, 0), (50.0, 0), (50.0, 50), (100, 50)]
+    >>> control_points((0, 0), (100, 50), {"type": "cubicBezier", "roundness": 0.5, "forceDirection": "vertical"})
+    [(0, 0), (0, 25.0), (100, 25.0), (100, 50)]
+    >>> control_points((0, 0), (100, 50), {"type": "horizontal", "roundness": 0.25})
+    [(0, 0), (25.0, 0), (100, 50)]
     """
     if not how:
         return [tuple(p), tuple(q)]
     if isinstance(how, str):
         how = {"type": how, "roundness": ROUNDNESS}
     kind, r = how["type"], how.get("roundness", 0.5)
+    dx, dy = p[0] - q[0], p[1] - q[1]
     if kind == "cubicBezier":
-        dx = p[0] - q[0]
-        return [tuple(p), (p[0] - r * dx, p[1]), (q[0] + r * dx, q[1]), tuple(q)]
+        force = how.get("forceDirection", "none")
+        if force != "vertical" and (abs(dx) > abs(dy) or force in (True, "horizontal")):
+            return [tuple(p), (p[0] - r * dx, p[1]), (q[0] + r * dx, q[1]), tuple(q)]
+        return [tuple(p), (p[0], p[1] - r * dy), (q[0], q[1] + r * dy), tuple(q)]
+    if kind == "horizontal":
+        return [tuple(p), (q[0] + (1 - r) * dx, p[1]), tuple(q)]
+    if kind == "vertical":
+        return [tuple(p), (p[0], q[1] + (1 - r) * dy), tuple(q)]
     ox, oy = q[0] - p[0], p[1] - q[1]
     length = math.hypot(ox, oy)
     k = 0.5 * r + 0.5
@@ -136,6 +148,35 @@ def _polyline(p, q, how, steps: int = _STEPS) -> np.ndarray:
     c = np.array(control_points(p, q, how), dtype=float)
     if len(c) == 2:
         return c
+    weights = _BERNSTEIN.get((len(c) - 1, steps))
+    return (weights if weights is not None else _bernstein(len(c) - 1, steps)) @ c
+
+
+#: The length of an arrow head as vis-network 9.1 draws it on our edges (``15 x scale + 3 x width``; the
+#: pages draw edges 1.4 wide): the line stops short of the head's tip, at 0.9 of this before the border.
+ARROW = 15.0 + 3 * 1.4
+
+
+def _as_page_draws(p, q, how, end, steps: int = _STEPS) -> np.ndarray:
+    """``(steps + 1, 2)`` points along the edge from ``p`` to ``q`` as vis-network 9.1 draws it with an arrow
+    head at ``q`` (``getArrowData``; ``arrowStrikethrough: false``): the curve's control points are worked
+    out from the nodes' centres (:func:`control_points`), but it is drawn from ``p`` to the arrow head's
+    core, :data:`ARROW` x 0.9 back from where the curve through the centres meets ``end``, the box ``(left,
+    top, right, bottom)`` of ``q``'s shape. A straight edge is the same line either way."""
+    c = np.array(control_points(p, q, how), dtype=float)
+    if len(c) == 2:
+        return c
+    fine = _bernstein(len(c) - 1, 64) @ c
+    inside = (fine[:, 0] >= end[0]) & (fine[:, 0] <= end[2]) & (fine[:, 1] >= end[1]) & (fine[:, 1] <= end[3])
+    outside = np.flatnonzero(~inside)
+    if not len(outside):
+        return _polyline(p, q, how, steps)
+    i = int(outside[-1])  # the last point along the curve before it enters q's box for good
+    border = fine[i]
+    back = max(1, round(ARROW / max(math.dist(p, q), 1e-9) * 64))
+    d = border - fine[max(0, i - back)]
+    d = d / (np.hypot(*d) or 1.0)
+    c[-1] = border - 0.9 * ARROW * d
     weights = _BERNSTEIN.get((len(c) - 1, steps))
     return (weights if weights is not None else _bernstein(len(c) - 1, steps)) @ c
 

@@ -1,0 +1,213 @@
+"""Edge routing: the one Bezier curve each edge is drawn as, so that no edge runs under a chip it does not
+end at, with as few crossings as the positions allow.
+
+vis-network draws an edge straight or as one curve given by its ``smooth`` option; :func:`edge_shapes`
+keeps an edge as it is while it runs clear, and otherwise tries the options of :data:`SHAPES` and keeps
+the one that runs clear of the other nodes with the fewest crossings (the gentlest of those, then the
+first in :data:`SHAPES`), within :data:`MORE_CROSSINGS`. The positions stay as the layout chose them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import networkx as nx
+import numpy as np
+
+from viz.layout.labels import Positions
+from viz.layout.measure import UNDER_PX, UNDER_SHARE, _as_page_draws, _cross, _inside, _polyline
+
+__all__ = ["SHAPES", "edge_shapes"]
+
+#: The smooth options an edge may be drawn with, in the order they are preferred when they do equally well:
+#: the bows of vis-network's ``curvedCW`` and ``curvedCCW`` from shallow to deep, the S-curves of
+#: ``cubicBezier`` leaving their nodes level or upright, and the quarter-turns of its ``horizontal`` and
+#: ``vertical`` kinds.
+SHAPES: tuple[dict, ...] = (
+    *(
+        {"type": kind, "roundness": r}
+        for r in (0.1, 0.2, 0.3, 0.4, 0.5, 0.65, 0.8, 1.0)
+        for kind in ("curvedCW", "curvedCCW")
+    ),
+    *(
+        {"type": "cubicBezier", "forceDirection": way, "roundness": r}
+        for r in (0.3, 0.5, 0.7, 0.9)
+        for way in ("horizontal", "vertical")
+    ),
+    *({"type": kind, "roundness": r} for r in (0.2, 0.5, 0.8) for kind in ("horizontal", "vertical")),
+)
+
+#: Routing round chips may add crossings up to this many times those of the drawing as it came (the
+#: positions decide how often edges must cross; Graphviz dot's drawings of our layered and circular maps
+#: cross about 2 to 13 times as often as ours before routing, the landscape map aside, where neither
+#: crosses; none of dot's edges runs under a chip).
+MORE_CROSSINGS = 1.5
+#: Points along a curve, to measure it.
+STEPS = 24
+#: How far, in layout units, an edge keeps clear of a chip it does not end at, so that it also runs clear as
+#: the browser draws it (from border to border, rounded, its arrow head).
+CLEAR = 4.0
+
+
+def _rects(pos: Positions, boxes: Mapping, nodes: list) -> np.ndarray:
+    """``(len(nodes), 4)``: each node's box as ``left, top, right, bottom``."""
+    return np.array(
+        [
+            (
+                pos[n][0] + boxes[n].dx - boxes[n].w / 2,
+                pos[n][1] + boxes[n].dy - boxes[n].h / 2,
+                pos[n][0] + boxes[n].dx + boxes[n].w / 2,
+                pos[n][1] + boxes[n].dy + boxes[n].h / 2,
+            )
+            for n in nodes
+        ],
+        dtype=float,
+    ).reshape(-1, 4)
+
+
+class _Router:
+    """Every edge as drawn, with an arrow head at its end and without (the page draws either; the layout
+    does not know which), to try other shapes for one edge at a time."""
+
+    def __init__(self, pos: Positions, boxes: Mapping, links: list[tuple], px: float):
+        self.pos, self.links = pos, links
+        nodes = sorted(pos, key=str)
+        index = {n: i for i, n in enumerate(nodes)}
+        self.rects = _rects(pos, boxes, nodes)
+        self.own = np.array([[index[a], index[b]] for a, b in links], dtype=int).reshape(-1, 2)
+        # the box less what the counts forgive (as_drawn), and the box with room to spare
+        margin = UNDER_PX / px
+        self.inner = self.rects + np.array([margin, margin, -margin, -margin])
+        self.outer = self.rects + np.array([-CLEAR, -CLEAR, CLEAR, CLEAR])
+        # the drawing's extent: a curve that leaves it may be drawn off the screen, which fits the boxes only
+        self.frame = np.concatenate([self.rects[:, :2].min(axis=0), self.rects[:, 2:].max(axis=0)])
+        self.segs = np.zeros((len(links), 2, STEPS, 4))  # every edge as drawn now, both ways
+        self.apart = ~(
+            (self.own[:, None, :, None] == self.own[None, :, None, :]).any(axis=(2, 3))
+        )  # edges that share no end
+
+    def draw(self, k: int, shapes: list) -> np.ndarray:
+        """``(len(shapes), 2, STEPS + 1, 2)``: edge ``k`` drawn as each of ``shapes``, with an arrow head and
+        without."""
+        a, b = self.links[k]
+        end = self.rects[self.own[k, 1]]
+        pts = [
+            np.broadcast_to(line, (STEPS + 1, 2)) if len(line) == STEPS + 1 else _resample(line)
+            for how in shapes
+            for line in (
+                _as_page_draws(self.pos[a], self.pos[b], how, end, STEPS),
+                _polyline(self.pos[a], self.pos[b], how, STEPS),
+            )
+        ]
+        return np.array(pts, dtype=float).reshape(len(shapes), 2, STEPS + 1, 2)
+
+    def score(self, k: int, pts: np.ndarray, count: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+        """For edge ``k`` drawn as ``pts`` (from :meth:`draw`): whether each shape runs under a chip (as
+        :func:`viz.layout.as_drawn` counts, either way) or out of the drawing's extent, whether it comes
+        nearer a chip than :data:`CLEAR`, how many edges it crosses (the more of the two ways), its seen
+        length, and its segments (with a part inside its own nodes left out). Crossings are counted for the
+        shapes ``count`` says (by default, those that run clear, and the first)."""
+        p, q = pts[:, :, :-1], pts[:, :, 1:]
+        length = np.hypot(*(q - p).transpose(3, 0, 1, 2))
+
+        def within(rects: np.ndarray) -> np.ndarray:  # [shape, way, box]: length inside each box
+            t0, t1 = _inside(p[..., None, :], q[..., None, :], rects)
+            return (np.clip(t1 - t0, 0.0, None) * length[..., None]).sum(axis=2)
+
+        own = self.own[k]
+        seen = length.sum(axis=2) - within(self.rects[own]).sum(axis=2)
+        inner, outer = within(self.inner), within(self.outer)
+        inner[..., own] = 0.0
+        outer[..., own] = 0.0
+        left, top, right, bottom = self.frame
+        out = ((pts[..., 0] < left) | (pts[..., 0] > right) | (pts[..., 1] < top) | (pts[..., 1] > bottom)).any(
+            axis=(1, 2)
+        )
+        under = (inner.sum(axis=2) >= UNDER_SHARE * np.maximum(seen, 1e-9)).any(axis=1) | out
+        near = (outer.sum(axis=2) > 1e-6).any(axis=1)
+        segs = np.concatenate([p, q], axis=-1)  # [shape, way, step, 4]
+        mid = (p + q) / 2
+        r = self.rects[own]
+        hidden = (
+            (mid[..., None, 0] > r[:, 0])
+            & (mid[..., None, 0] < r[:, 2])
+            & (mid[..., None, 1] > r[:, 1])
+            & (mid[..., None, 1] < r[:, 3])
+        ).any(axis=-1)
+        segs = np.where(
+            hidden[..., None], np.concatenate([segs[..., :2], segs[..., :2]], axis=-1), segs
+        )  # inside an end: empty
+        others = np.flatnonzero(self.apart[k])
+        cross = np.zeros(len(pts), dtype=int)
+        if count is None:
+            count = ~under
+            count[0] = True
+        if len(others) and count.any():
+            for way in (0, 1):
+                theirs = self.segs[others, way].reshape(-1, 4)
+                hits = _cross(segs[count, way].reshape(-1, 4), theirs).reshape(int(count.sum()), -1).sum(axis=1)
+                cross[count] = np.maximum(cross[count], hits)
+        return under, near, cross, seen[:, 0], segs
+
+
+def _resample(line: np.ndarray) -> np.ndarray:
+    """A straight line as :data:`STEPS` + 1 points."""
+    return line[0] + np.linspace(0.0, 1.0, STEPS + 1)[:, None] * (line[-1] - line[0])
+
+
+def edge_shapes(g: nx.Graph, pos: Positions, boxes: Mapping, curves: Mapping | None = None, *, px: float = 1.0) -> dict:
+    """``{(a, b): smooth option}``: how each edge of ``g`` not drawn straight is drawn, so that none runs
+    under a chip it does not end at (``boxes``: the nodes' :func:`viz.layout.node_boxes`).
+
+    Each edge starts as ``curves`` draws it (:func:`viz.layout.edge_curves`: straight, or bowed). An edge
+    that runs under a node it does not end at (as :func:`viz.layout.as_drawn` counts it at ``px`` screen
+    pixels per unit, with an arrow head at its end or without), or nearer than :data:`CLEAR` to one, is
+    drawn instead as the shape of :data:`SHAPES` that keeps clear of chips and inside the drawing's
+    extent, then crosses the fewest edges, then keeps :data:`CLEAR` of chips, then is the shortest, then
+    comes first, as long as the edges cross no more often than they did (the positions decide how often
+    edges must cross; a shape only routes an edge round chips). Edges go one at a time, by name, twice
+    over (a shape chosen later may open the way for one chosen earlier).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from viz import layout
+    >>> g = nx.Graph([("a", "b")])
+    >>> g.add_nodes_from(["c", "d"])
+    >>> pos = {"a": (0, 0), "b": (200, 0), "c": (100, 0), "d": (100, 100)}
+    >>> boxes = {n: layout.Box(40, 20) for n in pos}
+    >>> layout.edge_shapes(g, pos, boxes)  # a to b bows below c (above, it would leave the drawing)
+    {('a', 'b'): {'type': 'curvedCCW', 'roundness': 0.2}}
+    """
+    curves = dict(curves or {})
+    links = sorted(
+        {(a, b) for a, b in g.edges() if a != b and a in pos and b in pos}, key=lambda e: (str(e[0]), str(e[1]))
+    )
+    if not links:
+        return curves
+    router = _Router(pos, boxes, links, px)
+    shape = [curves.get(e) for e in links]
+    for k in range(len(links)):
+        router.segs[k] = router.score(k, router.draw(k, [shape[k]]), np.zeros(1, dtype=bool))[4][0]
+    state = [router.score(k, router.draw(k, [shape[k]])) for k in range(len(links))]
+    total = sum(int(s[2][0]) for s in state) // 2  # the crossings of the drawing as it came
+    budget = int(total * MORE_CROSSINGS)
+    for _ in range(2):
+        for k in range(len(links)):
+            under, near, _, _, _ = router.score(k, router.draw(k, [shape[k]]), np.zeros(1, dtype=bool))
+            if not (under[0] or near[0]):
+                continue
+            tries = [shape[k], *SHAPES]
+            u, n, c, length, segs = router.score(k, router.draw(k, tries))
+            allowed = total - c[0] + c <= budget
+            keys = [
+                (bool(u[i]), int(c[i]), bool(n[i]), round(float(length[i]), 3), i)
+                for i in range(len(tries))
+                if (allowed[i] and not u[i]) or i == 0
+            ]
+            best = min(keys)[-1]
+            if best:
+                total += int(c[best] - c[0])
+                shape[k] = tries[best]
+                router.segs[k] = segs[best]
+    return {e: shape[k] for k, e in enumerate(links) if shape[k]}
