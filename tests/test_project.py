@@ -178,7 +178,7 @@ LAYERS = [
 
 #: The packages among them, each with its modules from the bottom up: the same rule holds inside.
 PACKAGES = {
-    "layout": ["labels", "measure", "force", "circular", "layered", "manual", "_view", "__init__"],
+    "layout": ["labels", "measure", "route", "force", "circular", "layered", "manual", "_view", "__init__"],
     "charts": ["_core", "timeline", "bars", "matrices", "flows", "__init__"],
     "data": ["problems", "schema", "reader", "checks", "topic", "settings", "dataset", "loading", "__init__"],
     "interchange": [
