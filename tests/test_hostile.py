@@ -1039,6 +1039,9 @@ def test_five_thousand_concepts_build_and_draw(tmp_path, offline_page):
     )
     assert inked > 1000, "the map of everything draws nothing"
     offline_page.assert_clean()
+    # a lecture of the big map stays a file a laptop opens (each slide draws only what it frames)
+    decks = {p.name: p.stat().st_size for p in (out / "slides").glob("*.html")}
+    assert decks and max(decks.values()) < 50_000_000, decks
     print(f"5,000 concepts: built in {build_seconds:.1f} s, {inked} inked pixels")
 
 

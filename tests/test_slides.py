@@ -181,6 +181,22 @@ def test_a_step_too_wide_to_read_is_shown_in_parts_of_nearby_concepts(default_de
     assert [(s.new, s.frame) for s in again.slides] == [(s.new, s.frame) for s in deck.slides]
 
 
+def test_a_picture_draws_only_what_its_frame_shows(dataset):
+    """A slide's picture of part of a map leaves out the concepts and links outside it (a big map's lecture
+    stays small): the concept farthest from the frame is in the whole map's picture, not in the framed one."""
+    import math
+
+    from viz import maps, svg
+
+    net = maps.view_map(dataset, "checkpoints")
+    at = {n["id"]: (n["x"], n["y"]) for n in net.nodes}
+    far = max(at, key=lambda i: (math.dist(at[i], at["pd1"]), i))
+    label = next(n["label"] for n in net.nodes if n["id"] == far)
+    whole, framed = svg.render_map_svg(net), svg.render_map_svg(net, frame=["pd1"], least=(200, 120))
+    assert label in whole and label not in framed
+    assert "PD-1" in framed and framed.count("<path") < whole.count("<path")
+
+
 def test_the_closing_slides_list_every_source_the_deck_cites(default_deck):
     _, deck = default_deck
     cited = {deck.sources[s]["citation"] for slide in deck.slides for s in slide.sources}

@@ -139,6 +139,17 @@ def render_map_svg(
     left, right, top, bottom = left - grow_x, right + grow_x, top - grow_y, bottom + grow_y
     x0, y0 = left - margin, top - margin
     width, height = right - left + 2 * margin, bottom - top + 2 * margin + (40 if hubs else 0)
+
+    # only what the picture shows is drawn: a step of a big map frames a small part of it (a 5,000-concept
+    # map's lecture came to 283 MB when every slide drew every concept); a curve lies within its control points
+    def seen(xs, ys) -> bool:
+        return min(xs) <= x0 + width and max(xs) >= x0 and min(ys) <= y0 + height and max(ys) >= y0
+
+    def box_seen(i) -> bool:
+        b, (x, y) = boxes[i], pos[i]
+        return seen((x + b.dx - b.w / 2, x + b.dx + b.w / 2), (y + b.dy - b.h / 2, y + b.dy + b.h / 2))
+
+    nodes = {i: n for i, n in nodes.items() if box_seen(i)}
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.1f} {y0:.1f} {width:.1f} {height:.1f}" '
         f'width="{width:.0f}" height="{height:.0f}" font-family="{escape(style.FONT_STACK)}" role="img">',
@@ -160,10 +171,12 @@ def render_map_svg(
     marked: list[str] = []
     for e in [*net.edges, *extra]:
         look = (marks or {}).get((e["from"], e.get("rel", ""), e["to"])) if "colour" not in e else e
-        if e.get("hidden") or e["from"] not in nodes or e["to"] not in nodes:
+        if e.get("hidden") or e["from"] not in pos or e["to"] not in pos:
             continue
         a, b = e["from"], e["to"]
         ctrl = layout.control_points(pos[a], pos[b], e.get("smooth") or None)
+        if not seen([x for x, _ in ctrl], [y for _, y in ctrl]):
+            continue
         start = _clip(pos[a], ctrl[1], _centred(ends[a]))
         end = _clip(pos[b], ctrl[-2], _centred(ends[b]))
         dashes = e.get("dashes")
