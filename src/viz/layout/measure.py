@@ -181,12 +181,16 @@ def _as_page_draws(p, q, how, end, steps: int = _STEPS) -> np.ndarray:
     return (weights if weights is not None else _bernstein(len(c) - 1, steps)) @ c
 
 
-def _orient(a, b, c):
-    """Sign of the turn a -> b -> c for every pair (segment i of a, b; point j of c)."""
-    v = (b[:, None, 0] - a[:, None, 0]) * (c[None, :, 1] - a[:, None, 1]) - (b[:, None, 1] - a[:, None, 1]) * (
-        c[None, :, 0] - a[:, None, 0]
-    )
-    return np.sign(np.where(np.abs(v) < 1e-9, 0.0, v))
+def _straddles(s: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """``[i, j]``: whether the ends of segment ``t[j]`` lie strictly on either side of the line through ``s[i]``:
+    the turns ``s1 -> s2 -> t1`` and ``s1 -> s2 -> t2`` (cross products; under 1e-9 in size, no turn) go
+    opposite ways. Compared as booleans, without arrays of signs to multiply: crossing counts are the
+    layouts' hottest loop."""
+    ax, ay = s[:, 0, None], s[:, 1, None]
+    dx, dy = s[:, 2, None] - ax, s[:, 3, None] - ay
+    v = dx * (t[None, :, 1] - ay) - dy * (t[None, :, 0] - ax)
+    w = dx * (t[None, :, 3] - ay) - dy * (t[None, :, 2] - ax)
+    return ((v >= 1e-9) & (w <= -1e-9)) | ((v <= -1e-9) & (w >= 1e-9))
 
 
 def _segments(pairs: Iterable) -> np.ndarray:
@@ -197,9 +201,10 @@ def _segments(pairs: Iterable) -> np.ndarray:
 def _cross(s: np.ndarray, t: np.ndarray) -> np.ndarray:
     """``[i, j]``: whether segment ``s[i]`` crosses segment ``t[j]`` (rows of :func:`_segments`; touching
     is not crossing)."""
-    st = _orient(s[:, :2], s[:, 2:], t[:, :2]) * _orient(s[:, :2], s[:, 2:], t[:, 2:]) < 0
-    ts = (_orient(t[:, :2], t[:, 2:], s[:, :2]) * _orient(t[:, :2], t[:, 2:], s[:, 2:]) < 0).T
-    return st & ts
+    if s is t:  # each way round is the other's transpose: work it out once
+        st = _straddles(s, s)
+        return st & st.T
+    return _straddles(s, t) & _straddles(t, s).T
 
 
 class _Drawing:
