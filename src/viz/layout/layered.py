@@ -31,7 +31,6 @@ from viz.layout.measure import (
     _incident,
     _lefts,
     _step_frames,
-    crossings,
     edge_curves,
     fit_scale,
 )
@@ -45,16 +44,18 @@ def _spread(want: list[float], sizes: list[float]) -> list[float]:
     offs = [0.0]
     for a, b in itertools.pairwise(sizes):
         offs.append(offs[-1] + (a + b) / 2)
-    blocks: list[list[float]] = []  # [sum of (want - offset), count, first index]
-    for i, (w, o) in enumerate(zip(want, offs, strict=True)):
-        blocks.append([w - o, 1.0, float(i)])
-        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
-            s, c, _ = blocks.pop()
-            blocks[-1][0] += s
-            blocks[-1][1] += c
+    sums: list[float] = []  # the blocks: sum of (want - offset), and count (a float, as it divides)
+    counts: list[float] = []
+    for w, o in zip(want, offs, strict=True):
+        total, count = w - o, 1.0
+        while sums and sums[-1] / counts[-1] > total / count:  # merge with the block before
+            total += sums.pop()
+            count += counts.pop()
+        sums.append(total)
+        counts.append(count)
     out: list[float] = []
-    for s, c, _ in blocks:
-        out += [s / c] * int(c)
+    for total, count in zip(sums, counts, strict=True):
+        out += [total / count] * int(count)
     return [b + o for b, o in zip(out, offs, strict=True)]
 
 
@@ -93,12 +94,26 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
     frames = _step_frames(g)
     links = list(g.edges())
 
+    placer = like = None  # worked out on the first drawing: every order keeps the columns of the first
+    drawn: dict = {}  # the annealing tries many an order again (the same move from the same drawing)
+
     def draw(order: Mapping) -> tuple[tuple[bool, int], Positions]:
+        """``(readability key, positions)`` of ``order``: a pure function of it, so kept by order."""
+        nonlocal placer, like
+        seen = tuple(tuple(order[c]) for c in sorted(order))
+        if seen in drawn:
+            return drawn[seen]
+        if placer is None:
+            placer = _column_placer(und, order, boxes, fold)
         slot.update({n: i for col in order.values() for i, n in enumerate(col)})
-        pos = _place_columns(und, order, boxes, slot, fold)
+        pos = placer(order, slot)
         unreadable = FONT * fit_scale(pos, boxes) < READABLE_PX
         small_steps = sum(px < STEP_PX for px in frames(pos, boxes).values())
-        return (unreadable, small_steps, crossings(pos, links, edge_curves(g, pos, boxes))), pos
+        drawing = _Drawing(pos, links, edge_curves(g, pos, boxes), like=like)  # :func:`crossings`, links kept
+        if like is None:
+            like = drawing
+        drawn[seen] = out = (unreadable, small_steps, drawing.count()), pos
+        return out
 
     with _seeded(seed) as ig:  # igraph's Sugiyama draws no random numbers with layers given; seeded anyway
         h = ig.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b in edges], directed=True)
@@ -330,52 +345,63 @@ def _sift(g: nx.Graph, order: Mapping, pos: Positions) -> None:
             drawing.moved(list(moved), moved, _bends(lefts, drawing.pos | moved, list(moved), incident))
 
 
-def _place_columns(und: nx.Graph, order: Mapping, boxes: Mapping, slot: Mapping, fold: Mapping) -> Positions:
-    """Columns side by side, as wide as their boxes; in each, nodes in ``order`` spread by box heights,
-    pulled level with their neighbours in the other columns. A column folded ``k`` times zig-zags its
-    nodes between ``k`` columns side by side."""
+def _column_placer(und: nx.Graph, order: Mapping, boxes: Mapping, fold: Mapping):
+    """Places the columns of ``order`` as a function ``place(order, slot)`` of orders that keep every node in
+    its column (as the sifting and the annealing do): columns side by side, as wide as their boxes; in each,
+    nodes in ``order`` (first at ``slot`` rows) spread by box heights, pulled level with their neighbours in
+    the other columns. A column folded ``k`` times zig-zags its nodes between ``k`` columns side by side.
+
+    What depends on the columns alone (each node's pitch, its neighbours on either side, the columns'
+    widths) is worked out once here: a layout places thousands of orders of one graph."""
     columns = sorted(order)
 
     def pitch(n, c) -> float:  # the height a node takes in its column
         k = fold.get(c, 1)
         return (boxes[n].h + (FOLD_GAP if k > 1 else ROW_GAP)) / k
 
-    unit = float(np.median([boxes[n].h for n in und])) + ROW_GAP
-    y = {n: slot[n] * unit for n in und}
-    pitches = {c: [pitch(n, c) for n in order[c]] for c in columns}
-    # no column is pulled taller than the tallest one needs to be
-    tallest = max(sum(pitches[c]) for c in columns)
-    lo, hi = -tallest / 2, tallest / 2
-    for c in columns:
-        y.update(zip(order[c], _spread([y[n] for n in order[c]], pitches[c]), strict=True))
+    nodes = list(und)
+    unit = float(np.median([boxes[n].h for n in nodes])) + ROW_GAP
     column = {n: c for c in columns for n in order[c]}
+    pitch_of = {n: pitch(n, c) for n, c in column.items()}
     # each node's neighbours in the columns to its left (-1) and to its right (+1)
     near_on = {
         side: {n: [m for m in und.neighbors(n) if side * (column[m] - column[n]) > 0] for n in column}
         for side in (-1, 1)
     }
+    widths = {c: max(boxes[n].w for n in order[c]) for c in columns}
+    folds = {c: fold.get(c, 1) for c in columns}
 
-    def pull(c: int, side: int, only_lonely: bool) -> None:
-        """Spread column ``c`` with each node as level as its order allows with its neighbours on ``side``
-        (-1 left, +1 right); with ``only_lonely``, only nodes with no neighbour on the left move."""
-        col = order[c]
-        want = []
-        for n in col:
-            near = [] if only_lonely and near_on[-1][n] else [y[m] for m in near_on[side][n]]
-            want.append(min(hi, max(lo, sum(near) / len(near))) if near else y[n])
-        y.update(zip(col, _spread(want, pitches[c]), strict=True))
+    def place(order: Mapping, slot: Mapping) -> Positions:
+        y = {n: slot[n] * unit for n in nodes}
+        pitches = {c: [pitch_of[n] for n in order[c]] for c in columns}
+        # no column is pulled taller than the tallest one needs to be
+        tallest = max(sum(pitches[c]) for c in columns)
+        lo, hi = -tallest / 2, tallest / 2
+        for c in columns:
+            y.update(zip(order[c], _spread([y[n] for n in order[c]], pitches[c]), strict=True))
 
-    for c in columns[1:]:  # left to right, each node level with its neighbours to the left
-        pull(c, -1, False)
-    for c in columns[::-1]:  # then right to left, the nodes with none to the left (a column's first nodes)
-        pull(c, +1, True)
-    pos: Positions = {}
-    left = 0.0
-    for c in columns:
-        col, k = order[c], fold.get(c, 1)
-        width = max(boxes[n].w for n in col)
-        for i, n in enumerate(col):  # every box at its column's left edge
-            pos[n] = (left + (i % k) * (width + COLUMN_GAP / 2) + boxes[n].w / 2 - boxes[n].dx, y[n])
-        left += k * width + (k - 1) * COLUMN_GAP / 2 + COLUMN_GAP
-    mid = (max(y.values()) + min(y.values())) / 2
-    return {n: (round(x, 1), round(v - mid, 1)) for n, (x, v) in pos.items()}
+        def pull(c: int, side: int, only_lonely: bool) -> None:
+            """Spread column ``c`` with each node as level as its order allows with its neighbours on
+            ``side`` (-1 left, +1 right); with ``only_lonely``, only nodes with no neighbour on the left move."""
+            col = order[c]
+            want = []
+            for n in col:
+                near = [] if only_lonely and near_on[-1][n] else [y[m] for m in near_on[side][n]]
+                want.append(min(hi, max(lo, sum(near) / len(near))) if near else y[n])
+            y.update(zip(col, _spread(want, pitches[c]), strict=True))
+
+        for c in columns[1:]:  # left to right, each node level with its neighbours to the left
+            pull(c, -1, False)
+        for c in columns[::-1]:  # then right to left, the nodes with none to the left (a column's first nodes)
+            pull(c, +1, True)
+        pos: Positions = {}
+        left = 0.0
+        for c in columns:
+            col, k, width = order[c], folds[c], widths[c]
+            for i, n in enumerate(col):  # every box at its column's left edge
+                pos[n] = (left + (i % k) * (width + COLUMN_GAP / 2) + boxes[n].w / 2 - boxes[n].dx, y[n])
+            left += k * width + (k - 1) * COLUMN_GAP / 2 + COLUMN_GAP
+        mid = (max(y.values()) + min(y.values())) / 2
+        return {n: (round(x, 1), round(v - mid, 1)) for n, (x, v) in pos.items()}
+
+    return place

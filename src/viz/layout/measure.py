@@ -106,7 +106,10 @@ def edge_curves(g: nx.Graph, pos: Positions, boxes: Mapping | None = None) -> di
     arcs = np.concatenate(
         [_segments(itertools.pairwise(_polyline(pos[a], pos[b], k))) for (a, b), _ in bowed for k in kinds]
     )
-    apart = np.array([[not {a, b} & {c, d} for c, d in straight] for (a, b), _ in bowed], dtype=bool)
+    ids = {n: i for i, n in enumerate(pos)}  # edges that share no end, compared by node index
+    sa, sb = (np.array([ids[e[end]] for e in straight]) for end in (0, 1))
+    ba, bb = (np.array([[ids[e[end]]] for e, _ in bowed]) for end in (0, 1))
+    apart = (ba != sa) & (ba != sb) & (bb != sa) & (bb != sb)
     hits = (_cross(arcs, lines).reshape(len(bowed), 2, _STEPS, -1) & apart[:, None, None, :]).sum(axis=(2, 3))
     # each bows to the side it crosses less, to the left when both cross as many
     return {
@@ -212,32 +215,44 @@ class _Drawing:
     one), to count crossings, and to count them again cheaply after a few nodes moved. An edge keeps the
     number of segments it starts with: an edge that may bend later must start bent."""
 
-    def __init__(self, pos: Positions, edges: Iterable[tuple], curves: Mapping | None = None):
+    def __init__(
+        self, pos: Positions, edges: Iterable[tuple], curves: Mapping | None = None, *, like: _Drawing | None = None
+    ):
+        """``like``: a drawing of the same edges between the same nodes, whose links, and which of them
+        share an end, are taken as they are instead of worked out again (a layout draws one graph many
+        times)."""
         self.pos = dict(pos)
         self.curves = dict(curves or {})
-        links: dict[tuple, tuple] = {}
-        for a, b, *_ in edges:
-            if a != b and a in pos and b in pos:
-                links.setdefault(tuple(sorted((str(a), str(b)))), (a, b))
-        self.links = list(links.values())
-        self.touching: dict = defaultdict(list)
-        for k, (a, b) in enumerate(self.links):
-            self.touching[a].append(k)
-            self.touching[b].append(k)
+        if like is None:
+            links: dict[tuple, tuple] = {}
+            for a, b, *_ in edges:
+                if a != b and a in pos and b in pos:
+                    links.setdefault(tuple(sorted((str(a), str(b)))), (a, b))
+            self.links = list(links.values())
+            self.touching: dict = defaultdict(list)
+            for k, (a, b) in enumerate(self.links):
+                self.touching[a].append(k)
+                self.touching[b].append(k)
+            self.nodes = list(self.pos)
+            ids = {node: i for i, node in enumerate(self.nodes)}
+            self.ends = tuple(
+                np.array([ids[link[end]] for link in self.links], dtype=int).reshape(-1) for end in (0, 1)
+            )
+            ea, eb = self.ends
+            self.apart = (ea[:, None] != ea) & (ea[:, None] != eb) & (eb[:, None] != ea) & (eb[:, None] != eb)
+        else:
+            self.links, self.touching, self.nodes = like.links, like.touching, like.nodes
+            self.ends, self.apart = like.ends, like.apart
         n = len(self.links)
         bent = [self._kind(k) is not None for k in range(n)]
         sizes = [_STEPS if b else 1 for b in bent]
         self.start = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
         self.segs = np.zeros((int(self.start[-1]), 4))
         self.owner = np.repeat(np.arange(n), sizes)
-        ids = {node: i for i, node in enumerate(self.pos)}
-        ea, eb = (np.array([ids[link[end]] for link in self.links], dtype=int).reshape(-1) for end in (0, 1))
-        self.apart = (ea[:, None] != ea) & (ea[:, None] != eb) & (eb[:, None] != ea) & (eb[:, None] != eb)
         straight = [k for k in range(n) if not bent[k]]
         if straight:  # one segment each, all at once
-            self.segs[self.start[straight]] = [
-                (*self.pos[self.links[k][0]], *self.pos[self.links[k][1]]) for k in straight
-            ]
+            xy = np.array([self.pos[node] for node in self.nodes], dtype=float).reshape(-1, 2)
+            self.segs[self.start[straight]] = np.hstack([xy[self.ends[0][straight]], xy[self.ends[1][straight]]])
         for k in range(n):
             if bent[k]:
                 self._line(k)
@@ -373,20 +388,28 @@ def _step_frames(g: nx.Graph):
         around = set(fresh) | {m for n in fresh for m in nx.all_neighbors(g, n) if m in shown}
         frames.append((k, [index[n] for n in sorted(around, key=str)], [index[n] for n in fresh]))
 
+    # every frame's boxes at once: the nodes of all frames one after another, each frame from its offset
+    wide_ids = np.array([i for _, around, _ in frames for i in around], dtype=int)
+    wide_at = np.cumsum([0] + [len(around) for _, around, _ in frames[:-1]])
+    fresh_ids = np.array([i for _, _, fresh in frames for i in fresh], dtype=int)
+    fresh_at = np.cumsum([0] + [len(fresh) for _, _, fresh in frames[:-1]])
+
     def measure(pos: Positions, boxes: Mapping) -> dict:
+        if not frames:
+            return {}
         x, y = np.array([pos[n] for n in nodes], dtype=float).reshape(-1, 2).T
         w, h, dx, dy = np.array([boxes[n] for n in nodes], dtype=float).reshape(-1, 4).T
         left, right, top, bottom = x + dx - w / 2, x + dx + w / 2, y + dy - h / 2, y + dy + h / 2
 
-        def px(ids: list[int]) -> float:  # :func:`fit_scale` of these boxes
-            scale = _zoom_to_fit(right[ids].max() - left[ids].min(), bottom[ids].max() - top[ids].min())
-            return float(FONT * min(MAX_ZOOM, 0.97 * scale))
+        def px(ids: np.ndarray, at: np.ndarray) -> np.ndarray:  # :func:`fit_scale` of each frame's boxes
+            width = np.maximum.reduceat(right[ids], at) - np.minimum.reduceat(left[ids], at)
+            height = np.maximum.reduceat(bottom[ids], at) - np.minimum.reduceat(top[ids], at)
+            scale = np.minimum(CANVAS[0] / np.maximum(width, 1.0), CANVAS[1] / np.maximum(height, 1.0))
+            return FONT * np.minimum(MAX_ZOOM, 0.97 * scale)  # as :func:`_zoom_to_fit`, frame by frame
 
-        out = {}
-        for k, around, fresh in frames:
-            wide = px(around)
-            out[k] = wide if wide >= STEP_PX else px(fresh)
-        return out
+        wide = px(wide_ids, wide_at)
+        best = np.where(wide >= STEP_PX, wide, px(fresh_ids, fresh_at))
+        return {k: float(v) for (k, _, _), v in zip(frames, best.tolist(), strict=True)}
 
     return measure
 
