@@ -264,12 +264,17 @@ class _Drawing:
     def _line(self, k: int) -> None:
         a, b = self.links[k]
         how = self._kind(k)
-        if how and (a, b) not in self.curves:  # drawn from b to a
+        block = self.segs[self.start[k] : self.start[k + 1]]
+        if not how:  # straight: the one segment, the rest empty at its end (what the general case gives)
+            (ax, ay), (bx, by) = self.pos[a], self.pos[b]
+            block[:] = (bx, by, bx, by)
+            block[0] = (ax, ay, bx, by)
+            return
+        if (a, b) not in self.curves:  # drawn from b to a
             pts = _polyline(self.pos[b], self.pos[a], how)[::-1]
         else:
             pts = _polyline(self.pos[a], self.pos[b], how)
         rows = np.hstack([pts[:-1], pts[1:]])
-        block = self.segs[self.start[k] : self.start[k + 1]]
         if len(rows) > len(block):  # bent now, straight before: draw it as the chord (a rare, small error)
             rows = np.array([[*pts[0], *pts[-1]]])
         block[:] = rows[-1, 2:].tolist() * 2  # unused slots: empty segments at the end, which cross nothing
