@@ -101,14 +101,15 @@ def edge_curves(g: nx.Graph, pos: Positions, boxes: Mapping | None = None) -> di
     if not bowed or not straight:
         return dict(bowed)
     kinds = ("curvedCW", "curvedCCW")
-    lines = _segments([(pos[c], pos[d]) for c, d in straight])
-    # every bowed edge drawn both ways, as _STEPS segments each, against every straight edge at once
-    arcs = np.concatenate(
-        [_segments(itertools.pairwise(_polyline(pos[a], pos[b], k))) for (a, b), _ in bowed for k in kinds]
-    )
-    ids = {n: i for i, n in enumerate(pos)}  # edges that share no end, compared by node index
+    ids = {n: i for i, n in enumerate(pos)}  # nodes by index, to take the edges' ends from arrays
+    xy = np.array(list(pos.values()), dtype=float).reshape(-1, 2)
     sa, sb = (np.array([ids[e[end]] for e in straight]) for end in (0, 1))
     ba, bb = (np.array([[ids[e[end]]] for e, _ in bowed]) for end in (0, 1))
+    lines = np.hstack([xy[sa], xy[sb]])
+    # every bowed edge drawn both ways, as _STEPS segments each, against every straight edge at once
+    arcs = np.array([_polyline(pos[a], pos[b], k) for (a, b), _ in bowed for k in kinds])
+    arcs = np.concatenate([arcs[:, :-1], arcs[:, 1:]], axis=-1).reshape(-1, 4)
+    # edges that share no end
     apart = (ba != sa) & (ba != sb) & (bb != sa) & (bb != sb)
     hits = (_cross(arcs, lines).reshape(len(bowed), 2, _STEPS, -1) & apart[:, None, None, :]).sum(axis=(2, 3))
     # each bows to the side it crosses less, to the left when both cross as many

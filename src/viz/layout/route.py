@@ -110,8 +110,16 @@ class _Router:
         p, q = pts[:, :, :-1], pts[:, :, 1:]
         length = np.hypot(*(q - p).transpose(3, 0, 1, 2))
 
+        lo, hi = pts.min(axis=(0, 1, 2)), pts.max(axis=(0, 1, 2))
+
         def within(rects: np.ndarray) -> np.ndarray:  # [shape, way, box]: length inside each box
-            t0, t1 = _inside(p[..., None, :], q[..., None, :], rects)
+            # clipped only against the boxes that some point of some shape is not wholly beside: for a box
+            # every segment lies beyond, on one side, _inside gives t1 <= t0 (rounding is monotonic), that
+            # is no length; those are set so, and the sums are taken over the same arrays as before
+            near = ~((hi[0] < rects[:, 0]) | (lo[0] > rects[:, 2]) | (hi[1] < rects[:, 1]) | (lo[1] > rects[:, 3]))
+            t0 = np.ones((*length.shape, len(rects)))
+            t1 = np.zeros_like(t0)
+            t0[..., near], t1[..., near] = _inside(p[..., None, :], q[..., None, :], rects[near])
             return (np.clip(t1 - t0, 0.0, None) * length[..., None]).sum(axis=2)
 
         own = self.own[k]
