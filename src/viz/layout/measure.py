@@ -5,6 +5,7 @@ step draws what it reveals.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections import defaultdict
@@ -136,14 +137,15 @@ def _bend(p: tuple[float, float], q: tuple[float, float], left_p: float, left_q:
 _STEPS = 8
 
 
+@functools.cache  # pure, and asked for the same few (degree, steps) tens of thousands of times
 def _bernstein(degree: int, steps: int) -> np.ndarray:
-    """``[i, j]``: the weight of control point ``j`` at the ``i``-th of ``steps + 1`` points along a curve."""
+    """``[i, j]``: the weight of control point ``j`` at the ``i``-th of ``steps + 1`` points along a curve
+    (read-only: one array is shared by every caller)."""
     t = np.linspace(0.0, 1.0, steps + 1)[:, None]
     j = np.arange(degree + 1)[None, :]
-    return np.array([math.comb(degree, i) for i in range(degree + 1)])[None, :] * t**j * (1 - t) ** (degree - j)
-
-
-_BERNSTEIN = {(d, _STEPS): _bernstein(d, _STEPS) for d in (2, 3)}
+    weights = np.array([math.comb(degree, i) for i in range(degree + 1)])[None, :] * t**j * (1 - t) ** (degree - j)
+    weights.setflags(write=False)
+    return weights
 
 
 def _polyline(p, q, how, steps: int = _STEPS) -> np.ndarray:
@@ -152,8 +154,7 @@ def _polyline(p, q, how, steps: int = _STEPS) -> np.ndarray:
     c = np.array(control_points(p, q, how), dtype=float)
     if len(c) == 2:
         return c
-    weights = _BERNSTEIN.get((len(c) - 1, steps))
-    return (weights if weights is not None else _bernstein(len(c) - 1, steps)) @ c
+    return _bernstein(len(c) - 1, steps) @ c
 
 
 #: The length of an arrow head as vis-network 9.1 draws it on our edges (``15 x scale + 3 x width``; the
@@ -181,8 +182,7 @@ def _as_page_draws(p, q, how, end, steps: int = _STEPS) -> np.ndarray:
     d = border - fine[max(0, i - back)]
     d = d / (np.hypot(*d) or 1.0)
     c[-1] = border - 0.9 * ARROW * d
-    weights = _BERNSTEIN.get((len(c) - 1, steps))
-    return (weights if weights is not None else _bernstein(len(c) - 1, steps)) @ c
+    return _bernstein(len(c) - 1, steps) @ c
 
 
 def _straddles(s: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -208,7 +208,15 @@ def _cross(s: np.ndarray, t: np.ndarray) -> np.ndarray:
     if s is t:  # each way round is the other's transpose: work it out once
         st = _straddles(s, s)
         return st & st.T
-    return _straddles(s, t) & _straddles(t, s).T
+    st = _straddles(s, t)
+    # the other way round only for the pairs that need it: the same arithmetic as _straddles(t, s), pair by pair
+    i, j = np.nonzero(st)
+    ax, ay = t[j, 0], t[j, 1]
+    dx, dy = t[j, 2] - ax, t[j, 3] - ay
+    v = dx * (s[i, 1] - ay) - dy * (s[i, 0] - ax)
+    w = dx * (s[i, 3] - ay) - dy * (s[i, 2] - ax)
+    st[i, j] = ((v >= 1e-9) & (w <= -1e-9)) | ((v <= -1e-9) & (w >= 1e-9))
+    return st
 
 
 class _Drawing:

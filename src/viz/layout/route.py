@@ -170,9 +170,13 @@ def _drawn(segs: np.ndarray, *, rows: bool = False) -> np.ndarray:
     return kept if rows else segs[kept]
 
 
+_ALONG = np.linspace(0.0, 1.0, STEPS + 1)[:, None]  # where :func:`_resample` puts its points, worked out once
+_ALONG.setflags(write=False)
+
+
 def _resample(line: np.ndarray) -> np.ndarray:
     """A straight line as :data:`STEPS` + 1 points."""
-    return line[0] + np.linspace(0.0, 1.0, STEPS + 1)[:, None] * (line[-1] - line[0])
+    return line[0] + _ALONG * (line[-1] - line[0])
 
 
 def edge_shapes(g: nx.Graph, pos: Positions, boxes: Mapping, curves: Mapping | None = None, *, px: float = 1.0) -> dict:
