@@ -28,6 +28,7 @@ from viz.layout.measure import (
     STEP_PX,
     _bends,
     _Drawing,
+    _edge_curver,
     _incident,
     _lefts,
     _step_frames,
@@ -95,6 +96,7 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
     links = list(g.edges())
 
     placer = like = None  # worked out on the first drawing: every order keeps the columns of the first
+    curver = _edge_curver(g)  # edge_curves(g, ...)
     drawn: dict = {}  # the annealing tries many an order again (the same move from the same drawing)
 
     def draw(order: Mapping) -> tuple[tuple[bool, int], Positions]:
@@ -109,7 +111,7 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
         pos = placer(order, slot)
         unreadable = FONT * fit_scale(pos, boxes) < READABLE_PX
         small_steps = sum(px < STEP_PX for px in frames(pos, boxes).values())
-        drawing = _Drawing(pos, links, edge_curves(g, pos, boxes), like=like)  # :func:`crossings`, links kept
+        drawing = _Drawing(pos, links, curver(pos, boxes), like=like)  # :func:`crossings`, links kept
         if like is None:
             like = drawing
         drawn[seen] = out = (unreadable, small_steps, drawing.count()), pos

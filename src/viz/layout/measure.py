@@ -93,10 +93,22 @@ def edge_curves(g: nx.Graph, pos: Positions, boxes: Mapping | None = None) -> di
     layout with any), the links between two nodes of one column bow out to the side where they cross
     fewer of the other edges (to the left when both sides cross as many). ``boxes``: the nodes'
     :func:`node_boxes`, when the caller has them."""
+    return _edge_curver(g)(pos, boxes)
+
+
+def _edge_curver(g: nx.Graph):
+    """:func:`edge_curves` of ``g`` as a function of ``(pos, boxes)``, the graph's edges listed once (a
+    layout measures many drawings of one graph)."""
     if g.graph.get("layout", "layered") != "layered":
-        return {}
+        return lambda pos, boxes=None: {}
+    links = [(a, b) for a, b in g.edges() if a != b]
+    return functools.partial(_curves, g, links)
+
+
+def _curves(g: nx.Graph, links: list, pos: Positions, boxes: Mapping | None = None) -> dict:
+    """:func:`edge_curves` of the edges ``links`` of ``g`` (loops left out)."""
     lefts = _lefts(g, pos, boxes)
-    bends = {(a, b): _bend(pos[a], pos[b], lefts[a], lefts[b]) for a, b in g.edges() if a != b}
+    bends = {(a, b): _bend(pos[a], pos[b], lefts[a], lefts[b]) for a, b in links}
     straight = [e for e, bend in bends.items() if bend is None]
     bowed = [(e, left) for e, left in bends.items() if left is not None]
     if not bowed or not straight:
