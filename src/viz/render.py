@@ -329,9 +329,10 @@ def map_payload(net, *, summaries: bool = True) -> dict:
         base = edge_types.setdefault(rel, look)
         row = [index[e["from"]], index[e["to"]], rel]
         extra = {k: v for k, v in look.items() if base.get(k) != v}
-        # an edge's shape is its own (the layout routes each edge): a type's shape would bend them all
-        extra |= {k: e[k] for k in ("smooth",) if k in e}
-        extra |= {k: False for k in ("hidden",) if base.get(k) and k not in e}
+        if "smooth" in e:  # an edge's shape is its own (the layout routes each edge), never its type's
+            extra["smooth"] = e["smooth"]
+        if base.get("hidden") and "hidden" not in e:  # shown, though its type's first edge is hidden
+            extra["hidden"] = False
         if extra:
             row.append(extra)
         edges.append(row)

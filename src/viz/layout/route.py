@@ -188,9 +188,9 @@ def edge_shapes(g: nx.Graph, pos: Positions, boxes: Mapping, curves: Mapping | N
     pixels per unit, with an arrow head at its end or without), or nearer than :data:`CLEAR` to one, is
     drawn instead as the shape of :data:`SHAPES` that keeps clear of chips and inside the drawing's
     extent, then crosses the fewest edges, then keeps :data:`CLEAR` of chips, then is the shortest, then
-    comes first, as long as the edges cross no more often than they did (the positions decide how often
-    edges must cross; a shape only routes an edge round chips). Edges go one at a time, by name, twice
-    over (a shape chosen later may open the way for one chosen earlier).
+    comes first, as long as the edges cross at most :data:`MORE_CROSSINGS` times as often as they did (the
+    positions decide how often edges must cross; a shape only routes an edge round chips). Edges go one at a
+    time, by name, twice over (a shape chosen later may open the way for one chosen earlier).
 
     Examples
     --------
