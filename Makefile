@@ -44,7 +44,7 @@ test: $(VENV)/.stamp-dev node_modules/.stamp ## lint, then run every test: unit,
 
 check: $(VENV)/.stamp-dev ## the quick edit-test loop: lint and the unit tests (no browser, no notebooks, no site build)
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/python -m pytest $(PARALLEL) -q -m "not browser and not slow" src/viz tests
+	$(BIN)/python -m pytest $(PARALLEL) -q -m "not browser and not slow" -p no:nbval -p no:anyio src/viz tests
 
 validate: $(VENV)/.stamp-run ## check the tables in data/ and list every problem
 	$(BIN)/immunoviz validate --data $(DATA)

@@ -48,14 +48,27 @@ CELL = st.one_of(
 #: Module fixtures that are slow to make: under ``pytest -n`` (``--dist loadgroup``) the tests that share one
 #: run on one worker, so each is made once per run, not once per worker. (The session's site is shared
 #: another way: see :func:`start_site_build`.)
-SHARED = ("clean_looks", "every_page", "shipped_layouts", "our_maps")
+SHARED = ("clean_looks", "every_page", "shipped_layouts", "our_maps", "default_deck", "printed")
+
+
+def pytest_addoption(parser, pluginmanager):
+    """`make check` runs no notebook, so it leaves nbval out (``-p no:nbval``: loading it imports
+    nbformat and jsonschema, about 2 s in each process, see :data:`QUIET_PYTEST`). The nbval options that
+    pyproject.toml's addopts gives every run are then accepted and unused."""
+    if not pluginmanager.has_plugin("nbval"):
+        parser.addoption("--nbval-lax", action="store_true", help="(nbval is not loaded)")
+        parser.addoption("--nbval-current-env", action="store_true", help="(nbval is not loaded)")
+        parser.addoption("--nbval-sanitize-with", help="(nbval is not loaded)")
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the xdist_group marks
 def pytest_collection_modifyitems(items):
-    """Tests that open Chromium are ``browser`` tests; those that build the whole site, run notebooks or many
-    Hypothesis examples are ``slow``: ``make check`` leaves both out. For pytest-xdist, tests that share a
-    slow fixture are grouped, and so are a notebook's cells (under nbval they share one kernel, in order)."""
+    """Tests that open Chromium (or print with it) are ``browser`` tests; those that use the shipped site,
+    share a slow fixture (:data:`SHARED`: a tour of every page, every shipped map laid out, a lecture
+    printed), run notebooks or many Hypothesis examples are ``slow``, as are those marked so by hand (they
+    build the tiny site or start another program): ``make check`` leaves both out. For
+    pytest-xdist, tests that share a slow fixture are grouped, and so are a notebook's cells (under nbval
+    they share one kernel, in order)."""
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         shared = [name for name in SHARED if name in fixtures]
@@ -63,10 +76,10 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.xdist_group(shared[0]))
         elif item.path.suffix == ".ipynb":
             item.add_marker(pytest.mark.xdist_group(f"notebook-{item.path.stem}"))
-        if fixtures & {"chromium", "offline_page"}:
+        if fixtures & {"chromium", "offline_page", "printed"}:
             item.add_marker(pytest.mark.browser)
         many = getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
-        if fixtures & {"site", "clean_looks"} or item.path.suffix == ".ipynb" or many:
+        if shared or "site" in fixtures or item.path.suffix == ".ipynb" or many:
             item.add_marker(pytest.mark.slow)
 
 
@@ -76,7 +89,9 @@ def pytest_collection_finish(session):
         start_site_build()
 
 
-#: options for a pytest in a subprocess: without the plugins it does not need (each takes a second to load)
+#: options for a pytest that runs no notebook and no coroutine test (a subprocess, or `make check`): without
+#: the plugins it does not need. Each takes a second or two to load: nbval imports jsonschema, whose format
+#: checker builds rfc3987-syntax's Lark grammars on import (python-jsonschema/jsonschema#1428).
 QUIET_PYTEST = ["-p", "no:cacheprovider", "-p", "no:nbval", "-p", "no:hypothesispytest", "-p", "no:anyio"]
 
 

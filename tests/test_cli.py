@@ -58,6 +58,7 @@ def test_timeline_writes_one_file(capsys, tiny_copy, tmp_path):
     assert "Plotly.newPlot" in html and '<script src="' not in html
 
 
+@pytest.mark.slow  # runs immunoviz in a new process
 def test_the_installed_command_reports_a_data_error_without_traceback(tiny_copy):
     """The process boundary: the console script runs, prints the problem on stderr and exits 1."""
     (tiny_copy / "views.csv").write_text("id\n", encoding="utf-8")

@@ -21,6 +21,7 @@ def tree_hashes(root: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow  # builds the tiny site
 def test_site_layout(tiny_dataset, tmp_path):
     index = build_site(tiny_dataset, tmp_path / "site", images=False).index
     site = index.parent
@@ -39,6 +40,7 @@ def test_site_layout(tiny_dataset, tmp_path):
     assert len(page) < 100_000, "site pages share the libraries instead of inlining them"
 
 
+@pytest.mark.slow  # builds the tiny site twice
 def test_two_builds_are_byte_identical(tiny_dataset, tmp_path, monkeypatch):
     a = tree_hashes(build_site(tiny_dataset, tmp_path / "a", images=False).index.parent)
     monkeypatch.setenv("IMMUNOVIZ_CACHE", "off")  # the second computes its layouts again
@@ -46,6 +48,7 @@ def test_two_builds_are_byte_identical(tiny_dataset, tmp_path, monkeypatch):
     assert a == b
 
 
+@pytest.mark.slow  # builds the tiny site twice
 def test_rebuild_replaces_the_previous_site(tiny_dataset, tmp_path):
     out = tmp_path / "site"
     build_site(tiny_dataset, out, images=False)
@@ -55,6 +58,7 @@ def test_rebuild_replaces_the_previous_site(tiny_dataset, tmp_path):
     assert not list(tmp_path.glob(".site.*")), "no temporary folders left behind"
 
 
+@pytest.mark.slow  # builds the tiny site, then builds over it
 def test_failed_build_leaves_the_previous_site_untouched(tiny_dataset, tmp_path, monkeypatch):
     out = tmp_path / "site"
     build_site(tiny_dataset, out, images=False)
@@ -72,6 +76,7 @@ def test_failed_build_leaves_the_previous_site_untouched(tiny_dataset, tmp_path,
     assert not list(tmp_path.glob(".site.*"))
 
 
+@pytest.mark.slow  # builds the tiny site, then builds over it
 def test_data_error_mid_build_changes_nothing(tiny_copy, tmp_path, edit_table):
     out = tmp_path / "site"
     build_site(data.load(tiny_copy), out, images=False)

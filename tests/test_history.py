@@ -208,6 +208,7 @@ def immunoviz(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "viz.cli", *args], capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow  # runs immunoviz in a new process
 def test_history_command_writes_one_file(tiny_copy, tmp_path):
     out = tmp_path / "h.html"
     result = immunoviz("history", "--data", str(tiny_copy), "--out", str(out), "--presenter", "--year", "2010")
@@ -218,6 +219,7 @@ def test_history_command_writes_one_file(tiny_copy, tmp_path):
     assert _json(html, "immunoviz-history")["start"]["year"] == 2010
 
 
+@pytest.mark.slow  # runs immunoviz in a new process
 def test_history_command_names_a_wrong_concept(tiny_copy, tmp_path):
     result = immunoviz("history", "--data", str(tiny_copy), "--out", str(tmp_path / "h.html"), "--concept", "nope")
     assert result.returncode == 1 and "Traceback" not in result.stderr

@@ -711,6 +711,7 @@ def test_links_outside_the_allow_list_are_refused(tiny_copy, link):
     assert any("sources.csv:2:link: " in p and "link" in p for p in found), found
 
 
+@pytest.mark.slow  # runs immunoviz in a new process
 def test_validate_command_names_file_row_and_column_of_a_bad_link(tiny_copy):
     rows = read_table(tiny_copy, "sources")
     rows[3][rows[0].index("link")] = "JaVaScRiPt:alert(1)"
@@ -840,6 +841,7 @@ def test_build_of_random_tables_gives_a_site_or_data_errors(tmp_path_factory, mu
     shutil.rmtree(work)
 
 
+@pytest.mark.slow  # runs immunoviz in a new process
 @pytest.mark.parametrize(
     ("table", "raw"),
     [("concepts", b"\x00\xff\xfe garbage,\n\x00"), ("relations", b"from,relation\npd1"), ("views", b"id\n")],
@@ -860,29 +862,34 @@ def test_build_subprocess_reports_data_errors_without_traceback(tiny_copy, tmp_p
 # faults while writing: disk full, permission denied, Ctrl-C
 
 
-@pytest.fixture
-def previous_site(tmp_path):
-    """A site built from an older version of the tables: every page of the rebuild is rewritten
-    (files whose bytes do not change are linked from the previous site, not written)."""
-    older = tmp_path / "older"
-    shutil.copytree(TINY, older)
-    package = older / "datapackage.json"
+@pytest.fixture(scope="module")
+def older_site(tmp_path_factory) -> tuple[Path, int]:
+    """A site built from an older version of the tables (every page of a rebuild from TINY is rewritten;
+    files whose bytes do not change are linked from the previous site, not written), and how many times
+    such a rebuild calls ``os.replace``: once per file, then the two renames of the swap. Built once per
+    module; each test gets a copy (:func:`previous_site`)."""
+    root = tmp_path_factory.mktemp("older")
+    shutil.copytree(TINY, root / "data")
+    package = root / "data" / "datapackage.json"
     package.write_text(package.read_text(encoding="utf-8").replace('"version": "0.1.0"', '"version": "0.0.9"'))
-    out = tmp_path / "out" / "site"
-    assert run_main(["build", "--data", str(older), "--out", str(out), "--no-images"])[0] == 0
-    return out
-
-
-def count_replaces(monkeypatch, tmp_path) -> int:
+    out = root / "site"
+    assert run_main(["build", "--data", str(root / "data"), "--out", str(out), "--no-images"])[0] == 0
+    count = root / "count" / "site"
+    shutil.copytree(out, count)
     calls = []
     real = os.replace
-    monkeypatch.setattr(export.os, "replace", lambda a, b: (calls.append(1), real(a, b))[1])
-    out = tmp_path / "count" / "site"
-    shutil.copytree(tmp_path / "out" / "site", out)  # the previous site, from the older tables
-    calls.clear()  # count a rebuild over an existing site: it moves the old one away too
-    assert run_main(["build", "--data", str(TINY), "--out", str(out), "--no-images"])[0] == 0
-    monkeypatch.setattr(export.os, "replace", real)
-    return len(calls)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(export.os, "replace", lambda a, b: (calls.append(1), real(a, b))[1])
+        assert run_main(["build", "--data", str(TINY), "--out", str(count), "--no-images"])[0] == 0
+    return out, len(calls)
+
+
+@pytest.fixture
+def previous_site(older_site, tmp_path) -> Path:
+    """A copy of :func:`older_site`'s site, for this test to build over."""
+    out = tmp_path / "out" / "site"
+    shutil.copytree(older_site[0], out)
+    return out
 
 
 REASONS = {
@@ -891,6 +898,7 @@ REASONS = {
 }
 
 
+@pytest.mark.slow  # builds the tiny site, then builds over it
 @pytest.mark.parametrize(
     ("err", "at"),
     [
@@ -900,8 +908,8 @@ REASONS = {
         (errno.EACCES, "final-swap"),
     ],
 )
-def test_fault_while_writing_leaves_the_previous_site(previous_site, tmp_path, monkeypatch, err, at):
-    total = count_replaces(monkeypatch, tmp_path)  # file renames, then the two renames of the swap
+def test_fault_while_writing_leaves_the_previous_site(older_site, previous_site, monkeypatch, err, at):
+    total = older_site[1]  # file renames, then the two renames of the swap
     fail_at = {"first-file": 1, "middle": total // 2, "move-old-away": total - 1, "final-swap": total}[at]
     before = tree_hashes(previous_site)
     real, calls = os.replace, []
@@ -927,6 +935,7 @@ def test_fault_while_writing_leaves_the_previous_site(previous_site, tmp_path, m
     assert not [p for p in previous_site.rglob(".*") if p.name != SITE_MARKER], "temporary files left"
 
 
+@pytest.mark.slow  # builds the tiny site, then builds over it
 def test_disk_full_while_writing_a_file(previous_site, monkeypatch):
     before = tree_hashes(previous_site)
     real_fdopen, opened = os.fdopen, []
@@ -953,6 +962,7 @@ def test_disk_full_while_writing_a_file(previous_site, monkeypatch):
     assert_no_leftovers(previous_site.parent)
 
 
+@pytest.mark.slow  # builds the tiny site, then builds over it
 def test_ctrl_c_in_the_middle_of_a_build(previous_site, monkeypatch):
     before = tree_hashes(previous_site)
     real, calls = render.render_chart, []

@@ -542,6 +542,7 @@ def test_every_map_page_links_its_files_for_other_tools_and_they_read_back(site)
             assert (back.fmt, len(back.concepts)) == (fmt, size), (view, fmt)
 
 
+@pytest.mark.slow  # builds the tiny site twice
 def test_build_format_writes_the_downloads_and_a_rebuild_keeps_them(tmp_path):
     from viz import site
 

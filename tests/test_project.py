@@ -279,6 +279,7 @@ def test_alone(i, tmp_path_factory):
 """
 
 
+@pytest.mark.slow  # a pytest run on two workers
 def test_tests_that_share_a_slow_fixture_run_on_one_worker(tmp_path):
     """`make test` spreads the tests over every core; a slow module fixture (the tour of every page of a
     clean site, about 10 s) must not be made again on each worker, and a notebook's cells must run in one

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from pathlib import Path
 
 import pytest
+from conftest import TINY
 
 from viz import data, history, site
+
+pytestmark = pytest.mark.slow  # every test builds the tiny site, then builds again (left out of `make check`)
 
 
 def tree_hashes(root: Path) -> dict[str, str]:
@@ -30,11 +34,23 @@ def edit(folder: Path, table: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory) -> tuple[Path, Path]:
+    """The tiny dataset and its site, built once per module (without images)."""
+    root = tmp_path_factory.mktemp("first-build")
+    shutil.copytree(TINY, root / "data")
+    site.build_site(data.load(root / "data"), root / "site", images=False)
+    return root / "data", root / "site"
+
+
 @pytest.fixture
-def built(tiny_copy, tmp_path) -> tuple[Path, Path]:
-    out = tmp_path / "site"
-    site.build_site(data.load(tiny_copy), out, images=False)
-    return tiny_copy, out
+def built(first_build, tmp_path) -> tuple[Path, Path]:
+    """A writable copy of :func:`first_build`'s tables and site (files, times and manifest as built): a
+    build elsewhere reads nothing of where it was made."""
+    folder, out = tmp_path / "data", tmp_path / "site"
+    shutil.copytree(first_build[0], folder)
+    shutil.copytree(first_build[1], out)
+    return folder, out
 
 
 def test_second_build_with_nothing_changed_makes_and_writes_nothing(built):

@@ -491,6 +491,7 @@ def test_the_site_has_a_lecture_per_topic_linked_from_the_index(site, offline_pa
     offline_page.assert_clean()
 
 
+@pytest.mark.slow  # starts Firefox
 def test_firefox_draws_the_first_map_slide(lecture, tmp_path):
     """Firefox (Debian's firefox-esr, which .ci/run installs) shows the first map slide drawn, from the file alone."""
     import subprocess

@@ -125,6 +125,7 @@ def test_charts_their_titles_and_sections_come_from_charts_csv(tiny_copy, edit_t
     assert re.findall(r'<h2 id="topic-\d+">([^<]*)</h2>', html)[0] == "Looking back", "topics.csv orders the index"
 
 
+@pytest.mark.slow  # builds the tiny site
 def test_the_notice_and_wording_of_every_page_come_from_the_datapackage(tiny_copy, tmp_path):
     package = json.loads((tiny_copy / "datapackage.json").read_text(encoding="utf-8"))
     package["title"] = "Volcanoes for beginners"
@@ -271,6 +272,7 @@ def test_no_id_of_our_tables_is_written_into_the_code(dataset):
     assert found == set()
 
 
+@pytest.mark.slow  # builds the new topic's site
 def test_new_writes_a_dataset_that_validates_and_builds(tmp_path):
     run = [sys.executable, "-m", "viz.cli"]
     new = subprocess.run([*run, "new", str(tmp_path / "course")], capture_output=True, text=True, timeout=120)
