@@ -175,12 +175,27 @@ def wait_ready(page, errors: list[str], name: str, *, timeout_ms: int = 60_000) 
         page.wait_for_timeout(25)
 
 
+#: A chart's PNG or SVG, from the figure its page holds (the page's HTML, given as text), at the figure's
+#: own height: the timeline needs 70 px a lane.
+_EXPORT = """([html, fmt]) => {
+  const node = new DOMParser().parseFromString(html, "text/html").getElementById("immunoviz-figure");
+  const fig = JSON.parse(node.textContent), size = {format: fmt, width: 1600, height: fig.layout.height || 1000};
+  return Plotly.toImage({data: fig.data, layout: fig.layout}, size);
+}"""
+
+
 def snapshots(site: Path, entries) -> Iterator[tuple[object, str, bytes]]:
     """Yield ``(entry, "png" | "svg", bytes)`` for every map, chart and history page of a site.
 
     Maps and the history page are photographed as drawn on screen; charts are
-    exported by plotly.js itself (``Plotly.toImage``), in PNG and SVG.
+    exported by plotly.js itself (``Plotly.toImage``), in PNG and SVG, from the
+    figure in their page. plotly.js draws such a picture the same in any page
+    (``Plotly.toImage`` draws it afresh, off screen), so a chart's page is opened
+    only when the page open has no plotly.js: a build loads it once or twice
+    (with the history page), not once a chart.
     """
+    from playwright.sync_api import Error
+
     with launch() as browser:
         context = offline_context(browser)
         page = context.new_page()
@@ -188,9 +203,10 @@ def snapshots(site: Path, entries) -> Iterator[tuple[object, str, bytes]]:
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         try:
             for entry in entries:
-                errors.clear()
-                page.goto((site / entry.href).resolve().as_uri())
-                wait_ready(page, errors, entry.href)
+                if entry.kind != "chart" or not page.evaluate("() => 'Plotly' in window"):
+                    errors.clear()
+                    page.goto((site / entry.href).resolve().as_uri())
+                    wait_ready(page, errors, entry.href)
                 if entry.kind == "map":
                     page.evaluate("() => immunoviz.snapshot()")
                     page.wait_for_selector("body[data-snapshot='1']", state="attached", timeout=60_000)
@@ -198,13 +214,13 @@ def snapshots(site: Path, entries) -> Iterator[tuple[object, str, bytes]]:
                 elif entry.kind == "history":  # the page as it opens: the map beside the timeline
                     yield entry, "png", page.screenshot(animations="disabled")
                 elif entry.kind == "chart":
+                    html = (site / entry.href).read_text(encoding="utf-8")
                     for fmt in ("png", "svg"):
-                        url = page.evaluate(  # at the figure's own height: the timeline needs 70 px a lane
-                            "fmt => { const gd = document.querySelector('.chart'), h = gd.layout.height || 1000;"
-                            " return Plotly.toImage(gd, {format: fmt, width: 1600, height: h}); }",
-                            fmt,
-                        )
-                        blob = _data_url_bytes(url)
+                        try:
+                            blob = _data_url_bytes(page.evaluate(_EXPORT, [html, fmt]))
+                        except Error as exc:
+                            reason = exc.message.splitlines()[0]
+                            raise PageFailed(f"{entry.href}: the chart could not be drawn ({reason})") from None
                         yield entry, fmt, _stable_svg(blob, entry.id) if fmt == "svg" else blob
         finally:
             context.close()
