@@ -42,7 +42,7 @@ test: $(VENV)/.stamp-dev node_modules/.stamp ## lint, then run every test: unit,
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest $(PARALLEL)
 
-check: $(VENV)/.stamp-dev ## the quick edit-test loop: lint and the unit tests (no browser, no notebooks, no site build)
+check: $(VENV)/.stamp-dev ## the quick edit-test loop: lint and the unit tests (no browser, notebook, site build or other program)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest $(PARALLEL) -q -m "not browser and not slow" -p no:nbval -p no:anyio src/viz tests
 
