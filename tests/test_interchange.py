@@ -348,7 +348,11 @@ HOSTILE = {
         b'<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>',
         r"drawing\.graphml:1:1: an XML file whose root element is <svg>",
     ),
-    "page.cxl": (b"<html><body><p>hello</html>", r"page\.cxl:1:\d+: not well-formed XML: mismatched tag"),
+    "page.cxl": (b"<html><body><p>hello</html>", r"page\.cxl:1:1: an XML file whose root element is <html>"),
+    "cut.graphml": (  # told GraphML from its start; the reader finds where it breaks
+        b'<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph>\n<node id="a"/>\n<node id="b"></graph>',
+        r"cut\.graphml:3:\d+: not well-formed XML: mismatched tag",
+    ),
     "broken.canvas": (b'{"nodes": [\n  {"id": "a", "type": "text",}\n]}', r"broken\.canvas:2:\d+: not valid JSON"),
     "numbers.json": (b"[1, 2, 3]", r"numbers\.json:1:1: a JSON file, but not"),
     "empty.mmd": (b"", r"empty\.mmd:1:1: not a CmapTools CXL"),

@@ -61,7 +61,7 @@ def detect(data: bytes, name: str) -> str:
     if text.startswith("<"):
         from viz.interchange import _xml
 
-        root = _xml.parse(data, name)  # the whole file: a root element is known only once it parses
+        root = _xml.top(data, name)  # its start tag: the reader parses the whole file
         if root.tag in _XML_ROOTS:
             return _XML_ROOTS[root.tag]
         raise FileError(

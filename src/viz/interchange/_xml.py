@@ -17,7 +17,7 @@ import defusedxml.sax
 
 from viz.interchange.model import MAX_CONCEPTS, FileError
 
-__all__ = ["Element", "parse", "root"]
+__all__ = ["Element", "parse", "root", "top"]
 
 #: Elements one file may hold: about a hundred per concept, far more than any tool writes.
 MAX_ELEMENTS = 100 * MAX_CONCEPTS
@@ -59,9 +59,14 @@ class _TooBig(Exception):
     pass
 
 
+class _Found(Exception):
+    """The root element has started: :func:`top` needs no more of the file."""
+
+
 class _Builder(ContentHandler):
-    def __init__(self):
+    def __init__(self, *, whole: bool = True):
         super().__init__()
+        self.whole = whole
         self.stack: list[Element] = []
         self.root: Element | None = None
         self.count = 0
@@ -86,6 +91,8 @@ class _Builder(ContentHandler):
             self.stack[-1].children.append(el)
         else:
             self.root = el
+            if not self.whole:
+                raise _Found
         self.stack.append(el)
 
     def endElementNS(self, name, qname):
@@ -109,7 +116,24 @@ def parse(data: bytes, name: str) -> Element:
     ...
     viz.interchange.model.FileError: t.xml:1:...: the file declares an XML entity ('e'); ...
     """
-    handler = _Builder()
+    return _run(_Builder(), data, name)
+
+
+def top(data: bytes, name: str) -> Element:
+    """The root element as its start tag gives it (no children, no text): the parse stops there, so a
+    file's format is told without reading the rest of it. What comes before it (an XML declaration, a
+    DOCTYPE, comments) is checked as :func:`parse` checks it.
+
+    Examples
+    --------
+    >>> top(b'<?xml version="1.0"?>\\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph>', "t.xml").tag
+    'graphml'
+    """
+    return _run(_Builder(whole=False), data, name)
+
+
+def _run(handler: _Builder, data: bytes, name: str) -> Element:
+    """Parse ``data`` into ``handler`` with defusedxml; its refusals and expat's errors as :class:`FileError`."""
     parser = defusedxml.sax.make_parser()
     parser.setFeature(feature_namespaces, True)
     parser.setContentHandler(handler)
@@ -117,6 +141,8 @@ def parse(data: bytes, name: str) -> Element:
     source.setByteStream(io.BytesIO(data))
     try:
         parser.parse(source)
+    except _Found:
+        pass
     except xml.sax.SAXParseException as exc:
         line, column = exc.getLineNumber(), exc.getColumnNumber() + 1
         raise FileError(name, f"not well-formed XML: {exc.getMessage()}", line, column) from None
