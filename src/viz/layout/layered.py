@@ -1,5 +1,6 @@
 """The layered layout: the data's ranks as columns, left to right, each ordered to cross as few edges as
-possible (dot's sweeps and sifting, then simulated annealing on the drawing as the reader sees it)."""
+possible (dot's sweeps and sifting, then simulated annealing on the drawing as the reader sees it), then
+with as few edges as it can that no curve takes clear of the chips."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from viz.layout.measure import (
     edge_curves,
     fit_scale,
 )
+from viz.layout.route import _rects, stuck
 
 __all__ = ["layered_layout"]
 
@@ -66,6 +68,8 @@ RESTARTS, DRAWN = 15, 4
 #: :func:`_anneal`: moves tried per node, how far a node moves, the temperature (in crossings) at the
 #: start and the end
 ANNEAL_MOVES, ANNEAL_REACH, ANNEAL_HEAT = 80, 2, (1.0, 0.02)
+#: :func:`_clear`: moves tried per edge no curve takes clear, and how many crossings such an edge weighs
+CLEAR_MOVES, CLEAR_WEIGHT = 100, 4
 
 
 def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positions:
@@ -79,7 +83,10 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
     moves single nodes to where their own edges cross least. Of these drawings the one that keeps the whole map readable
     (:data:`READABLE_PX` on :data:`CANVAS`), then the most story steps at :data:`STEP_PX`, then the fewest
     crossings wins, and :func:`_anneal` moves its nodes up and down their columns while that keeps it as
-    readable and crosses fewer edges, as drawn. Nodes without a rank go to the first column.
+    readable and crosses fewer edges, as drawn. Last, :func:`_clear` moves nodes again to free the edges
+    that no curve of :func:`viz.layout.edge_shapes` could take clear of the chips (:func:`viz.layout.route.stuck`),
+    as long as the drawing stays as readable and crosses no more edges. Nodes without a rank go to the first
+    column.
     """
     nodes = sorted(g.nodes, key=str)
     if not nodes:
@@ -98,6 +105,7 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
     placer = like = None  # worked out on the first drawing: every order keeps the columns of the first
     curver = _edge_curver(g)  # edge_curves(g, ...)
     drawn: dict = {}  # the annealing tries many an order again (the same move from the same drawing)
+    sketches: dict = {}  # the drawing of each positions drawn, to ask which edges run under chips
 
     def draw(order: Mapping) -> tuple[tuple[bool, int], Positions]:
         """``(readability key, positions)`` of ``order``: a pure function of it, so kept by order."""
@@ -115,7 +123,19 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
         if like is None:
             like = drawing
         drawn[seen] = out = (unreadable, small_steps, drawing.count()), pos
+        sketches[pos_key(pos)] = drawing
         return out
+
+    def pos_key(pos: Positions) -> tuple:
+        return tuple(pos[n] for n in nodes)
+
+    def blocked(pos: Positions) -> list:
+        """The edges of the drawing ``pos`` (drawn before) that no curve takes clear of the chips."""
+        drawing = sketches[pos_key(pos)]
+        px = fit_scale(pos, boxes)
+        under = drawing.under(_rects(pos, boxes, drawing.nodes), px)
+        found = stuck(pos, boxes, [drawing.links[k] for k in under], px)
+        return sorted(found, key=lambda e: (str(e[0]), str(e[1])))  # by name: the graph's edge order may vary
 
     with _seeded(seed) as ig:  # igraph's Sugiyama draws no random numbers with layers given; seeded anyway
         h = ig.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b in edges], directed=True)
@@ -146,7 +166,9 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
         if best is None or key < best[0]:
             best = (key, pos, kept)
     key, pos, order = best
-    return _anneal(order, draw, (key, pos), random.Random(seed))
+    rng = random.Random(seed)
+    start = _anneal(order, draw, (key, pos), rng)
+    return _clear(order, draw, blocked, start, rng)
 
 
 def _anneal(order: dict, draw, start: tuple, rng: random.Random) -> Positions:
@@ -158,11 +180,12 @@ def _anneal(order: dict, draw, start: tuple, rng: random.Random) -> Positions:
     drawing stays as readable (``draw``'s key: the whole map, then the story steps) and crosses no more
     edges, or, with the chance ``exp(-more / temperature)``, when it crosses ``more`` edges; the
     temperature cools geometrically through :data:`ANNEAL_HEAT`. ``start``: ``(key, positions)`` of
-    ``order``. Returns the positions of the best drawing seen. Changes ``order``."""
+    ``order``. Returns ``(key, positions)`` of the best drawing seen, and leaves ``order`` as its order."""
     movable = [c for c in sorted(order) if len(order[c]) > 1]
     sizes = [len(order[c]) for c in movable]
     shifts = [d for d in range(-ANNEAL_REACH, ANNEAL_REACH + 1) if d]
     best = current = start
+    best_order = {c: list(col) for c, col in order.items()}
     moves = ANNEAL_MOVES * sum(sizes)
     hot, cold = ANNEAL_HEAT
     for step in range(moves if movable else 0):
@@ -179,10 +202,59 @@ def _anneal(order: dict, draw, start: tuple, rng: random.Random) -> Positions:
         temperature = hot * (cold / hot) ** (step / moves)
         if trial[0][:2] <= current[0][:2] and (more <= 0 or rng.random() < math.exp(-more / temperature)):
             current = trial
-            best = min(best, trial, key=lambda t: t[0])
+            if trial[0] < best[0]:
+                best, best_order = trial, {c: list(col) for c, col in order.items()}
         else:
             col.insert(i, col.pop(j))
-    return best[1]
+    order.clear()
+    order.update(best_order)
+    return best
+
+
+def _clear(order: dict, draw, blocked, start: tuple, rng: random.Random) -> Positions:
+    """Annealing again, for the edges no curve can take clear of the chips at the positions :func:`_anneal`
+    chose (``blocked``): nodes move as there, the ends of those edges most often, and a move is kept when
+    the drawing stays as readable, crosses no more edges than ``start`` (``(key, positions)`` of
+    ``order``) and leaves fewer edges blocked, or with the chance ``exp(-worse / temperature)`` where each
+    edge blocked counts :data:`CLEAR_WEIGHT` crossings. Returns the positions of the best drawing seen
+    (fewest edges blocked, then fewest crossings)."""
+    now = blocked(start[1])
+    if not now:
+        return start[1]
+    movable = [c for c in sorted(order) if len(order[c]) > 1]
+    column = {n: c for c in movable for n in order[c]}
+    cap = start[0][2]
+    shifts = [d for d in range(-ANNEAL_REACH, ANNEAL_REACH + 1) if d]
+    current = best = (len(now), start[0][2], start)
+    moves = CLEAR_MOVES * len(now)
+    hot, cold = ANNEAL_HEAT
+    for step in range(moves):
+        if best[0] == 0:
+            break
+        ends = [n for e in now for n in e if n in column]
+        if ends and rng.random() < 0.5:
+            col = order[column[rng.choice(sorted(ends, key=str))]]
+            i = col.index(rng.choice([n for n in ends if n in col]))
+        else:
+            col = order[rng.choice(movable)]
+            i = rng.randrange(len(col))
+        j = min(len(col) - 1, max(0, i + rng.choice(shifts)))
+        if i == j:
+            continue
+        col.insert(j, col.pop(i))
+        trial = draw(order)
+        if trial[0][:2] > start[0][:2] or trial[0][2] > cap:
+            col.insert(i, col.pop(j))
+            continue
+        edges = blocked(trial[1])
+        worse = CLEAR_WEIGHT * (len(edges) - current[0]) + trial[0][2] - current[1]
+        temperature = hot * (cold / hot) ** (step / moves)
+        if worse <= 0 or rng.random() < math.exp(-worse / temperature):
+            current, now = (len(edges), trial[0][2], trial), edges
+            best = min(best, current, key=lambda t: t[:2])
+        else:
+            col.insert(i, col.pop(j))
+    return best[2][1]
 
 
 def _mincross(layer: Mapping, edges: list, start: Mapping, *, within: Iterable = (), rounds: int = 24) -> tuple:

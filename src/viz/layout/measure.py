@@ -320,6 +320,23 @@ class _Drawing:
         hit = _cross(self.segs, self.segs) & self.apart[self.owner[:, None], self.owner[None, :]]
         return int((hit & (self.owner[:, None] < self.owner[None, :])).sum())
 
+    def under(self, rects: np.ndarray, px: float) -> np.ndarray:
+        """The edges (their indices in ``links``) that run under a chip they do not end at, as :func:`as_drawn`
+        counts them at ``px`` screen pixels per unit, drawn centre to centre: ``rects``, every node's box as
+        ``left, top, right, bottom``, in the order of ``nodes``."""
+        p, q, rows = self.segs[:, :2], self.segs[:, 2:], np.arange(len(self.segs))
+        length = np.hypot(*(q - p).T)
+        margin = UNDER_PX / px
+        inner = _length_in(p, q, rects + np.array([margin, margin, -margin, -margin]))
+        whole = _length_in(p, q, rects)
+        a, b = self.ends[0][self.owner], self.ends[1][self.owner]
+        own = whole[rows, a] + whole[rows, b]
+        inner[rows, a] = inner[rows, b] = 0.0
+        n = len(self.links)
+        seen = np.bincount(self.owner, weights=length - own, minlength=n)
+        hidden = np.bincount(self.owner, weights=inner.sum(axis=1), minlength=n)
+        return np.flatnonzero((hidden > 0) & (hidden >= UNDER_SHARE * np.maximum(seen, 1e-9)))
+
     def moved(self, nodes: Iterable, pos: Positions, curves: Mapping | None = None) -> None:
         """Move some nodes (and re-bend their edges if ``curves`` is given)."""
         touched = sorted({k for n in nodes for k in self.touching.get(n, ())})
@@ -590,6 +607,13 @@ def _inside(p: np.ndarray, q: np.ndarray, boxes: np.ndarray) -> tuple[np.ndarray
         t1 = np.where(out, 0.0, t1)
         t0 = np.where(out, 1.0, t0)
     return t0, t1
+
+
+def _length_in(p: np.ndarray, q: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """``[..., box]``: the length of each segment ``p -> q`` (``(..., 2)``) inside each box of ``boxes``
+    (``(n, 4)``, as :func:`_inside` takes them)."""
+    t0, t1 = _inside(p[..., None, :], q[..., None, :], boxes)
+    return np.clip(t1 - t0, 0.0, None) * np.hypot(*np.moveaxis(q - p, -1, 0))[..., None]
 
 
 def as_drawn(lines: Mapping, boxes: Mapping, *, px: float) -> AsDrawn:

@@ -15,9 +15,19 @@ import networkx as nx
 import numpy as np
 
 from viz.layout.labels import Positions
-from viz.layout.measure import UNDER_PX, UNDER_SHARE, _as_page_draws, _cross, _inside, _polyline
+from viz.layout.measure import (
+    UNDER_PX,
+    UNDER_SHARE,
+    _as_page_draws,
+    _bernstein,
+    _cross,
+    _inside,
+    _length_in,
+    _polyline,
+    control_points,
+)
 
-__all__ = ["SHAPES", "edge_shapes"]
+__all__ = ["SHAPES", "edge_shapes", "stuck"]
 
 #: The smooth options an edge may be drawn with, in the order they are preferred when they do equally well:
 #: the bows of vis-network's ``curvedCW`` and ``curvedCCW`` from shallow to deep, the S-curves of
@@ -237,3 +247,48 @@ def edge_shapes(g: nx.Graph, pos: Positions, boxes: Mapping, curves: Mapping | N
                 shape[k] = tries[best]
                 router.segs[k] = segs[best]
     return {e: shape[k] for k, e in enumerate(links) if shape[k]}
+
+
+#: Points along each curve :func:`stuck` tries: fewer than :data:`STEPS`, as a layout asks it of thousands of
+#: drawings.
+ROUGH = 12
+
+
+def stuck(pos: Positions, boxes: Mapping, links: list[tuple], px: float) -> list[tuple]:
+    """The edges of ``links`` that no shape of :data:`SHAPES` takes clear of every chip they do not end at
+    and inside the drawing's extent (as :func:`viz.layout.as_drawn` counts at ``px``, each shape drawn centre
+    to centre through :data:`ROUGH` points): the edges :func:`edge_shapes` leaves under a chip, however many
+    crossings it may add. The layered layout moves nodes to clear them (:func:`viz.layout.layered_layout`).
+
+    Examples
+    --------
+    >>> from viz import layout
+    >>> from viz.layout.route import stuck
+    >>> pos = {"a": (0, 0), "b": (200, 0), "c": (100, 0)}
+    >>> boxes = {"a": layout.Box(40, 20), "b": layout.Box(40, 20), "c": layout.Box(100, 60)}
+    >>> stuck(pos, boxes, [("a", "b")], 1.0)  # c's chip is as tall as the drawing: no curve passes it
+    [('a', 'b')]
+    >>> stuck(pos | {"d": (100, 120)}, boxes | {"d": layout.Box(40, 20)}, [("a", "b")], 1.0)  # room below c
+    []
+    """
+    nodes = sorted(pos, key=str)
+    index = {n: i for i, n in enumerate(nodes)}
+    rects = _rects(pos, boxes, nodes)
+    margin = UNDER_PX / px
+    inner = rects + np.array([margin, margin, -margin, -margin])
+    left, top, right, bottom = np.concatenate([rects[:, :2].min(axis=0), rects[:, 2:].max(axis=0)])
+    found = []
+    for a, b in links:
+        curves = [np.array(control_points(pos[a], pos[b], how), dtype=float) for how in SHAPES]
+        pts = np.array([_bernstein(len(c) - 1, ROUGH) @ c for c in curves])  # [shape, point, xy]
+        x, y = pts[..., 0], pts[..., 1]
+        out = ((x < left) | (x > right) | (y < top) | (y > bottom)).any(axis=1)
+        ends = [index[a], index[b]]
+        near = ~((x.max() < inner[:, 0]) | (x.min() > inner[:, 2]) | (y.max() < inner[:, 1]) | (y.min() > inner[:, 3]))
+        near[ends] = False
+        p, q = pts[:, :-1], pts[:, 1:]
+        hidden = _length_in(p, q, inner[near]).sum(axis=(1, 2))
+        seen = np.hypot(*np.moveaxis(q - p, -1, 0)).sum(axis=1) - _length_in(p, q, rects[ends]).sum(axis=(1, 2))
+        if ((hidden > 0) & (hidden >= UNDER_SHARE * np.maximum(seen, 1e-9)) | out).all():
+            found.append((a, b))
+    return found
