@@ -7,11 +7,15 @@ import math
 
 import networkx as nx
 
+from viz.layout import route
 from viz.layout.force import force_layout, remove_overlaps
 from viz.layout.labels import CANVAS, COLUMN_GAP, FONT, Positions, _side, label_box, label_sides, node_boxes
 from viz.layout.measure import _Drawing
 
 __all__ = ["circular_layout"]
+
+#: :func:`_clear`: how many places round the ring an outer node may move to free an edge
+CLEAR_REACH = 6
 
 
 def circular_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7, aspect: float | None = None) -> Positions:
@@ -23,6 +27,8 @@ def circular_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7, aspect: f
     to outer nodes takes their angles); then neighbours around the ring swap places
     while that crosses fewer edges, and overlap removal spreads the outer nodes so
     that their labels, which point away from the centre, keep clear of each other.
+    Last, :func:`_clear` moves the ends of edges that no curve takes clear of the
+    chips round the ring, where that frees them and crosses no more edges.
     The ring is an ellipse the shape of :data:`CANVAS` (``aspect`` = width / height,
     1 for a circle), as large as its nodes need.
     """
@@ -90,5 +96,43 @@ def circular_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7, aspect: f
                 drawing.moved(span, {m: pos[m] for m in span})
         if not improved:
             break
-    sides = label_sides(g, pos)
-    return remove_overlaps(pos, node_boxes(g, sides), fixed=set(ranked) | set(hubs))
+
+    def finish(ring: list) -> Positions:
+        pos = place(ring)
+        return remove_overlaps(pos, node_boxes(g, label_sides(g, pos)), fixed=set(ranked) | set(hubs))
+
+    return _clear(g, ring, finish)
+
+
+def _clear(g: nx.Graph, ring: list, finish) -> Positions:
+    """The positions ``finish(ring)`` of the ring order ``ring``, after moving outer nodes up to
+    :data:`CLEAR_REACH` places round the ring while that leaves fewer edges that no curve takes clear of the
+    chips (:func:`viz.layout.route.blocked`) and crosses no more edges than before (each such edge weighs
+    :data:`viz.layout.route.CLEAR_WEIGHT` crossings): the ends of those edges move, first to last."""
+
+    def judge(ring: list) -> tuple[list, int, Positions]:
+        pos = finish(ring)
+        drawing = _Drawing(pos, links)
+        return route.blocked(drawing, node_boxes(g, label_sides(g, pos))), drawing.count(), pos
+
+    links = [(a, b) for a, b in g.edges() if a != b]
+    now, cross, pos = judge(ring)
+    cap = cross
+    for _ in range(3):
+        improved = False
+        for n in sorted({n for e in now for n in e if n in ring}, key=ring.index):
+            if all(n not in e for e in now):  # freed by an earlier move
+                continue
+            i = ring.index(n)
+            for j in range(max(0, i - CLEAR_REACH), min(len(ring), i + CLEAR_REACH + 1)):
+                if j == i:
+                    continue
+                trial = ring[:i] + ring[i + 1 :]
+                trial.insert(j, n)
+                found, c, p = judge(trial)
+                if c <= cap and route.CLEAR_WEIGHT * (len(found) - len(now)) + c - cross < 0:
+                    ring, now, cross, pos, improved = trial, found, c, p, True
+                    break
+        if not improved:
+            break
+    return pos

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 import networkx as nx
 import numpy as np
 
+from viz.layout import route
 from viz.layout.force import _seeded
 from viz.layout.labels import (
     COLUMN_GAP,
@@ -36,7 +37,6 @@ from viz.layout.measure import (
     edge_curves,
     fit_scale,
 )
-from viz.layout.route import _rects, stuck
 
 __all__ = ["layered_layout"]
 
@@ -68,8 +68,8 @@ RESTARTS, DRAWN = 15, 4
 #: :func:`_anneal`: moves tried per node, how far a node moves, the temperature (in crossings) at the
 #: start and the end
 ANNEAL_MOVES, ANNEAL_REACH, ANNEAL_HEAT = 80, 2, (1.0, 0.02)
-#: :func:`_clear`: moves tried per edge no curve takes clear, and how many crossings such an edge weighs
-CLEAR_MOVES, CLEAR_WEIGHT = 100, 4
+#: :func:`_clear`: moves tried per edge no curve takes clear of the chips
+CLEAR_MOVES = 100
 
 
 def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positions:
@@ -131,11 +131,7 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
 
     def blocked(pos: Positions) -> list:
         """The edges of the drawing ``pos`` (drawn before) that no curve takes clear of the chips."""
-        drawing = sketches[pos_key(pos)]
-        px = fit_scale(pos, boxes)
-        under = drawing.under(_rects(pos, boxes, drawing.nodes), px)
-        found = stuck(pos, boxes, [drawing.links[k] for k in under], px)
-        return sorted(found, key=lambda e: (str(e[0]), str(e[1])))  # by name: the graph's edge order may vary
+        return route.blocked(sketches[pos_key(pos)], boxes)
 
     with _seeded(seed) as ig:  # igraph's Sugiyama draws no random numbers with layers given; seeded anyway
         h = ig.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b in edges], directed=True)
@@ -216,7 +212,7 @@ def _clear(order: dict, draw, blocked, start: tuple, rng: random.Random) -> Posi
     chose (``blocked``): nodes move as there, the ends of those edges most often, and a move is kept when
     the drawing stays as readable, crosses no more edges than ``start`` (``(key, positions)`` of
     ``order``) and leaves fewer edges blocked, or with the chance ``exp(-worse / temperature)`` where each
-    edge blocked counts :data:`CLEAR_WEIGHT` crossings. Returns the positions of the best drawing seen
+    edge blocked counts :data:`viz.layout.route.CLEAR_WEIGHT` crossings. Returns the positions of the best drawing seen
     (fewest edges blocked, then fewest crossings)."""
     now = blocked(start[1])
     if not now:
@@ -247,7 +243,7 @@ def _clear(order: dict, draw, blocked, start: tuple, rng: random.Random) -> Posi
             col.insert(i, col.pop(j))
             continue
         edges = blocked(trial[1])
-        worse = CLEAR_WEIGHT * (len(edges) - current[0]) + trial[0][2] - current[1]
+        worse = route.CLEAR_WEIGHT * (len(edges) - current[0]) + trial[0][2] - current[1]
         temperature = hot * (cold / hot) ** (step / moves)
         if worse <= 0 or rng.random() < math.exp(-worse / temperature):
             current, now = (len(edges), trial[0][2], trial), edges

@@ -21,13 +21,15 @@ from viz.layout.measure import (
     _as_page_draws,
     _bernstein,
     _cross,
+    _Drawing,
     _inside,
     _length_in,
     _polyline,
     control_points,
+    fit_scale,
 )
 
-__all__ = ["SHAPES", "edge_shapes", "stuck"]
+__all__ = ["SHAPES", "blocked", "edge_shapes", "stuck"]
 
 #: The smooth options an edge may be drawn with, in the order they are preferred when they do equally well:
 #: the bows of vis-network's ``curvedCW`` and ``curvedCCW`` from shallow to deep, the S-curves of
@@ -54,6 +56,9 @@ SHAPES: tuple[dict, ...] = (
 #: end there), a crossing only slows one down: twice as many crossings as straight edges would cross
 #: keeps every map at or below dot's count and takes 3 more edges clear than 1.5 did.
 MORE_CROSSINGS = 2.0
+#: When a layout moves nodes to free the edges no shape takes clear of the chips (:func:`blocked`), how many
+#: crossings one such edge weighs.
+CLEAR_WEIGHT = 4
 #: Points along a curve, to measure it.
 STEPS = 24
 #: How far, in layout units, an edge keeps clear of a chip it does not end at, so that it also runs clear as
@@ -292,3 +297,12 @@ def stuck(pos: Positions, boxes: Mapping, links: list[tuple], px: float) -> list
         if ((hidden > 0) & (hidden >= UNDER_SHARE * np.maximum(seen, 1e-9)) | out).all():
             found.append((a, b))
     return found
+
+
+def blocked(drawing: _Drawing, boxes: Mapping) -> list[tuple]:
+    """The edges of ``drawing`` (its nodes' boxes ``boxes``) that run under a chip and that no shape takes
+    clear (:func:`stuck`), by name: what a layout moves nodes to clear."""
+    pos = drawing.pos
+    px = fit_scale(pos, boxes)
+    under = drawing.under(_rects(pos, boxes, drawing.nodes), px)
+    return sorted(stuck(pos, boxes, [drawing.links[k] for k in under], px), key=lambda e: (str(e[0]), str(e[1])))
