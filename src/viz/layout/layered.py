@@ -179,23 +179,20 @@ def _anneal(order: dict, draw, start: tuple, rng: random.Random) -> Positions:
     ``order``. Returns ``(key, positions)`` of the best drawing seen, and leaves ``order`` as its order."""
     movable = [c for c in sorted(order) if len(order[c]) > 1]
     sizes = [len(order[c]) for c in movable]
-    shifts = [d for d in range(-ANNEAL_REACH, ANNEAL_REACH + 1) if d]
     best = current = start
     best_order = {c: list(col) for c, col in order.items()}
     moves = ANNEAL_MOVES * sum(sizes)
-    hot, cold = ANNEAL_HEAT
     for step in range(moves if movable else 0):
         if best[0] == (False, 0, 0):  # nothing left to gain
             break
         col = order[rng.choices(movable, sizes)[0]]
         i = rng.randrange(len(col))
-        j = min(len(col) - 1, max(0, i + rng.choice(shifts)))
-        if i == j:
+        j = _shift(col, i, rng)
+        if j is None:
             continue
-        col.insert(j, col.pop(i))
         trial = draw(order)
         more = trial[0][2] - current[0][2]
-        temperature = hot * (cold / hot) ** (step / moves)
+        temperature = _temperature(step, moves)
         if trial[0][:2] <= current[0][:2] and (more <= 0 or rng.random() < math.exp(-more / temperature)):
             current = trial
             if trial[0] < best[0]:
@@ -207,23 +204,38 @@ def _anneal(order: dict, draw, start: tuple, rng: random.Random) -> Positions:
     return best
 
 
+def _shift(col: list, i: int, rng: random.Random) -> int | None:
+    """Move the node at place ``i`` of ``col`` up to :data:`ANNEAL_REACH` places up or down (``col`` changes);
+    returns where it went, or ``None`` when it stayed (at the end of its column)."""
+    j = min(len(col) - 1, max(0, i + rng.choice([d for d in range(-ANNEAL_REACH, ANNEAL_REACH + 1) if d])))
+    if i == j:
+        return None
+    col.insert(j, col.pop(i))
+    return j
+
+
+def _temperature(step: int, moves: int) -> float:
+    """The annealing's temperature at ``step`` of ``moves``: from :data:`ANNEAL_HEAT`'s first to its last,
+    geometrically."""
+    hot, cold = ANNEAL_HEAT
+    return hot * (cold / hot) ** (step / moves)
+
+
 def _clear(order: dict, draw, blocked, start: tuple, rng: random.Random) -> Positions:
     """Annealing again, for the edges no curve can take clear of the chips at the positions :func:`_anneal`
     chose (``blocked``): nodes move as there, the ends of those edges most often, and a move is kept when
     the drawing stays as readable, crosses no more edges than ``start`` (``(key, positions)`` of
     ``order``) and leaves fewer edges blocked, or with the chance ``exp(-worse / temperature)`` where each
-    edge blocked counts :data:`viz.layout.route.CLEAR_WEIGHT` crossings. Returns the positions of the best drawing seen
-    (fewest edges blocked, then fewest crossings)."""
+    edge blocked counts :data:`viz.layout.route.CLEAR_WEIGHT` crossings. Returns the positions of the best
+    drawing seen (fewest edges blocked, then fewest crossings)."""
     now = blocked(start[1])
     if not now:
         return start[1]
     movable = [c for c in sorted(order) if len(order[c]) > 1]
     column = {n: c for c in movable for n in order[c]}
     cap = start[0][2]
-    shifts = [d for d in range(-ANNEAL_REACH, ANNEAL_REACH + 1) if d]
     current = best = (len(now), start[0][2], start)
     moves = CLEAR_MOVES * len(now)
-    hot, cold = ANNEAL_HEAT
     for step in range(moves):
         if best[0] == 0:
             break
@@ -234,17 +246,16 @@ def _clear(order: dict, draw, blocked, start: tuple, rng: random.Random) -> Posi
         else:
             col = order[rng.choice(movable)]
             i = rng.randrange(len(col))
-        j = min(len(col) - 1, max(0, i + rng.choice(shifts)))
-        if i == j:
+        j = _shift(col, i, rng)
+        if j is None:
             continue
-        col.insert(j, col.pop(i))
         trial = draw(order)
         if trial[0][:2] > start[0][:2] or trial[0][2] > cap:
             col.insert(i, col.pop(j))
             continue
         edges = blocked(trial[1])
         worse = route.CLEAR_WEIGHT * (len(edges) - current[0]) + trial[0][2] - current[1]
-        temperature = hot * (cold / hot) ** (step / moves)
+        temperature = _temperature(step, moves)
         if worse <= 0 or rng.random() < math.exp(-worse / temperature):
             current, now = (len(edges), trial[0][2], trial), edges
             best = min(best, current, key=lambda t: t[:2])
