@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import signal
@@ -9,6 +11,7 @@ import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from hypothesis import strategies as st
@@ -49,6 +52,25 @@ CELL = st.one_of(
 #: run on one worker, so each is made once per run, not once per worker. (The session's site is shared
 #: another way: see :func:`start_site_build`.)
 SHARED = ("clean_looks", "every_page", "shipped_layouts", "our_maps", "default_deck", "printed")
+
+
+class Ran(NamedTuple):
+    """What :func:`run_cli` saw: the exit code and what was printed (unpacks as ``code, out, err``)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: object) -> Ran:
+    """``immunoviz ARGS`` in this process, its output captured (tests/test_cli.py checks the installed
+    command itself)."""
+    from viz.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in args])
+    return Ran(code, out.getvalue(), err.getvalue())
 
 
 def pytest_addoption(parser, pluginmanager):

@@ -548,8 +548,8 @@ def test_validate_reports_an_approval_without_a_regulator(tmp_path):
 def test_a_planted_aggregator_link_warns_but_validates(tmp_path):
     """A source on a drug database or news aggregator is reported as a warning, not an error."""
     import shutil
-    import subprocess
-    import sys
+
+    from conftest import run_cli
 
     from viz import data
 
@@ -564,9 +564,7 @@ def test_a_planted_aggregator_link_warns_but_validates(tmp_path):
     warned = [str(w) for w in data.link_warnings(copy)]
     assert len(warned) == 1 and f"sources.csv:{row}:link: warning: 'pmid-1396582' links to drugs.com" in warned[0]
     assert "(hint: cite the primary record instead" in warned[0]
-    result = subprocess.run(
-        [sys.executable, "-m", "viz.cli", "validate", "--data", str(copy)], capture_output=True, text=True, timeout=120
-    )
+    result = run_cli("validate", "--data", str(copy))
     assert result.returncode == 0, result.stderr
     assert f"sources.csv:{row}:link: warning: " in result.stdout and "1 warning" in result.stdout
     # a subdomain of a listed host is caught; a look-alike host and non-web links are not

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import re
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import CELL, TINY
+from conftest import CELL, TINY, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,16 +21,6 @@ from viz.paths import DATA_DIR, SCAFFOLD_DIR
 
 def problems_text(folder) -> list[str]:
     return [str(p) for p in data.validate(folder)]
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    """``immunoviz ARGS`` in this process (tests/test_cli.py checks the installed command itself)."""
-    from viz.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args))
-    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 # ---------------------------------------------------------------------------

@@ -30,12 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import ALL_PAYLOADS, CELL, TINY, OfflinePage, immunoviz
+from conftest import ALL_PAYLOADS, CELL, TINY, OfflinePage, immunoviz, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from viz import charts, data, exercise, export, render
-from viz.cli import main as cli_main
 from viz.site import SITE_MARKER
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -745,12 +744,8 @@ def tree_hashes(root: Path) -> dict[str, str]:
 
 
 def run_main(argv: list[str]) -> tuple[int, str]:
-    import contextlib
-
-    err, out = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
-        code = cli_main(argv)
-    return code, err.getvalue()
+    code, _, err = run_cli(*argv)
+    return code, err
 
 
 def assert_complete_site(out: Path, data_dir: Path) -> None:

@@ -12,7 +12,6 @@ become tables, and our maps go back out to those tools.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
@@ -24,9 +23,9 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from conftest import run_cli
 
 from viz import data, interchange
-from viz.cli import main as cli_main
 from viz.interchange import dataset
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,11 +49,8 @@ EXPECTED = {
 PLACED = ("cxl", "canvas", "graphml", "gexf", "cytoscape")
 
 
-def run(argv: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli_main([str(a) for a in argv])
-    return code, out.getvalue(), err.getvalue()
+def run(argv: list) -> tuple[int, str, str]:
+    return run_cli(*argv)
 
 
 def read_rows(folder: Path, table: str) -> list[dict]:

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 from viz import data
 from viz.paths import SCAFFOLD_DIR
@@ -96,18 +97,6 @@ def test_a_wrong_deck_is_refused_with_file_row_column(tmp_path):
 
 # ---------------------------------------------------------------------------
 # the deck: what it holds
-
-
-def run_cli(*args: str) -> tuple[int, str, str]:
-    import contextlib
-    import io
-
-    from viz.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")
