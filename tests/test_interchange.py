@@ -49,10 +49,6 @@ EXPECTED = {
 PLACED = ("cxl", "canvas", "graphml", "gexf", "cytoscape")
 
 
-def run(argv: list) -> tuple[int, str, str]:
-    return run_cli(*argv)
-
-
 def read_rows(folder: Path, table: str) -> list[dict]:
     with open(folder / f"{table}.csv", encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
@@ -76,7 +72,7 @@ def test_every_fixture_is_listed_with_its_origin():
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_a_tool_file_imports_to_valid_tables_and_says_what_it_read(name, tmp_path):
     concepts, relations, categories, placed = EXPECTED[name]
-    code, out, err = run(["import", FIXTURES / name, "--out", tmp_path / "tables"])
+    code, out, err = run_cli("import", FIXTURES / name, "--out", tmp_path / "tables")
     assert code == 0, err
     summary = (
         f"{concepts} concepts, {relations} relation{'s' if relations != 1 else ''}, {categories} "
@@ -107,7 +103,7 @@ def test_the_counts_agree_with_networkx_where_it_reads_the_file():
 
 
 def test_what_cannot_be_carried_over_is_listed_where_it_was():
-    code, _out, _ = run(["import", FIXTURES / "mermaid-click.mmd", "--out", Path("/nonexistent-dir-for-sure") / "x"])
+    code, _out, _ = run_cli("import", FIXTURES / "mermaid-click.mmd", "--out", Path("/nonexistent-dir-for-sure") / "x")
     assert code == 1  # a folder that cannot be made: the error, not a traceback
     m = interchange.read(FIXTURES / "mermaid-click.mmd")
     assert [d.line for d in m.dropped] == [5, 6, 7, 8]
@@ -141,7 +137,7 @@ def test_similar_verbs_are_kept_apart_and_said_so():
 
 def test_one_source_row_per_file_is_cited_by_every_row_and_nothing_is_invented(tmp_path):
     files = [FIXTURES / "cmaptools-fig-ecosystem.cxl", FIXTURES / "mermaid-decision.mmd"]
-    code, _, err = run(["import", *files, "--out", tmp_path / "t"])
+    code, _, err = run_cli("import", *files, "--out", tmp_path / "t")
     assert code == 0, err
     sources = read_rows(tmp_path / "t", "sources")
     assert [(s["kind"], s["link"]) for s in sources] == [("other", ""), ("other", "")]
@@ -174,7 +170,7 @@ def test_every_tool_file_builds_into_a_site(tmp_path):
     from conftest import build_site
 
     names = sorted(EXPECTED)
-    code, _out, err = run(["import", *(FIXTURES / n for n in names), "--out", tmp_path / "all"])
+    code, _out, err = run_cli("import", *(FIXTURES / n for n in names), "--out", tmp_path / "all")
     assert code == 0, err
     build_site(tmp_path / "site", images=False, data_dir=tmp_path / "all")
     views = [v["id"] for v in read_rows(tmp_path / "all", "views")]
@@ -229,11 +225,11 @@ def _assert_same_places(m, back, *, shift: bool):
 
 @pytest.mark.parametrize("fmt", list(interchange.FORMATS))
 def test_an_exported_map_imports_to_the_same_tables(fmt, tmp_path):
-    code, _, err = run(
-        ["export", "checkpoints", "--format", fmt, "--out", tmp_path / f"c{interchange.EXTENSIONS[fmt]}"]
+    code, _, err = run_cli(
+        "export", "checkpoints", "--format", fmt, "--out", tmp_path / f"c{interchange.EXTENSIONS[fmt]}"
     )
     assert code == 0, err
-    code, _out, err = run(["import", tmp_path / f"c{interchange.EXTENSIONS[fmt]}", "--out", tmp_path / "t"])
+    code, _out, err = run_cli("import", tmp_path / f"c{interchange.EXTENSIONS[fmt]}", "--out", tmp_path / "t")
     assert code == 0, err
     ds = data.load()
     members = set(ds.view_concepts.loc[ds.view_concepts["view"] == "checkpoints", "concept"])
@@ -361,7 +357,7 @@ HOSTILE = {
 def test_a_hostile_or_broken_file_is_refused_and_nothing_is_written(name, tmp_path):
     content, message = HOSTILE[name]
     (tmp_path / name).write_bytes(content)
-    code, _out, err = run(["import", tmp_path / name, "--out", tmp_path / "tables"])
+    code, _out, err = run_cli("import", tmp_path / name, "--out", tmp_path / "tables")
     assert code == 1
     assert re.search(message, err), err
     assert "Traceback" not in err and "nothing was written" in err
@@ -389,7 +385,7 @@ def _big(kind: str, n: int = 100_000) -> bytes:
 def test_a_hundred_thousand_nodes_are_refused(kind, tmp_path):
     path = tmp_path / f"big.{kind}"
     path.write_bytes(_big(kind))
-    code, _, err = run(["import", path, "--out", tmp_path / "tables"])
+    code, _, err = run_cli("import", path, "--out", tmp_path / "tables")
     assert code == 1
     assert re.search(r"big\.\w+: 100,00\d concepts; the limit is 5,000", err), err
     assert not (tmp_path / "tables").exists()
@@ -399,35 +395,35 @@ def test_a_file_too_large_is_refused_before_it_is_read(tmp_path):
     path = tmp_path / "huge.graphml"
     with open(path, "wb") as fh:
         fh.truncate(interchange.MAX_BYTES + 1)
-    code, _, err = run(["import", path, "--out", tmp_path / "tables"])
+    code, _, err = run_cli("import", path, "--out", tmp_path / "tables")
     assert code == 1 and f"{interchange.MAX_BYTES + 1:,} bytes; the limit is" in err
 
 
 def test_a_folder_that_holds_files_is_kept_unless_forced(tmp_path):
     (tmp_path / "t").mkdir()
     (tmp_path / "t" / "notes.txt").write_text("mine")
-    code, _, err = run(["import", FIXTURES / "mermaid-decision.mmd", "--out", tmp_path / "t"])
+    code, _, err = run_cli("import", FIXTURES / "mermaid-decision.mmd", "--out", tmp_path / "t")
     assert code == 1 and "--force" in err
     assert sorted(p.name for p in (tmp_path / "t").iterdir()) == ["notes.txt"]
-    code, _, err = run(["import", FIXTURES / "mermaid-decision.mmd", "--out", tmp_path / "t", "--force"])
+    code, _, err = run_cli("import", FIXTURES / "mermaid-decision.mmd", "--out", tmp_path / "t", "--force")
     assert code == 0, err
     assert (tmp_path / "t" / "notes.txt").read_text() == "mine" and data.validate(tmp_path / "t") == []
 
 
 def test_new_from_a_file_writes_what_import_writes(tmp_path):
-    code, _, err = run(["new", tmp_path / "a", "--from", FIXTURES / "jsoncanvas-sample.canvas"])
+    code, _, err = run_cli("new", tmp_path / "a", "--from", FIXTURES / "jsoncanvas-sample.canvas")
     assert code == 0, err
-    code, _, err = run(["import", FIXTURES / "jsoncanvas-sample.canvas", "--out", tmp_path / "b"])
+    code, _, err = run_cli("import", FIXTURES / "jsoncanvas-sample.canvas", "--out", tmp_path / "b")
     assert code == 0, err
     files = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert files == sorted(p.name for p in (tmp_path / "b").iterdir())
     assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
-    code, _, err = run(["new", tmp_path / "a", "--from", FIXTURES / "jsoncanvas-sample.canvas"])
+    code, _, err = run_cli("new", tmp_path / "a", "--from", FIXTURES / "jsoncanvas-sample.canvas")
     assert code == 1 and "already exists" in err
 
 
 def test_export_names_a_missing_view(tmp_path):
-    code, _, err = run(["export", "no_such_map", "--format", "cxl", "--out", tmp_path / "x.cxl"])
+    code, _, err = run_cli("export", "no_such_map", "--format", "cxl", "--out", tmp_path / "x.cxl")
     assert code == 1 and "no view 'no_such_map'" in err and not (tmp_path / "x.cxl").exists()
 
 
@@ -497,7 +493,7 @@ def test_overlaps_as_drawn_stay_unless_the_view_asks_to_spread_them():
 
 
 def test_a_manual_view_needs_every_position(tmp_path):
-    code, _, err = run(["import", FIXTURES / "cmaptools-legend.cxl", "--out", tmp_path / "t"])
+    code, _, err = run_cli("import", FIXTURES / "cmaptools-legend.cxl", "--out", tmp_path / "t")
     assert code == 0, err
     assert [v["layout"] for v in read_rows(tmp_path / "t", "views")] == ["manual"]
     text = (tmp_path / "t" / "view_concepts.csv").read_text(encoding="utf-8").splitlines()
@@ -516,9 +512,9 @@ def test_a_manual_view_needs_every_position(tmp_path):
 
 
 def test_import_says_which_drawings_overlap_and_spread_pushes_them_apart(tmp_path):
-    code, out, _ = run(["import", FIXTURES / "cmaptools-fig-ecosystem.cxl", "--out", tmp_path / "a"])
+    code, out, _ = run_cli("import", FIXTURES / "cmaptools-fig-ecosystem.cxl", "--out", tmp_path / "a")
     assert code == 0 and re.search(r"cmaptools-fig-ecosystem\.cxl: \d+ pairs of concepts overlap as drawn", out)
-    code, out, _ = run(["import", FIXTURES / "cmaptools-fig-ecosystem.cxl", "--out", tmp_path / "b", "--spread"])
+    code, out, _ = run_cli("import", FIXTURES / "cmaptools-fig-ecosystem.cxl", "--out", tmp_path / "b", "--spread")
     assert code == 0 and "overlap" not in out
     assert [v["layout"] for v in read_rows(tmp_path / "b", "views")] == ["manual-spread"]
 
@@ -578,7 +574,7 @@ def test_payloads_in_an_imported_map_are_shown_literally_and_never_run(tmp_path,
         for i in range(len(payloads) - 1)
     ]
     (tmp_path / "hostile.canvas").write_text(json.dumps({"nodes": nodes, "edges": edges}), encoding="utf-8")
-    code, _, err = run(["import", tmp_path / "hostile.canvas", "--out", tmp_path / "t"])
+    code, _, err = run_cli("import", tmp_path / "hostile.canvas", "--out", tmp_path / "t")
     assert code == 0, err
     build_site(tmp_path / "site", images=False, data_dir=tmp_path / "t")
     page = offline_page.open(tmp_path / "site" / "maps" / "hostile.html")

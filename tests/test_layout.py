@@ -277,8 +277,8 @@ def test_nodes_move_to_clear_an_edge_no_curve_can_route_and_only_if_that_crosses
 
         return draw
 
-    def blocked(pos):
-        return [] if pos["b3"][1] == 0 else [("a0", "b3")]
+    def blocked(order):
+        return [] if order[1][0] == "b3" else [("a0", "b3")]
 
     for rule, top in [("free", "b3"), ("crosses", "b0"), ("unreadable", "b0")]:
         order = {0: [f"a{i}" for i in range(n)], 1: [f"b{i}" for i in range(n)]}

@@ -104,15 +104,14 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
 
     placer = like = None  # worked out on the first drawing: every order keeps the columns of the first
     curver = _edge_curver(g)  # edge_curves(g, ...)
-    drawn: dict = {}  # the annealing tries many an order again (the same move from the same drawing)
-    sketches: dict = {}  # the drawing of each positions drawn, to ask which edges run under chips
+    drawn: dict = {}  # order -> (draw's answer, the drawing): the annealing tries many an order again
 
     def draw(order: Mapping) -> tuple[tuple[bool, int], Positions]:
         """``(readability key, positions)`` of ``order``: a pure function of it, so kept by order."""
         nonlocal placer, like
-        seen = tuple(tuple(order[c]) for c in sorted(order))
+        seen = _seen(order)
         if seen in drawn:
-            return drawn[seen]
+            return drawn[seen][0]
         if placer is None:
             placer = _column_placer(und, order, boxes, fold)
         slot.update({n: i for col in order.values() for i, n in enumerate(col)})
@@ -122,16 +121,13 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
         drawing = _Drawing(pos, links, curver(pos, boxes), like=like)  # :func:`crossings`, links kept
         if like is None:
             like = drawing
-        drawn[seen] = out = (unreadable, small_steps, drawing.count()), pos
-        sketches[pos_key(pos)] = drawing
+        out = (unreadable, small_steps, drawing.count()), pos
+        drawn[seen] = out, drawing
         return out
 
-    def pos_key(pos: Positions) -> tuple:
-        return tuple(pos[n] for n in nodes)
-
-    def blocked(pos: Positions) -> list:
-        """The edges of the drawing ``pos`` (drawn before) that no curve takes clear of the chips."""
-        return route.blocked(sketches[pos_key(pos)], boxes)
+    def blocked(order: Mapping) -> list:
+        """The edges of the drawing of ``order`` (drawn before) that no curve takes clear of the chips."""
+        return route.blocked(drawn[_seen(order)][1], boxes)
 
     with _seeded(seed) as ig:  # igraph's Sugiyama draws no random numbers with layers given; seeded anyway
         h = ig.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b in edges], directed=True)
@@ -204,6 +200,11 @@ def _anneal(order: dict, draw, start: tuple, rng: random.Random) -> Positions:
     return best
 
 
+def _seen(order: Mapping) -> tuple:
+    """``order`` as a key: its columns' orders, left to right."""
+    return tuple(tuple(order[c]) for c in sorted(order))
+
+
 def _shift(col: list, i: int, rng: random.Random) -> int | None:
     """Move the node at place ``i`` of ``col`` up to :data:`ANNEAL_REACH` places up or down (``col`` changes);
     returns where it went, or ``None`` when it stayed (at the end of its column)."""
@@ -223,12 +224,12 @@ def _temperature(step: int, moves: int) -> float:
 
 def _clear(order: dict, draw, blocked, start: tuple, rng: random.Random) -> Positions:
     """Annealing again, for the edges no curve can take clear of the chips at the positions :func:`_anneal`
-    chose (``blocked``): nodes move as there, the ends of those edges most often, and a move is kept when
-    the drawing stays as readable, crosses no more edges than ``start`` (``(key, positions)`` of
-    ``order``) and leaves fewer edges blocked, or with the chance ``exp(-worse / temperature)`` where each
-    edge blocked counts :data:`viz.layout.route.CLEAR_WEIGHT` crossings. Returns the positions of the best
-    drawing seen (fewest edges blocked, then fewest crossings)."""
-    now = blocked(start[1])
+    chose (``blocked(order)``, of an order drawn before): nodes move as there, the ends of those edges most
+    often, and a move is kept when the drawing stays as readable, crosses no more edges than ``start``
+    (``(key, positions)`` of ``order``) and leaves fewer edges blocked, or with the chance
+    ``exp(-worse / temperature)`` where each edge blocked counts :data:`viz.layout.route.CLEAR_WEIGHT`
+    crossings. Returns the positions of the best drawing seen (fewest edges blocked, then fewest crossings)."""
+    now = blocked(order)
     if not now:
         return start[1]
     movable = [c for c in sorted(order) if len(order[c]) > 1]
@@ -253,7 +254,7 @@ def _clear(order: dict, draw, blocked, start: tuple, rng: random.Random) -> Posi
         if trial[0][:2] > start[0][:2] or trial[0][2] > cap:
             col.insert(i, col.pop(j))
             continue
-        edges = blocked(trial[1])
+        edges = blocked(order)
         worse = route.CLEAR_WEIGHT * (len(edges) - current[0]) + trial[0][2] - current[1]
         temperature = _temperature(step, moves)
         if worse <= 0 or rng.random() < math.exp(-worse / temperature):

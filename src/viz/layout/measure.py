@@ -328,9 +328,8 @@ class _Drawing:
         length = np.hypot(*(q - p).T)
         margin = UNDER_PX / px
         inner = _length_in(p, q, rects + np.array([margin, margin, -margin, -margin]))
-        whole = _length_in(p, q, rects)
         a, b = self.ends[0][self.owner], self.ends[1][self.owner]
-        own = whole[rows, a] + whole[rows, b]
+        own = sum(np.clip(t1 - t0, 0.0, None) for t0, t1 in (_inside(p, q, rects[end]) for end in (a, b))) * length
         inner[rows, a] = inner[rows, b] = 0.0
         n = len(self.links)
         seen = np.bincount(self.owner, weights=length - own, minlength=n)
