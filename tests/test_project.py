@@ -324,6 +324,43 @@ def test_a_cached_result_is_keyed_on_all_the_code_it_runs(name):
     assert outside == [], f"{name} leaves out {outside}, which its code imports"
 
 
+_ASK_ONCE = """
+import pathlib, sys, time
+from viz import cache
+log = pathlib.Path(sys.argv[1])
+
+def slow(x, key):  # starts once both processes have asked, and takes a second more
+    while log.read_text().count("asked") < 2:
+        time.sleep(0.05)
+    time.sleep(1)
+    with log.open("a") as f:
+        f.write("computed\\n")
+    return x * x
+
+with log.open("a") as f:
+    f.write("asked\\n")
+print(cache.cached(slow, 7, "key-7"))
+"""
+
+
+def test_a_result_two_processes_ask_for_at_once_is_computed_once(tmp_path):
+    """A build's lessons run in kernels beside the build, and draw the same maps: while one process computes
+    a cached result, another that asks for it waits and reads it, instead of computing it a second time."""
+    import os
+    import subprocess
+    import sys
+
+    log = tmp_path / "log"
+    log.touch()
+    env = {**os.environ, "IMMUNOVIZ_CACHE": str(tmp_path / "cache")}
+    runs = [
+        subprocess.Popen([sys.executable, "-c", _ASK_ONCE, str(log)], env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    assert [r.communicate(timeout=120)[0] for r in runs] == ["49\n", "49\n"]
+    assert log.read_text().split() == ["asked", "asked", "computed"]
+
+
 def test_test_files_do_not_import_each_other():
     """Shared helpers live in conftest.py, checkers.py, figures.py or jupyter.py: importing a test module runs
     its module-level code again and ties two files' tests together."""

@@ -9,6 +9,10 @@ Three things are cached, each keyed by everything it depends on:
 - the lesson notebooks run for the site (:mod:`viz.lessons`), by the notebook,
   the tables it reads and the package code.
 
+Each is computed once: processes (and threads) that ask for a result another is computing
+wait for it and read it from the cache (:func:`cached`), instead of computing it again. A
+build runs its lessons beside its maps, and each lesson's kernel draws maps the build draws.
+
 The key always includes :func:`code_fingerprint` (the files of the package the
 result depends on, :data:`LAYOUT_CODE` and :data:`DATA_CODE`, or all of it for a
 lesson, and the versions of the libraries that shape the output), so a cached
@@ -23,19 +27,24 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import TypeVar
 
 from viz.paths import PACKAGE_DIR
 
-__all__ = ["DATA_CODE", "LAYOUT_CODE", "cache_dir", "code_fingerprint", "fingerprint", "memory", "trim"]
+__all__ = ["DATA_CODE", "LAYOUT_CODE", "cache_dir", "cached", "code_fingerprint", "fingerprint", "memory", "trim"]
+
+T = TypeVar("T")
 
 #: Libraries whose version changes what a build writes.
 LIBRARIES = ("frictionless", "igraph", "jinja2", "nbconvert", "networkx", "numpy", "pandas", "plotly", "pyvis")
 #: When the cache grows past this, the least recently used results are dropped.
 SIZE_LIMIT = "500M"
+#: Lock files (one per key, empty) left this long are removed by :func:`trim`.
+LOCK_AGE = 24 * 3600
 
 
 def fingerprint(parts: Iterable[bytes | str]) -> str:
@@ -112,7 +121,36 @@ def memory():
     return joblib.Memory(cache_dir(), verbose=0)
 
 
+def cached(func: Callable[..., T], *args, ignore: Sequence[str] = ()) -> T:
+    """``func(*args)``, from the cache when it is there; ``args[-1]`` is the key, a :func:`fingerprint`.
+
+    While one process or thread computes a key, the others that ask for it wait (a file lock per key)
+    and then read its result: each result is computed once. ``ignore``: the arguments the result does
+    not depend on beyond the key (paths, the graph the key was made from).
+    """
+    memo = memory().cache(func, ignore=list(ignore))
+    where = cache_dir()
+    if where is None:
+        return memo(*args)
+    import filelock
+
+    locks = where / "locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    with filelock.FileLock(locks / f"{args[-1]}.lock"):
+        return memo(*args)
+
+
 def trim() -> None:
-    """Drop the least recently used results once the cache holds more than :data:`SIZE_LIMIT`."""
-    if cache_dir() is not None:
+    """Drop the least recently used results once the cache holds more than :data:`SIZE_LIMIT`, and lock
+    files older than :data:`LOCK_AGE` (a lock still held then only lets a second process compute its key)."""
+    where = cache_dir()
+    if where is not None:
         memory().reduce_size(bytes_limit=SIZE_LIMIT)
+        import time
+
+        for lock in (where / "locks").glob("*.lock"):
+            try:
+                if time.time() - lock.stat().st_mtime > LOCK_AGE:
+                    lock.unlink()
+            except FileNotFoundError:  # another process removed it first
+                pass

@@ -161,7 +161,7 @@ def execute(path: Path | str, *, data_dir: Path | str | None = None, exports_dir
         [path.read_bytes(), str(folder.resolve()) if folder else "", cache.code_fingerprint()]
         + [p.read_bytes() for p in tables]
     )
-    return cache.memory().cache(_execute_cached, ignore=["path", "data_dir"])(path, data_dir, key)
+    return cache.cached(_execute_cached, path, data_dir, key, ignore=["path", "data_dir"])
 
 
 def _execute_cached(path: Path, data_dir, key: str):  # joblib keys the cache on ``key`` alone

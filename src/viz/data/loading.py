@@ -63,7 +63,7 @@ def load(data_dir: Path | str = DATA_DIR) -> Dataset:
             *(p.read_bytes() for p in files),
         ]
     )
-    return cache.memory().cache(_load_cached, ignore=["root"])(root, key)
+    return cache.cached(_load_cached, root, key, ignore=["root"])
 
 
 def _load_cached(root: Path, key: str) -> Dataset:  # joblib keys the cache on ``key`` alone

@@ -71,7 +71,7 @@ def view_layout(g: nx.Graph, *, seed: int = 7) -> Drawing:
     from viz.graph import drawn
 
     g = drawn(g)
-    return cache.memory().cache(_view_layout_cached, ignore=["g"])(g, seed, _graph_key(g, seed))
+    return cache.cached(_view_layout_cached, g, seed, _graph_key(g, seed), ignore=["g"])
 
 
 def _graph_key(g: nx.Graph, seed: int) -> str:
