@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 
 from markupsafe import Markup, escape
 
@@ -285,11 +286,18 @@ def kind_style(kind: str, index: int = 0) -> tuple[str, str]:
 
 
 def plotly_template(pal: Palette | None = None):
-    """The plotly template every immunoviz chart uses: our fonts, ink and colourway."""
+    """The plotly template every immunoviz chart uses: our fonts, ink and colourway.
+
+    One per colourway, made once (a chart explorer draws a figure on every choice, and building the
+    template took a fifth of that): do not change it; ``fig.update_layout(template=...)`` copies it."""
+    return _template(tuple(pal.colours().values()) if pal else ())
+
+
+@cache
+def _template(colourway: tuple[str, ...]):
     import plotly.graph_objects as go
     import plotly.io as pio
 
-    colourway = list(pal.colours().values()) if pal else None
     template = go.layout.Template(pio.templates["simple_white"])
     template.layout.update(
         font={"family": FONT_STACK, "size": 15, "color": INK},
@@ -301,7 +309,7 @@ def plotly_template(pal: Palette | None = None):
         plot_bgcolor=BACKGROUND,
     )
     if colourway:
-        template.layout.colorway = colourway
+        template.layout.colorway = list(colourway)
     return template
 
 
