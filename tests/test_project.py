@@ -361,6 +361,33 @@ def test_a_result_two_processes_ask_for_at_once_is_computed_once(tmp_path):
     assert log.read_text().split() == ["asked", "asked", "computed"]
 
 
+def test_a_result_held_up_by_a_hung_process_is_computed_after_a_wait(tmp_path, monkeypatch):
+    """A lock only saves work: when the process computing a result hangs, the others compute it themselves
+    after :data:`viz.cache.LOCK_WAIT`, instead of hanging with it."""
+    import subprocess
+    import sys
+
+    import filelock
+
+    from viz import cache
+
+    monkeypatch.setenv("IMMUNOVIZ_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "LOCK_WAIT", 0.5)
+    (tmp_path / "cache" / "locks").mkdir(parents=True)
+    hold = "import filelock, sys, time; held = filelock.FileLock(sys.argv[1]); held.acquire(); "
+    hold += "print('held', flush=True); time.sleep(60)"
+    lock = tmp_path / "cache" / "locks" / "key-8.lock"
+    hung = subprocess.Popen([sys.executable, "-c", hold, str(lock)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert hung.stdout.readline() == "held\n"
+        assert cache.cached(lambda x, key: x * x, 8, "key-8") == 64
+        with pytest.raises(filelock.Timeout):  # the hung process still holds the lock: nothing waited for it
+            filelock.FileLock(lock, timeout=0).acquire()
+    finally:
+        hung.kill()
+        hung.wait()
+
+
 def test_test_files_do_not_import_each_other():
     """Shared helpers live in conftest.py, checkers.py, figures.py or jupyter.py: importing a test module runs
     its module-level code again and ties two files' tests together."""

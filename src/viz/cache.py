@@ -45,6 +45,8 @@ LIBRARIES = ("frictionless", "igraph", "jinja2", "nbconvert", "networkx", "numpy
 SIZE_LIMIT = "500M"
 #: Lock files (one per key, empty) left this long are removed by :func:`trim`.
 LOCK_AGE = 24 * 3600
+#: How long :func:`cached` waits for another process's result (seconds) before it computes the result itself.
+LOCK_WAIT = 900.0
 
 
 def fingerprint(parts: Iterable[bytes | str]) -> str:
@@ -125,7 +127,9 @@ def cached(func: Callable[..., T], *args, ignore: Sequence[str] = ()) -> T:
     """``func(*args)``, from the cache when it is there; ``args[-1]`` is the key, a :func:`fingerprint`.
 
     While one process or thread computes a key, the others that ask for it wait (a file lock per key)
-    and then read its result: each result is computed once. ``ignore``: the arguments the result does
+    and then read its result: each result is computed once. A lock is only ever a saving: after
+    :data:`LOCK_WAIT` seconds (a process that hangs while it holds one), or where the cache's folder
+    cannot lock files, the result is computed without it. ``ignore``: the arguments the result does
     not depend on beyond the key (paths, the graph the key was made from).
     """
     memo = memory().cache(func, ignore=list(ignore))
@@ -134,10 +138,17 @@ def cached(func: Callable[..., T], *args, ignore: Sequence[str] = ()) -> T:
         return memo(*args)
     import filelock
 
-    locks = where / "locks"
-    locks.mkdir(parents=True, exist_ok=True)
-    with filelock.FileLock(locks / f"{args[-1]}.lock"):
+    lock = filelock.FileLock(where / "locks" / f"{args[-1]}.lock", timeout=LOCK_WAIT)
+    try:
+        (where / "locks").mkdir(parents=True, exist_ok=True)
+        lock.acquire()
+    except (filelock.Timeout, OSError):  # OSError: no lock here (a read-only or network folder)
+        lock = None
+    try:
         return memo(*args)
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 def trim() -> None:
