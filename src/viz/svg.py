@@ -122,11 +122,11 @@ def render_map_svg(
     boxes = node_boxes(net)
     labelled = set()
     if hubs:  # a map too big to label whole: glyphs, and the labels of the best linked that keep clear
-        chosen: dict = {}
+        chosen: list = []
         for i in (h for h in hubs if h in nodes):
-            trial = {**chosen, i: boxes[i]}
-            if not layout.overlaps({k: pos[k] for k in trial}, trial, pad=4.0):
-                chosen[i] = boxes[i]
+            # the chosen keep clear of each other: only the new one's pairs can overlap
+            if not any(layout.overlaps({i: pos[i], k: pos[k]}, boxes, pad=4.0) for k in chosen):
+                chosen.append(i)
                 if len(chosen) >= HUB_LABELS:
                     break
         labelled = set(chosen)
