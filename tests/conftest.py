@@ -346,6 +346,7 @@ class Visit:
     errors: list[str]  # console errors, uncaught exceptions and dialogs
     axe: list[dict] | None  # axe-core's violations in every frame; None where axe-core is not installed
     counts: dict  # plotly figures (placed, drawn), map iframes and the maps drawn in them, links home
+    plotly: str | None = None  # the version of the plotly.js the page loaded, if it loaded one
 
 
 DRAWN_FIGURES_JS = "() => [...document.querySelectorAll('.plotly-graph-div')].every(d => d.querySelector('.main-svg'))"
@@ -382,7 +383,8 @@ def every_page(site, chromium) -> dict[str, Visit]:
             counts["maps drawn"] = sum(frame.locator("#map canvas").count() for frame in page.frames[1:])
             disclaimers = page.locator("footer").inner_text().count("not medical advice")
             axe = run_axe(page) if axe_here else None
-            visit = Visit(disclaimers, list(offline.blocked), list(offline.errors), axe, counts)
+            plotly = page.evaluate("() => window.Plotly ? Plotly.version : null")
+            visit = Visit(disclaimers, list(offline.blocked), list(offline.errors), axe, counts, plotly)
             visits[path.relative_to(site).as_posix()] = visit
     finally:
         context.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -47,6 +48,21 @@ def test_every_page_opens_offline_without_errors(every_page):
         assert visit.disclaimers == 1, name
         assert visit.blocked == [], f"{name} tried to reach the network: {visit.blocked}"
         assert visit.errors == [], f"{name}: console errors {visit.errors}"
+
+
+def test_every_chart_is_drawn_by_the_vendored_plotly(every_page):
+    """Chart pages, the history page and the lessons with charts load our partial bundle of plotly.js
+    (src/viz/vendor/plotly), and it draws their figures; maps load no plotly.js."""
+    from viz.render import PLOTLY_DIR
+
+    version = json.loads((PLOTLY_DIR / "pinned.json").read_text(encoding="utf-8"))["version"]
+    charts = {n for n in every_page if n.startswith("charts/") or n == "history.html"}
+    lessons = {n for n, visit in every_page.items() if n.startswith("notebooks/") and visit.counts["figures"]}
+    assert len(charts) >= 8 and lessons
+    for name in charts | lessons:
+        assert every_page[name].plotly == version, name
+        assert every_page[name].counts["figures drawn"] >= 1, f"{name}: no figure drawn"
+    assert all(every_page[n].plotly is None for n in every_page if n.startswith("maps/"))
 
 
 def _click_node(page, node_id: str) -> None:

