@@ -351,6 +351,12 @@ def _view_section(net, view: str, only: list[int] | None, cited: dict) -> Sectio
     captions = list(page.steps)
     count = len(captions)
     numbers = only or (list(range(1, count + 1)) if count else [0])
+    # the links' notes in order, and which of them touch each concept: a slide reads only those of its new concepts
+    link_notes = [(*key.split("|"), note) for key, note in sorted(page.notes.items())]
+    touching: dict = {}
+    for n, (a, _, b, _) in enumerate(link_notes):
+        for end in {a, b}:
+            touching.setdefault(end, []).append(n)
     slides = []
     for k in numbers:
         before = [i for i in labels if step_of[i] < k] if k else []
@@ -363,9 +369,9 @@ def _view_section(net, view: str, only: list[int] | None, cited: dict) -> Sectio
             shown = [*before, *(i for g in groups[:part] for i in g)]
             fresh, on = set(new), set(shown)
             relations, relation_sources = [], []
-            for key, note in sorted(page.notes.items()):
-                a, rel, b = key.split("|")
-                if (a in fresh or b in fresh) and a in on and b in on:
+            for n in sorted({n for i in fresh for n in touching.get(i, ())}):
+                a, rel, b, note = link_notes[n]
+                if a in on and b in on:
                     line = f"{labels[a]} {rel_label.get(rel, rel.replace('_', ' '))} {labels[b]}"
                     relations.append(_sentence(line) + (f" {_sentence(note['note'])}" if note.get("note") else ""))
                     relation_sources += list(note.get("sources") or ())
@@ -522,15 +528,25 @@ def speaker_view_script() -> str:
     return found[0]
 
 
-def _picture(deck: Deck, slide: Slide, uid: str) -> Markup:
-    """The static SVG picture of a map or history slide: what it shows, framed on what it reveals."""
-    net = deck.maps[slide.view]
+def _pictures(deck: Deck, numbered: list[tuple[int, Slide]]) -> dict[int, Markup]:
+    """``{slide number: picture}`` of these map or history slides; the slides of one map share its
+    :class:`viz.svg.MapPicture`, which works out once what depends on the map alone."""
+    makers: dict = {}
+    pictures = {}
+    for i, slide in numbered:
+        if slide.view not in makers:
+            makers[slide.view] = svg.MapPicture(deck.maps[slide.view])
+        pictures[i] = _picture(makers[slide.view], slide, f"p{i}-")
+    return pictures
+
+
+def _picture(picture: svg.MapPicture, slide: Slide, uid: str) -> Markup:
+    """The static SVG picture of a map or history slide (``picture``: its map's): what it shows, framed on what
+    it reveals."""
     stage = _stage(slide.text)
     least = (stage[0] / MAX_ZOOM - 2 * MARGIN, stage[1] / MAX_ZOOM - 2 * MARGIN)
     frame = slide.frame or slide.shown
-    return Markup(
-        svg.render_map_svg(net, margin=MARGIN, show=slide.shown, dim=slide.dimmed, frame=frame, least=least, uid=uid)
-    )
+    return Markup(picture.render(margin=MARGIN, show=slide.shown, dim=slide.dimmed, frame=frame, least=least, uid=uid))
 
 
 def deck_payload(deck: Deck) -> dict:
@@ -575,10 +591,7 @@ def render_deck(deck: Deck, *, assets: render.Assets = render.INLINE) -> str:
     scripts.append(render.Script(text=_static_text("deck.js")))
     texts = [*(s.text for s in scripts if s.text), speaker_view_script()]
     policy = render.csp(texts, shared=any(s.src for s in scripts), frames=True)
-    pictures = {}
-    for i, slide in enumerate(deck.slides):
-        if slide.view:
-            pictures[i] = _picture(deck, slide, f"p{i}-")
+    pictures = _pictures(deck, [(i, s) for i, s in enumerate(deck.slides) if s.view])
     return render.render_template(
         "deck.html",
         deck=deck,
@@ -708,8 +721,8 @@ def _step_pictures(browser, deck: Deck) -> dict[int, bytes]:
     """``{slide number: PNG}`` of every map slide's picture, at twice the pixels of a 1280-pixel-wide slide."""
     parts = []
     numbered = [(i, s) for i, s in enumerate(deck.slides) if s.kind == "map"]
-    for i, slide in numbered:
-        parts.append(f'<figure id="p{i}">{_picture(deck, slide, f"p{i}-")}</figure>')
+    for i, picture in _pictures(deck, numbered).items():
+        parts.append(f'<figure id="p{i}">{picture}</figure>')
     html = (
         '<!doctype html><html><head><meta charset="utf-8"><style>body{margin:0;background:#fff}'
         "figure{margin:0;width:1280px;height:600px}figure svg{width:100%;height:100%}</style></head><body>"
