@@ -55,43 +55,10 @@ def _glyph(shape: str, colour: str, x: float, y: float, r: float = layout.GLYPH)
     return f'<g transform="translate({x:.1f},{y:.1f}) scale({r / 10:.2f})">{body}</g>'
 
 
-def render_map_svg(
-    net,
-    *,
-    margin: float = 30.0,
-    show: Iterable[str] | None = None,
-    dim: Iterable[str] = (),
-    frame: Iterable[str] | None = None,
-    least: tuple[float, float] = (0.0, 0.0),
-    uid: str = "",
-    marks: Mapping[tuple[str, str, str], Mapping] | None = None,
-    extra: Sequence[Mapping] = (),
-    labels: Mapping[str, str] | None = None,
-) -> str:
-    """A static SVG drawing of a concept map at its laid-out positions.
-
-    Parameters
-    ----------
-    show
-        Draw only these concepts (and the links between them); all by default. A story step's picture
-        shows what the step has revealed by then.
-    dim
-        Concepts drawn faded, as the page dims them (a step's picture: what the earlier steps revealed).
-    frame
-        The picture shows only the part of the map around these concepts (all shown, by default).
-    least
-        The width and height the picture shows at least, around the frame's centre (so that a frame of one
-        small concept is not blown up).
-    uid
-        Prefix of the picture's ids, so that several pictures can share one page.
-    marks
-        ``{(from, relation, to): look}``: links drawn their own way (a build exercise's verdicts, the class's
-        heat). A look has ``colour``, ``width``, ``dashes`` (a list, or false), ``mark`` (a short text drawn
-        on the link) and ``title`` (what the link says when pointed at).
-    extra
-        Links that are not the map's, drawn straight on top: looks with ``from`` and ``to`` as well.
-    labels
-        ``{concept: text}`` said instead of a concept's label (a student's placement in a blank).
+def render_map_svg(net, **options) -> str:
+    """A static SVG drawing of a concept map at its laid-out positions: ``MapPicture(net).render(**options)``
+    (:meth:`MapPicture.render` says what the options do). For many pictures of one map, make one
+    :class:`MapPicture` and render it many times.
 
     Examples
     --------
@@ -103,16 +70,22 @@ def render_map_svg(
     >>> "PD-1" in step, "PD-L1" in step, 'id="s1-arrow"' in step
     (True, False, True)
     """
-    return MapPicture(net).render(
-        margin=margin, show=show, dim=dim, frame=frame, least=least, uid=uid, marks=marks, extra=extra, labels=labels
-    )
+    return MapPicture(net).render(**options)
 
 
 class MapPicture:
     """The pictures of one map (:func:`render_map_svg`): what depends on the map alone (each concept's box and
     label, each link's control points and the box they span) is worked out once, so that a lecture's many
     pictures of one map each cost what they show, not the whole map (a 5,000-concept map's 374 slides).
-    The map must not change while its pictures are made."""
+    The map must not change while its pictures are made.
+
+    Examples
+    --------
+    >>> from viz import data, maps, svg
+    >>> picture = svg.MapPicture(maps.view_map(data.load(), "checkpoints"))
+    >>> ["PD-L1" in picture.render(show=shown, uid=f"s{k}-") for k, shown in enumerate([["pd1"], ["pd1", "pdl1"]])]
+    [False, True]
+    """
 
     def __init__(self, net) -> None:
         self.net = net
@@ -160,7 +133,33 @@ class MapPicture:
         extra: Sequence[Mapping] = (),
         labels: Mapping[str, str] | None = None,
     ) -> str:
-        """One picture of the map: :func:`render_map_svg`'s parameters, but the map."""
+        """One picture of the map.
+
+        Parameters
+        ----------
+        show
+            Draw only these concepts (and the links between them); all by default. A story step's picture
+            shows what the step has revealed by then.
+        dim
+            Concepts drawn faded, as the page dims them (a step's picture: what the earlier steps revealed).
+        frame
+            The picture shows only the part of the map around these concepts (all shown, by default).
+        least
+            The width and height the picture shows at least, around the frame's centre (so that a frame of one
+            small concept is not blown up).
+        uid
+            Prefix of the picture's ids, so that several pictures can share one page.
+        marks
+            ``{(from, relation, to): look}``: links drawn their own way (a build exercise's verdicts, the class's
+            heat). A look has ``colour``, ``width``, ``dashes`` (a list, or false), ``mark`` (a short text drawn
+            on the link) and ``title`` (what the link says when pointed at).
+        extra
+            Links that are not the map's, drawn straight on top: looks with ``from`` and ``to`` as well.
+        labels
+            ``{concept: text}`` said instead of a concept's label (a student's placement in a blank).
+        margin
+            Room around the frame, in the map's units.
+        """
         net = self.net
         nodes = self.all
         if show is not None:
