@@ -114,11 +114,7 @@ class MapPicture:
                 continue
             ctrl = layout.control_points(pos[e["from"]], pos[e["to"]], e.get("smooth") or None)
             self.links.append((e, ctrl))
-        spans = [
-            (min(x for x, _ in c), max(x for x, _ in c), min(y for _, y in c), max(y for _, y in c))
-            for _, c in self.links
-        ]
-        self.spans = np.array(spans, dtype=float).reshape(-1, 4)
+        self.spans = np.array([_span(c) for _, c in self.links], dtype=float).reshape(-1, 4)
 
     def render(
         self,
@@ -193,9 +189,6 @@ class MapPicture:
 
         # only what the picture shows is drawn: a step of a big map frames a small part of it (a 5,000-concept
         # map's lecture came to 283 MB when every slide drew every concept); a curve lies within its control points
-        def seen(xs, ys) -> bool:
-            return min(xs) <= x0 + width and max(xs) >= x0 and min(ys) <= y0 + height and max(ys) >= y0
-
         def within(spans: np.ndarray) -> np.ndarray:  # which of these (left, right, top, bottom) the picture shows
             return (
                 (spans[:, 0] <= x0 + width) & (spans[:, 1] >= x0) & (spans[:, 2] <= y0 + height) & (spans[:, 3] >= y0)
@@ -212,8 +205,10 @@ class MapPicture:
             if self.links[k][0]["from"] in pos and self.links[k][0]["to"] in pos
         ]
         for e in extra:
-            if e["from"] in pos and e["to"] in pos:
-                links.append((e, layout.control_points(pos[e["from"]], pos[e["to"]], e.get("smooth") or None)))
+            if not e.get("hidden") and e["from"] in pos and e["to"] in pos:
+                ctrl = layout.control_points(pos[e["from"]], pos[e["to"]], e.get("smooth") or None)
+                if within(np.array([_span(ctrl)]))[0]:
+                    links.append((e, ctrl))
         parts = [
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.1f} {y0:.1f} {width:.1f} {height:.1f}" '
             f'width="{width:.0f}" height="{height:.0f}" font-family="{escape(style.FONT_STACK)}" role="img">',
@@ -236,8 +231,6 @@ class MapPicture:
         marked: list[str] = []
         for e, ctrl in links:
             look = (marks or {}).get((e["from"], e.get("rel", ""), e["to"])) if "colour" not in e else e
-            if e.get("hidden") or not seen([x for x, _ in ctrl], [y for _, y in ctrl]):
-                continue
             a, b = e["from"], e["to"]
             start = _clip(pos[a], ctrl[1], _centred(ends[a]))
             end = _clip(pos[b], ctrl[-2], _centred(ends[b]))
@@ -294,6 +287,11 @@ class MapPicture:
                 parts.append("</g>")
         parts.append("</svg>\n")
         return "\n".join(parts)
+
+
+def _span(ctrl: Sequence[tuple[float, float]]) -> tuple[float, float, float, float]:
+    """``(left, right, top, bottom)`` of a link's control points, which hold its line or curve."""
+    return min(x for x, _ in ctrl), max(x for x, _ in ctrl), min(y for _, y in ctrl), max(y for _, y in ctrl)
 
 
 def _midpoint(points: list) -> tuple[float, float]:
