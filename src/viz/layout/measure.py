@@ -52,7 +52,9 @@ def control_points(p, q, how: Mapping | str | None) -> list[tuple[float, float]]
     """The Bezier control points of vis-network's edge from ``p`` to ``q`` drawn with the ``smooth`` option
     ``how`` (9.1's ``_getViaCoordinates``; a kind alone is drawn with :data:`ROUNDNESS`): ``[p, q]``
     straight; ``[p, via, q]`` for ``curvedCW``, ``curvedCCW`` and the static ``horizontal`` and
-    ``vertical`` kinds; ``[p, c1, c2, q]`` for a ``cubicBezier``, which leaves and enters its nodes level
+    ``vertical`` kinds (which leave ``p`` level or upright), ``straightCross`` (which enters ``q`` level when
+    the edge is wider than tall, else upright) and ``diagonalCross`` (which leaves ``p`` at 45 degrees);
+    ``[p, c1, c2, q]`` for a ``cubicBezier``, which leaves and enters its nodes level
     (``forceDirection: "horizontal"``, or no direction and a wider than tall edge) or upright.
 
     Examples
@@ -64,6 +66,10 @@ def control_points(p, q, how: Mapping | str | None) -> list[tuple[float, float]]
     [(0, 0), (0, 25.0), (100, 25.0), (100, 50)]
     >>> control_points((0, 0), (100, 50), {"type": "horizontal", "roundness": 0.25})
     [(0, 0), (25.0, 0), (100, 50)]
+    >>> control_points((0, 0), (100, 50), {"type": "straightCross", "roundness": 0.25})
+    [(0, 0), (25.0, 50), (100, 50)]
+    >>> control_points((0, 0), (100, 50), {"type": "diagonalCross", "roundness": 0.25})
+    [(0, 0), (25.0, 25.0), (100, 50)]
     """
     if not how:
         return [tuple(p), tuple(q)]
@@ -80,6 +86,13 @@ def control_points(p, q, how: Mapping | str | None) -> list[tuple[float, float]]
         return [tuple(p), (q[0] + (1 - r) * dx, p[1]), tuple(q)]
     if kind == "vertical":
         return [tuple(p), (p[0], q[1] + (1 - r) * dy), tuple(q)]
+    if kind == "straightCross":  # enters q level (or upright), as "horizontal" leaves p level
+        if abs(dx) > abs(dy):
+            return [tuple(p), (q[0] + (1 - r) * dx, q[1]), tuple(q)]
+        return [tuple(p), (q[0], q[1] + (1 - r) * dy), tuple(q)]
+    if kind == "diagonalCross":  # leaves p at 45 degrees, towards q
+        step = r * max(abs(dx), abs(dy))
+        return [tuple(p), (p[0] + (step if dx <= 0 else -step), p[1] + (step if dy < 0 else -step)), tuple(q)]
     ox, oy = q[0] - p[0], p[1] - q[1]
     length = math.hypot(ox, oy)
     k = 0.5 * r + 0.5
