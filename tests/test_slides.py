@@ -271,6 +271,13 @@ def test_the_deck_opens_offline_and_every_key_moves_through_every_slide(offline_
             if page.evaluate("() => immunovizDeck.isLastSlide() && !immunovizDeck.availableFragments().next"):
                 break
         assert len(seen) == total, f"{key!r} reached {sorted(seen)}"
+    # Next enters a map's steps at its first step, wherever the lecturer left them: reveal.js remembers the
+    # step a stack was left at and forgets it only on a timer after the title slide is shown
+    page.evaluate("() => { immunovizDeck.slide(1, 2); immunovizDeck.slide(2, 0); }")
+    assert (
+        page.evaluate("() => { immunovizDeck.slide(0, 0); immunovizDeck.next(); return immunovizDeck.getIndices().v; }")
+        == 0
+    )
     offline_page.assert_clean()
 
 
