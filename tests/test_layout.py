@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import networkx as nx
@@ -100,37 +101,28 @@ def test_circular_layout_stretches_the_ring_to_the_screen():
     assert order == [f"s{i}" for i in (2, 3, 4, 5, 6, 7, 0, 1)], "still clockwise, s0 at the top"
 
 
-#: Crossings of every shipped map but "everything", as drawn (curves included), in the drawing this code
-#: makes today: a change that tangles a map fails here. In issue 13, before this layout, the maps crossed
-#: 931 times together.
+#: Crossings of every shipped map but "everything", with the edges bowed as the layouts place them (before
+#: they are routed round chips), in the drawing this code makes today: a change that tangles a map fails
+#: here. In issue 13, before this layout, the maps crossed 931 times together. The layered maps' channels
+#: (issue 30) cost three_es 1, resistance 1 and side_effects 14 of them, for 8 edges freed from under chips.
+#: Graphviz dot's count is compared on the drawing as the browser shows it, routed curves and all
+#: (:func:`test_layered_and_circular_maps_as_the_browser_draws_them`), not on this model: issue 30.
 CROSSING_BUDGET = {
     "cycle": 45,
-    "three_es": 9,
+    "three_es": 10,
     "checkpoints": 68,
     "landscape": 0,
     "checkpoint_drugs": 24,
     "cell_therapies": 44,
     "antibodies_engagers": 19,
     "vaccines_viruses": 12,  # 11 before the content corrections of issue 29 changed its rows
-    "resistance": 4,
+    "resistance": 5,
     "combinations": 37,
-    "side_effects": 101,
+    "side_effects": 115,
     "biomarkers": 7,
     "response": 0,
 }
 TOTAL_BUDGET = 931 // 2
-#: Graphviz dot (2.43) on the same graphs, the data's ranks as its ranks, its edges counted as straight
-#: lines between its node positions: measured with ``benchmarks/layouts.py`` (dot is not a dependency;
-#: drawn as dot draws them, with its splines: cycle 128, three_es 40, landscape 0, checkpoint_drugs 35,
-#: resistance 12, side_effects 98).
-DOT_STRAIGHT = {
-    "cycle": 157,
-    "three_es": 14,
-    "landscape": 0,
-    "checkpoint_drugs": 24,
-    "resistance": 5,
-    "side_effects": 108,
-}
 
 
 @pytest.fixture(scope="module")
@@ -150,9 +142,6 @@ def test_maps_cross_no_more_edges_than_their_budget(shipped_layouts):
     worse = {v: (n, CROSSING_BUDGET[v]) for v, n in counts.items() if n > CROSSING_BUDGET[v]}
     assert worse == {}, "maps that cross more edges than they did: (now, budget)"
     assert sum(counts.values()) <= TOTAL_BUDGET
-    layered = {v for v, (g, _) in shipped_layouts.items() if g.graph["layout"] in ("layered", "circular")}
-    assert layered == set(DOT_STRAIGHT), "a layered or circular view was added or removed: measure dot on it"
-    assert {v: (counts[v], n) for v, n in DOT_STRAIGHT.items() if counts[v] > n} == {}, "(ours, dot's): issue 13"
 
 
 def test_an_edge_within_a_column_bows_to_the_side_it_crosses_least():
@@ -261,10 +250,11 @@ def test_annealing_untangles_columns_and_never_gives_up_readability():
         assert key == draw(order)[0], "the order is left as the best drawing's, for the next step"
 
 
-def test_nodes_move_to_clear_an_edge_no_curve_can_route_and_only_if_that_crosses_no_more():
+def test_nodes_move_to_clear_an_edge_no_curve_can_route_and_only_if_that_crosses_few_more():
     """The step after the annealing (:func:`viz.layout.layered._clear`): an edge a0 - b3 that no curve takes
-    clear of the chips until b3 tops its column gets it there when that crosses no more edges; when
-    moving b3 up would cross more, the drawing stays as it was; when it would make the map unreadable, too."""
+    clear of the chips until b3 tops its column gets it there when that crosses no more edges, or no more than
+    :data:`viz.layout.route.CLEAR_WEIGHT` more (what one edge freed is worth); when moving b3 up would cross
+    more than that, the drawing stays as it was; when it would make the map unreadable, too."""
     import random
 
     n = 6
@@ -273,18 +263,54 @@ def test_nodes_move_to_clear_an_edge_no_curve_can_route_and_only_if_that_crosses
         def draw(order):
             top = order[1][0] == "b3"
             placed = {node: (c, i) for c, col in order.items() for i, node in enumerate(col)}
-            return (rule == "unreadable" and top, 0, int(rule == "crosses" and top)), placed
+            more = {"crosses": layout.route.CLEAR_WEIGHT + 1, "crosses a little": layout.route.CLEAR_WEIGHT}
+            return (rule == "unreadable" and top, 0, more.get(rule, 0) * top), placed
 
         return draw
 
     def blocked(order):
         return [] if order[1][0] == "b3" else [("a0", "b3")]
 
-    for rule, top in [("free", "b3"), ("crosses", "b0"), ("unreadable", "b0")]:
+    for rule, top in [("free", "b3"), ("crosses", "b0"), ("crosses a little", "b3"), ("unreadable", "b0")]:
         order = {0: [f"a{i}" for i in range(n)], 1: [f"b{i}" for i in range(n)]}
         draw = drawing(rule)
         pos = layout.layered._clear(order, draw, blocked, draw(order), random.Random(1))
         assert min(pos, key=lambda node: (node[0] != "b", pos[node][1])) == top, rule
+
+
+@pytest.mark.parametrize("middle", [3, 5])
+def test_a_channel_opens_in_a_column_for_an_edge_that_passes_it(middle, monkeypatch):
+    """An edge from the first column to the third, level, runs through the chip in the middle of the second
+    column, and no curve takes it round a column that tall. :func:`viz.layout.layered._clear` opens a channel
+    there: the middle column parts where the edge passes, and the edge is drawn clear of every chip. Without
+    channels (``CHANNEL_SHARE = 0``) moving nodes alone leaves it under the middle chip."""
+    g = nx.DiGraph()
+    g.add_node("a", rank=0, label="a")
+    g.add_node("z", rank=2, label="z")
+    for i in range(middle):
+        g.add_node(f"m{i}", rank=1, label=f"middle concept {i}")
+        g.add_edges_from([("a", f"m{i}"), (f"m{i}", "z")])
+    g.add_edge("a", "z")
+
+    def drawn(pos):
+        boxes = layout.node_boxes(g, layout.label_sides(g, pos))
+        px = layout.fit_scale(pos, boxes)
+        curves = layout.edge_shapes(g, pos, boxes, layout.edge_curves(g, pos), px=px)
+        rects = dict(zip(sorted(pos), layout.route._rects(pos, boxes, sorted(pos)).tolist(), strict=True))
+        lines = {(a, b): layout.measure._polyline(pos[a], pos[b], curves.get((a, b)), 24) for a, b in g.edges()}
+        return layout.as_drawn(lines, rects, px=px), boxes
+
+    monkeypatch.setattr(layout.layered, "CHANNEL_SHARE", 0.0)
+    without, _ = drawn(layout.layered_layout(g))
+    assert [e for e, _ in without.under] == [("a", "z")]
+    monkeypatch.undo()
+    pos = layout.layered_layout(g)
+    with_channel, boxes = drawn(pos)
+    assert with_channel.under == []
+    assert layout.overlaps(pos, boxes) == []
+    ys = sorted(pos[f"m{i}"][1] for i in range(middle))
+    gaps = [b - a for a, b in itertools.pairwise(ys)]
+    assert max(gaps) > min(gaps), "the middle column parts where the edge passes"
 
 
 def test_the_drawn_counts_see_an_edge_under_a_chip_and_a_crossing():
@@ -313,8 +339,8 @@ UNDER_CHIPS = {
     "three_es": 3,
     "landscape": 1,
     "checkpoint_drugs": 0,
-    "resistance": 5,
-    "side_effects": 8,
+    "resistance": 3,
+    "side_effects": 2,
 }
 
 

@@ -70,6 +70,8 @@ RESTARTS, DRAWN = 15, 4
 ANNEAL_MOVES, ANNEAL_REACH, ANNEAL_HEAT = 80, 2, (1.0, 0.02)
 #: :func:`_clear`: moves tried per edge no curve takes clear of the chips
 CLEAR_MOVES = 100
+#: :func:`_clear`: how often a move opens a channel for such an edge instead of moving a node
+CHANNEL_SHARE = 0.25
 
 
 def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positions:
@@ -83,10 +85,10 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
     moves single nodes to where their own edges cross least. Of these drawings the one that keeps the whole map readable
     (:data:`READABLE_PX` on :data:`CANVAS`), then the most story steps at :data:`STEP_PX`, then the fewest
     crossings wins, and :func:`_anneal` moves its nodes up and down their columns while that keeps it as
-    readable and crosses fewer edges, as drawn. Last, :func:`_clear` moves nodes again to free the edges
-    that no curve of :func:`viz.layout.edge_shapes` could take clear of the chips (:func:`viz.layout.route.stuck`),
-    as long as the drawing stays as readable and crosses no more edges. Nodes without a rank go to the first
-    column.
+    readable and crosses fewer edges, as drawn. Last, :func:`_clear` moves nodes again, and opens channels in
+    the columns, to free the edges that no curve of :func:`viz.layout.edge_shapes` could take clear of the
+    chips (:func:`viz.layout.route.stuck`), as long as the drawing stays as readable and each edge freed costs
+    at most :data:`viz.layout.route.CLEAR_WEIGHT` crossings. Nodes without a rank go to the first column.
     """
     nodes = sorted(g.nodes, key=str)
     if not nodes:
@@ -125,9 +127,11 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
         drawn[seen] = out, drawing
         return out
 
+    hints: dict = {}  # edge -> a shape that took it clear last time: likely to again after a small move
+
     def blocked(order: Mapping) -> list:
         """The edges of the drawing of ``order`` (drawn before) that no curve takes clear of the chips."""
-        return route.blocked(drawn[_seen(order)][1], boxes)
+        return route.blocked(drawn[_seen(order)][1], boxes, hint=hints)
 
     with _seeded(seed) as ig:  # igraph's Sugiyama draws no random numbers with layers given; seeded anyway
         h = ig.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b in edges], directed=True)
@@ -160,7 +164,44 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
     key, pos, order = best
     rng = random.Random(seed)
     start = _anneal(order, draw, (key, pos), rng)
-    return _clear(order, draw, blocked, start, rng)
+
+    def channel(order: dict, edge: tuple) -> list:
+        """Open a channel for ``edge`` (an edge of the drawing of ``order``, drawn before) in each unfolded
+        column where its straight line runs near a chip it does not end at: a gap (:func:`_gap`) where the
+        line crosses the column, which the column's spreading keeps on the line. Changes ``order``; returns
+        ``[(column, gap)]``, what it put where."""
+        pos = drawn[_seen(order)][1].pos
+        a, b = edge
+        (xa, ya), (xb, yb) = pos[a], pos[b]
+        opened = []
+        for c in range(min(layer[a], layer[b]), max(layer[a], layer[b]) + 1):
+            col = order[c]
+            real = [n for n in col if not _gap(n)]
+            if fold.get(c, 1) > 1 or xa == xb:
+                continue
+            t = min(1.0, max(0.0, (float(np.mean([pos[n][0] for n in real])) - xa) / (xb - xa)))
+            # as tall as the line climbs across the column's widest box, and CLEAR from the chips either side
+            tall = abs(yb - ya) / abs(xb - xa) * max(boxes[n].w for n in real) + 2 * route.CLEAR
+            gap = ("⋮", a, b, c, round(t, 3), round(tall, 1))
+            if any(_gap(n) and n[1:4] == gap[1:4] for n in col):
+                continue
+
+            def near(n) -> bool:  # the line runs within CLEAR of n's chip
+                box = boxes[n]
+                left, right = pos[n][0] + box.dx - box.w / 2, pos[n][0] + box.dx + box.w / 2
+                ys = [ya + (yb - ya) * (x - xa) / (xb - xa) for x in (left, right)]
+                top, bottom = pos[n][1] + box.dy - box.h / 2, pos[n][1] + box.dy + box.h / 2
+                return max(ys) > top - route.CLEAR and min(ys) < bottom + route.CLEAR
+
+            if not any(near(n) for n in real if n not in edge):
+                continue
+            y = ya + (yb - ya) * t
+            below = [n for n in real if pos[n][1] > y]
+            col.insert(col.index(below[0]) if below else len(col), gap)
+            opened.append((c, gap))
+        return opened
+
+    return _clear(order, draw, blocked, start, rng, channel=channel)
 
 
 def _anneal(order: dict, draw, start: tuple, rng: random.Random) -> Positions:
@@ -200,6 +241,11 @@ def _anneal(order: dict, draw, start: tuple, rng: random.Random) -> Positions:
     return best
 
 
+def _gap(n) -> bool:
+    """Whether ``n`` is a channel :func:`_clear` opened in a column, not a node."""
+    return isinstance(n, tuple) and n[:1] == ("⋮",)
+
+
 def _seen(order: Mapping) -> tuple:
     """``order`` as a key: its columns' orders, left to right."""
     return tuple(tuple(order[c]) for c in sorted(order))
@@ -222,37 +268,53 @@ def _temperature(step: int, moves: int) -> float:
     return hot * (cold / hot) ** (step / moves)
 
 
-def _clear(order: dict, draw, blocked, start: tuple, rng: random.Random) -> Positions:
+def _clear(order: dict, draw, blocked, start: tuple, rng: random.Random, *, channel=None) -> Positions:
     """Annealing again, for the edges no curve can take clear of the chips at the positions :func:`_anneal`
     chose (``blocked(order)``, of an order drawn before): nodes move as there, the ends of those edges most
-    often, and a move is kept when the drawing stays as readable, crosses no more edges than ``start``
-    (``(key, positions)`` of ``order``) and leaves fewer edges blocked, or with the chance
-    ``exp(-worse / temperature)`` where each edge blocked counts :data:`viz.layout.route.CLEAR_WEIGHT`
-    crossings. Returns the positions of the best drawing seen (fewest edges blocked, then fewest crossings)."""
+    often. Each edge blocked counts :data:`viz.layout.route.CLEAR_WEIGHT` crossings: a move is kept when the
+    drawing stays as readable, crosses no more edges than ``start`` (``(key, positions)`` of ``order``) and that
+    weight for each edge blocked there, and is no worse, or with the chance ``exp(-worse / temperature)``.
+    With ``channel(order, edge)`` (which opens gaps in the columns for an edge and returns them), a move opens
+    one for a blocked edge :data:`CHANNEL_SHARE` of the time: moving nodes alone cannot part a column where
+    chips sit :data:`viz.layout.labels.ROW_GAP` apart. Returns the positions of the best drawing seen (fewest
+    edges blocked, then fewest crossings)."""
     now = blocked(order)
     if not now:
         return start[1]
     movable = [c for c in sorted(order) if len(order[c]) > 1]
     column = {n: c for c in movable for n in order[c]}
-    cap = start[0][2]
+    cap = start[0][2] + route.CLEAR_WEIGHT * len(now)  # an edge freed may cost that many crossings
     current = best = (len(now), start[0][2], start)
     moves = CLEAR_MOVES * len(now)
     for step in range(moves):
         if best[0] == 0:
             break
         ends = [n for e in now for n in e if n in column]
-        if ends and rng.random() < 0.5:
-            col = order[column[rng.choice(sorted(ends, key=str))]]
-            i = col.index(rng.choice([n for n in ends if n in col]))
+        if channel is not None and now and rng.random() < CHANNEL_SHARE:
+            opened = channel(order, rng.choice(now))
+            if not opened:
+                continue
+
+            def undo(opened=opened) -> None:
+                for c, gap in opened:
+                    order[c].remove(gap)
         else:
-            col = order[rng.choice(movable)]
-            i = rng.randrange(len(col))
-        j = _shift(col, i, rng)
-        if j is None:
-            continue
+            if ends and rng.random() < 0.5:
+                col = order[column[rng.choice(sorted(ends, key=str))]]
+                i = col.index(rng.choice([n for n in ends if n in col]))
+            else:
+                col = order[rng.choice(movable)]
+                i = rng.randrange(len(col))
+            j = _shift(col, i, rng)
+            if j is None:
+                continue
+
+            def undo(col=col, i=i, j=j) -> None:
+                col.insert(i, col.pop(j))
+
         trial = draw(order)
         if trial[0][:2] > start[0][:2] or trial[0][2] > cap:
-            col.insert(i, col.pop(j))
+            undo()
             continue
         edges = blocked(order)
         worse = route.CLEAR_WEIGHT * (len(edges) - current[0]) + trial[0][2] - current[1]
@@ -261,7 +323,7 @@ def _clear(order: dict, draw, blocked, start: tuple, rng: random.Random) -> Posi
             current, now = (len(edges), trial[0][2], trial), edges
             best = min(best, current, key=lambda t: t[:2])
         else:
-            col.insert(i, col.pop(j))
+            undo()
     return best[2][1]
 
 
@@ -454,8 +516,8 @@ def _column_placer(und: nx.Graph, order: Mapping, boxes: Mapping, fold: Mapping)
     folds = {c: fold.get(c, 1) for c in columns}
 
     def place(order: Mapping, slot: Mapping) -> Positions:
-        y = {n: slot[n] * unit for n in nodes}
-        pitches = {c: [pitch_of[n] for n in order[c]] for c in columns}
+        y = {n: slot[n] * unit for c in columns for n in order[c]}
+        pitches = {c: [n[5] if _gap(n) else pitch_of[n] for n in order[c]] for c in columns}
         # no column is pulled taller than the tallest one needs to be
         tallest = max(sum(pitches[c]) for c in columns)
         lo, hi = -tallest / 2, tallest / 2
@@ -468,6 +530,10 @@ def _column_placer(und: nx.Graph, order: Mapping, boxes: Mapping, fold: Mapping)
             col = order[c]
             want = []
             for n in col:
+                if _gap(n):  # on its edge's line
+                    _, a, b, _, t, _ = n
+                    want.append(y[a] + (y[b] - y[a]) * t)
+                    continue
                 near = [] if only_lonely and near_on[-1][n] else [y[m] for m in near_on[side][n]]
                 want.append(min(hi, max(lo, sum(near) / len(near))) if near else y[n])
             y.update(zip(col, _spread(want, pitches[c]), strict=True))
@@ -480,10 +546,11 @@ def _column_placer(und: nx.Graph, order: Mapping, boxes: Mapping, fold: Mapping)
         left = 0.0
         for c in columns:
             col, k, width = order[c], folds[c], widths[c]
-            for i, n in enumerate(col):  # every box at its column's left edge
-                pos[n] = (left + (i % k) * (width + COLUMN_GAP / 2) + boxes[n].w / 2 - boxes[n].dx, y[n])
+            for i, n in enumerate(col):  # every box at its column's left edge (a gap is never in a folded one)
+                if not _gap(n):
+                    pos[n] = (left + (i % k) * (width + COLUMN_GAP / 2) + boxes[n].w / 2 - boxes[n].dx, y[n])
             left += k * width + (k - 1) * COLUMN_GAP / 2 + COLUMN_GAP
-        mid = (max(y.values()) + min(y.values())) / 2
+        mid = (max(v for _, v in pos.values()) + min(v for _, v in pos.values())) / 2
         return {n: (round(x, 1), round(v - mid, 1)) for n, (x, v) in pos.items()}
 
     return place
