@@ -273,9 +273,10 @@ def stuck(pos: Positions, boxes: Mapping, links: list[tuple], px: float, *, hint
     and inside the drawing's extent (as :func:`viz.layout.as_drawn` counts at ``px``, each shape drawn centre
     to centre through :data:`ROUGH` points): edges that :func:`edge_shapes` leaves under a chip, however many
     crossings it may add. The test is rough and hopeful: :func:`edge_shapes` measures each shape finer and as
-    drawn to its arrow head, and may find none clear for an edge this passes (of the 19 edges left under
-    chips on our maps, 4 pass it: 3 so, and the landscape map's one, whose clear curve would cross more than
-    routing allows). The layered and circular layouts move nodes to free the edges it finds (:func:`blocked`).
+    drawn to its arrow head, and may find none clear for an edge this passes, or none within the crossings
+    routing allows (of the 11 edges left under chips on our maps, 6 pass it, the landscape map's one among
+    them, whose clear curve would cross more than routing allows). The layered and circular layouts move
+    nodes to free the edges it finds (:func:`blocked`).
     ``hint``: ``{edge: index into SHAPES}``, a shape to try first for an edge, updated with one found clear
     (after a small move of the nodes the same shape often is): a saving only, the answer is the same.
 
