@@ -277,8 +277,9 @@ def stuck(pos: Positions, boxes: Mapping, links: list[tuple], px: float, *, hint
     routing allows (of the 11 edges left under chips on our maps, 6 pass it, the landscape map's one among
     them, whose clear curve would cross more than routing allows). The layered and circular layouts move
     nodes to free the edges it finds (:func:`blocked`).
-    ``hint``: ``{edge: index into SHAPES}``, a shape to try first for an edge, updated with one found clear
-    (after a small move of the nodes the same shape often is): a saving only, the answer is the same.
+    ``hint``: ``{edge: index into SHAPES, or None}``, updated here: a shape that ran clear, tried first, or
+    ``None`` for an edge that none did, whose shapes are then tried all at once (after a small move of the
+    nodes either is likely again): a saving only, the answer is the same.
 
     Examples
     --------
@@ -297,36 +298,71 @@ def stuck(pos: Positions, boxes: Mapping, links: list[tuple], px: float, *, hint
     margin = UNDER_PX / px
     inner = rects + np.array([margin, margin, -margin, -margin])
     left, top, right, bottom = np.concatenate([rects[:, :2].min(axis=0), rects[:, 2:].max(axis=0)])
-    found = []
+    # each edge's groups of shapes to try, in turn; every round tries the next group of every edge left at once
+    tries = {}
     for a, b in links:
-        ends = [index[a], index[b]]
-        first = () if hint is None or (a, b) not in hint else ((hint[a, b],),)
-        for chunk in (*first, *_CHUNKS):  # a few shapes at a time: most edges find a clear one among the first
-            curves = [np.array(control_points(pos[a], pos[b], SHAPES[i]), dtype=float) for i in chunk]
-            pts = np.array([_bernstein(len(c) - 1, ROUGH) @ c for c in curves])  # [shape, point, xy]
-            x, y = pts[..., 0], pts[..., 1]
-            out = ((x < left) | (x > right) | (y < top) | (y > bottom)).any(axis=1)
-            near = ~(
-                (x.max() < inner[:, 0]) | (x.min() > inner[:, 2]) | (y.max() < inner[:, 1]) | (y.min() > inner[:, 3])
-            )
-            near[ends] = False
-            p, q = pts[:, :-1], pts[:, 1:]
-            hidden = _length_in(p, q, inner[near]).sum(axis=(1, 2))
-            seen = np.hypot(*np.moveaxis(q - p, -1, 0)).sum(axis=1) - _length_in(p, q, rects[ends]).sum(axis=(1, 2))
-            clear = ~((hidden > 0) & (hidden >= UNDER_SHARE * np.maximum(seen, 1e-9)) | out)
-            if clear.any():
+        last = _CHUNKS if hint is None else hint.get((a, b), _CHUNKS)  # a shape that ran clear, or all at once
+        tries[a, b] = list(_CHUNKS if last is _CHUNKS else ((last,), *_CHUNKS) if isinstance(last, int) else (_ALL,))
+    found = set()
+    pending = list(dict.fromkeys(links))
+    while pending:
+        rows = [(e, i) for e in pending for i in tries[e].pop(0)]
+        curves = [control_points(pos[e[0]], pos[e[1]], SHAPES[i]) for e, i in rows]
+        pts = np.empty((len(rows), ROUGH + 1, 2))
+        for n in (2, 3, 4):  # straight lines, quadratic and cubic Beziers, each kind at once
+            kind = [k for k, c in enumerate(curves) if len(c) == n]
+            if kind:
+                pts[kind] = _bernstein(n - 1, ROUGH) @ np.array([curves[k] for k in kind], dtype=float)
+        x, y = pts[..., 0], pts[..., 1]
+        out = ((x < left) | (x > right) | (y < top) | (y > bottom)).any(axis=1)
+        ends = np.array([[index[a], index[b]] for (a, b), _ in rows], dtype=int).reshape(-1, 2)
+        p, q = pts[:, :-1], pts[:, 1:]
+        hidden = _hidden(p, q, inner, ends)
+        own = _length_in(p, q, rects[ends][:, None])  # [row, segment, end]: each row's own ends
+        seen = np.hypot(*np.moveaxis(q - p, -1, 0)).sum(axis=1) - own.sum(axis=(1, 2))
+        clear = ~((hidden > 0) & (hidden >= UNDER_SHARE * np.maximum(seen, 1e-9)) | out)
+        first_clear: dict = {}
+        for (e, i), ok in zip(rows, clear.tolist(), strict=True):
+            if ok and e not in first_clear:
+                first_clear[e] = i
+        for e in pending:
+            if e in first_clear:
                 if hint is not None:
-                    hint[a, b] = chunk[int(np.argmax(clear))]
-                break
-        else:
-            found.append((a, b))
-    return found
+                    hint[e] = first_clear[e]
+            elif not tries[e]:
+                found.add(e)
+                if hint is not None:
+                    hint[e] = None
+        pending = [e for e in pending if e not in first_clear and tries[e]]
+    return [e for e in links if e in found]
+
+
+def _hidden(p: np.ndarray, q: np.ndarray, boxes: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """``[row]``: the length of the segments ``p -> q`` (``(row, segment, 2)``) inside the boxes ``(n, 4)``
+    but a row's ``ends`` (``(row, 2)``, indices into ``boxes``), all told. Clipped only where a segment's
+    extent meets a box: a few of all the pairs."""
+    lo, hi = np.minimum(p, q), np.maximum(p, q)
+    meet = (
+        (hi[..., None, 0] >= boxes[:, 0])
+        & (lo[..., None, 0] <= boxes[:, 2])
+        & (hi[..., None, 1] >= boxes[:, 1])
+        & (lo[..., None, 1] <= boxes[:, 3])
+    )
+    rows = np.arange(len(p))
+    meet[rows, :, ends[:, 0]] = False
+    meet[rows, :, ends[:, 1]] = False
+    row, seg, box = np.nonzero(meet)
+    a, b = p[row, seg], q[row, seg]
+    t0, t1 = _inside(a, b, boxes[box])
+    length = np.clip(t1 - t0, 0.0, None) * np.hypot(*(b - a).T)
+    return np.bincount(row, weights=length, minlength=len(p))
 
 
 #: :data:`SHAPES` in the groups :func:`stuck` tries in turn: every seventh shape in each, so that each group
 #: holds some of every kind (whether any shape runs clear does not depend on the order; an edge that some
 #: shape clears is found so with about a third of the work on our maps)
 _CHUNKS = tuple(tuple(range(i, len(SHAPES), 7)) for i in range(7))
+_ALL = tuple(range(len(SHAPES)))
 
 
 def blocked(drawing: _Drawing, boxes: Mapping, *, hint: dict | None = None) -> list[tuple]:
