@@ -127,7 +127,7 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
         drawn[seen] = out, drawing
         return out
 
-    hints: dict = {}  # edge -> a shape that took it clear last time: likely to again after a small move
+    hints: dict = {}  # route.stuck's: edge -> the shape that took it clear last time, or None
 
     def blocked(order: Mapping) -> list:
         """The edges of the drawing of ``order`` (drawn before) that no curve takes clear of the chips."""
@@ -173,27 +173,27 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
         pos = drawn[_seen(order)][1].pos
         a, b = edge
         (xa, ya), (xb, yb) = pos[a], pos[b]
+        if xa == xb:
+            return []
+
+        def near(n) -> bool:  # the line runs within CLEAR of n's chip
+            box = boxes[n]
+            left, right = pos[n][0] + box.dx - box.w / 2, pos[n][0] + box.dx + box.w / 2
+            ys = [ya + (yb - ya) * (x - xa) / (xb - xa) for x in (left, right)]
+            top, bottom = pos[n][1] + box.dy - box.h / 2, pos[n][1] + box.dy + box.h / 2
+            return max(ys) > top - route.CLEAR and min(ys) < bottom + route.CLEAR
+
         opened = []
         for c in range(min(layer[a], layer[b]), max(layer[a], layer[b]) + 1):
             col = order[c]
             real = [n for n in col if not _gap(n)]
-            if fold.get(c, 1) > 1 or xa == xb:
+            if fold.get(c, 1) > 1 or not any(near(n) for n in real if n not in edge):
                 continue
             t = min(1.0, max(0.0, (float(np.mean([pos[n][0] for n in real])) - xa) / (xb - xa)))
             # as tall as the line climbs across the column's widest box, and CLEAR from the chips either side
             tall = abs(yb - ya) / abs(xb - xa) * max(boxes[n].w for n in real) + 2 * route.CLEAR
             gap = ("⋮", a, b, c, round(t, 3), round(tall, 1))
             if any(_gap(n) and n[1:4] == gap[1:4] for n in col):
-                continue
-
-            def near(n) -> bool:  # the line runs within CLEAR of n's chip
-                box = boxes[n]
-                left, right = pos[n][0] + box.dx - box.w / 2, pos[n][0] + box.dx + box.w / 2
-                ys = [ya + (yb - ya) * (x - xa) / (xb - xa) for x in (left, right)]
-                top, bottom = pos[n][1] + box.dy - box.h / 2, pos[n][1] + box.dy + box.h / 2
-                return max(ys) > top - route.CLEAR and min(ys) < bottom + route.CLEAR
-
-            if not any(near(n) for n in real if n not in edge):
                 continue
             y = ya + (yb - ya) * t
             below = [n for n in real if pos[n][1] > y]
