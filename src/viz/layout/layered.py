@@ -68,8 +68,10 @@ RESTARTS, DRAWN = 15, 4
 #: :func:`_anneal`: moves tried per node, how far a node moves, the temperature (in crossings) at the
 #: start and the end
 ANNEAL_MOVES, ANNEAL_REACH, ANNEAL_HEAT = 80, 2, (1.0, 0.02)
-#: :func:`_clear`: moves tried per edge no curve takes clear of the chips
-CLEAR_MOVES = 100
+#: :func:`_clear`: moves tried per edge no curve takes clear of the chips, for at most this many edges (a
+#: big, tangled map with more is searched as long, and allowed as many more crossings, as one with that many:
+#: a course author's wait under ``immunoviz serve`` stays bounded; our maps start with 7 at most)
+CLEAR_MOVES, CLEAR_EDGES = 100, 8
 #: :func:`_clear`: how often a move opens a channel for such an edge instead of moving a node
 CHANNEL_SHARE = 0.25
 
@@ -87,8 +89,9 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
     crossings wins, and :func:`_anneal` moves its nodes up and down their columns while that keeps it as
     readable and crosses fewer edges, as drawn. Last, :func:`_clear` moves nodes again, and opens channels in
     the columns, to free the edges that no curve of :func:`viz.layout.edge_shapes` could take clear of the
-    chips (:func:`viz.layout.route.stuck`), as long as the drawing stays as readable and each edge freed costs
-    at most :data:`viz.layout.route.CLEAR_WEIGHT` crossings. Nodes without a rank go to the first column.
+    chips (:func:`viz.layout.route.stuck`), as long as the drawing stays as readable and crosses at most
+    :data:`viz.layout.route.CLEAR_WEIGHT` more edges for each edge it sets out to free. Nodes without a rank go
+    to the first column.
     """
     nodes = sorted(g.nodes, key=str)
     if not nodes:
@@ -273,7 +276,8 @@ def _clear(order: dict, draw, blocked, start: tuple, rng: random.Random, *, chan
     chose (``blocked(order)``, of an order drawn before): nodes move as there, the ends of those edges most
     often. Each edge blocked counts :data:`viz.layout.route.CLEAR_WEIGHT` crossings: a move is kept when the
     drawing stays as readable, crosses no more edges than ``start`` (``(key, positions)`` of ``order``) and that
-    weight for each edge blocked there, and is no worse, or with the chance ``exp(-worse / temperature)``.
+    weight for each edge blocked there (up to :data:`CLEAR_EDGES` of them), and is no worse, or with the chance
+    ``exp(-worse / temperature)``.
     With ``channel(order, edge)`` (which opens gaps in the columns for an edge and returns them), a move opens
     one for a blocked edge :data:`CHANNEL_SHARE` of the time: moving nodes alone cannot part a column where
     chips sit :data:`viz.layout.labels.ROW_GAP` apart. Returns the positions of the best drawing seen (fewest
@@ -283,9 +287,10 @@ def _clear(order: dict, draw, blocked, start: tuple, rng: random.Random, *, chan
         return start[1]
     movable = [c for c in sorted(order) if len(order[c]) > 1]
     column = {n: c for c in movable for n in order[c]}
-    cap = start[0][2] + route.CLEAR_WEIGHT * len(now)  # an edge freed may cost that many crossings
+    aims = min(len(now), CLEAR_EDGES)
+    cap = start[0][2] + route.CLEAR_WEIGHT * aims  # each edge it sets out to free may cost that many crossings
     current = best = (len(now), start[0][2], start)
-    moves = CLEAR_MOVES * len(now)
+    moves = CLEAR_MOVES * aims
     for step in range(moves):
         if best[0] == 0:
             break

@@ -65,8 +65,9 @@ SHAPES: tuple[dict, ...] = (
 #: keeps every map at or below dot's count and takes 3 more edges clear than 1.5 did.
 MORE_CROSSINGS = 2.0
 #: When a layout moves nodes to free the edges no shape takes clear of the chips (:func:`blocked`), how many
-#: crossings one such edge weighs: the layered layout may add up to that many crossings for each one it
-#: frees (with none allowed, the channels it opens freed 3 edges fewer on our maps, 16 left instead of 11).
+#: crossings one such edge weighs: the layered layout may add up to that many crossings for each one it sets
+#: out to free (with none allowed, its channels freed no edge of our maps; the allowance without channels
+#: left 16 under chips; both together, 11).
 CLEAR_WEIGHT = 4
 #: Points along a curve, to measure it.
 STEPS = 24
