@@ -278,6 +278,30 @@ def test_nodes_move_to_clear_an_edge_no_curve_can_route_and_only_if_that_crosses
         assert min(pos, key=lambda node: (node[0] != "b", pos[node][1])) == top, rule
 
 
+def test_a_map_with_many_blocked_edges_is_searched_as_long_as_one_with_clear_edges_at_most():
+    """A big tangled map (here 30 edges that nothing frees) is searched for as many moves as one with
+    :data:`viz.layout.layered.CLEAR_EDGES` blocked edges, and allowed as many more crossings: a course author
+    who edits a big layered map under ``immunoviz serve`` waits a bounded time."""
+    import random
+
+    n = 12
+    tried = []
+
+    def draw(order):
+        tried.append(1)
+        placed = {node: (c, i) for c, col in order.items() for i, node in enumerate(col)}
+        return (False, 0, 0), placed
+
+    def blocked(order):
+        return [(f"a{i}", f"b{j}") for i in range(6) for j in range(5)]
+
+    order = {0: [f"a{i}" for i in range(n)], 1: [f"b{i}" for i in range(n)]}
+    layout.layered._clear(order, draw, blocked, draw(order), random.Random(1))
+    assert (
+        0 < len(tried) - 1 <= layout.layered.CLEAR_MOVES * layout.layered.CLEAR_EDGES < 30 * layout.layered.CLEAR_MOVES
+    )
+
+
 @pytest.mark.parametrize("middle", [3, 5])
 def test_a_channel_opens_in_a_column_for_an_edge_that_passes_it(middle, monkeypatch):
     """An edge from the first column to the third, level, runs through the chip in the middle of the second
