@@ -16,6 +16,7 @@ import numpy as np
 
 from viz.layout.labels import Positions
 from viz.layout.measure import (
+    ARROW,
     UNDER_PX,
     UNDER_SHARE,
     _as_page_draws,
@@ -67,7 +68,7 @@ MORE_CROSSINGS = 2.0
 #: When a layout moves nodes to free the edges no shape takes clear of the chips (:func:`blocked`), how many
 #: crossings one such edge weighs: the layered layout may add up to that many crossings for each one it sets
 #: out to free (with none allowed, its channels freed no edge of our maps; the allowance without channels
-#: left 16 under chips; both together, 11).
+#: left 12 under chips; both together, 9).
 CLEAR_WEIGHT = 4
 #: Points along a curve, to measure it.
 STEPS = 24
@@ -271,13 +272,13 @@ ROUGH = 12
 
 def stuck(pos: Positions, boxes: Mapping, links: list[tuple], px: float, *, hint: dict | None = None) -> list[tuple]:
     """The edges of ``links`` that no shape of :data:`SHAPES` takes clear of every chip they do not end at
-    and inside the drawing's extent (as :func:`viz.layout.as_drawn` counts at ``px``, each shape drawn centre
-    to centre through :data:`ROUGH` points): edges that :func:`edge_shapes` leaves under a chip, however many
-    crossings it may add. The test is rough and hopeful: :func:`edge_shapes` measures each shape finer and as
-    drawn to its arrow head, and may find none clear for an edge this passes, or none within the crossings
-    routing allows (of the 11 edges left under chips on our maps, 6 pass it, the landscape map's one among
-    them, whose clear curve would cross more than routing allows). The layered and circular layouts move
-    nodes to free the edges it finds (:func:`blocked`).
+    and inside the drawing's extent, either way :func:`edge_shapes` counts it: drawn from centre to centre,
+    and to an arrow head (as :func:`viz.layout.as_drawn` counts at ``px``, through :data:`ROUGH` points):
+    edges that :func:`edge_shapes` leaves under a chip, however many crossings it may add. The test is rough
+    and hopeful: :func:`edge_shapes` measures each shape finer, and may find none clear for an edge this
+    passes, or none within the crossings routing allows (of the 9 edges left under chips on our maps, 1
+    passes it: the landscape map's one, whose clear curve would cross more than routing allows). The
+    layered and circular layouts move nodes to free the edges it finds (:func:`blocked`).
     ``hint``: ``{edge: index into SHAPES, or None}``, updated here: a shape that ran clear, tried first, or
     ``None`` for an edge that none did, whose shapes are then tried all at once (after a small move of the
     nodes either is likely again): a saving only, the answer is the same.
@@ -299,6 +300,16 @@ def stuck(pos: Positions, boxes: Mapping, links: list[tuple], px: float, *, hint
     margin = UNDER_PX / px
     inner = rects + np.array([margin, margin, -margin, -margin])
     left, top, right, bottom = np.concatenate([rects[:, :2].min(axis=0), rects[:, 2:].max(axis=0)])
+
+    def under(pts: np.ndarray, ends: np.ndarray) -> np.ndarray:  # [row]: under a chip, or out of the drawing
+        x, y = pts[..., 0], pts[..., 1]
+        out = ((x < left) | (x > right) | (y < top) | (y > bottom)).any(axis=1)
+        p, q = pts[:, :-1], pts[:, 1:]
+        hidden = _hidden(p, q, inner, ends)
+        own = _length_in(p, q, rects[ends][:, None])  # [row, segment, end]: each row's own ends
+        seen = np.hypot(*np.moveaxis(q - p, -1, 0)).sum(axis=1) - own.sum(axis=(1, 2))
+        return (hidden > 0) & (hidden >= UNDER_SHARE * np.maximum(seen, 1e-9)) | out
+
     # each edge's groups of shapes to try, in turn; every round tries the next group of every edge left at once
     tries = {}
     for a, b in links:
@@ -309,19 +320,20 @@ def stuck(pos: Positions, boxes: Mapping, links: list[tuple], px: float, *, hint
     while pending:
         rows = [(e, i) for e in pending for i in tries[e].pop(0)]
         curves = [control_points(pos[e[0]], pos[e[1]], SHAPES[i]) for e, i in rows]
+        ends = np.array([[index[a], index[b]] for (a, b), _ in rows], dtype=int).reshape(-1, 2)
         pts = np.empty((len(rows), ROUGH + 1, 2))
         for n in (2, 3, 4):  # straight lines, quadratic and cubic Beziers, each kind at once
             kind = [k for k, c in enumerate(curves) if len(c) == n]
             if kind:
                 pts[kind] = _bernstein(n - 1, ROUGH) @ np.array([curves[k] for k in kind], dtype=float)
-        x, y = pts[..., 0], pts[..., 1]
-        out = ((x < left) | (x > right) | (y < top) | (y > bottom)).any(axis=1)
-        ends = np.array([[index[a], index[b]] for (a, b), _ in rows], dtype=int).reshape(-1, 2)
-        p, q = pts[:, :-1], pts[:, 1:]
-        hidden = _hidden(p, q, inner, ends)
-        own = _length_in(p, q, rects[ends][:, None])  # [row, segment, end]: each row's own ends
-        seen = np.hypot(*np.moveaxis(q - p, -1, 0)).sum(axis=1) - own.sum(axis=(1, 2))
-        clear = ~((hidden > 0) & (hidden >= UNDER_SHARE * np.maximum(seen, 1e-9)) | out)
+        clear = ~under(pts, ends)
+        # edge_shapes also counts each curve as drawn to an arrow head (its end moved back to the head's core):
+        # the curves clear without one must be clear with one too
+        for n in (3, 4):
+            kind = [k for k, c in enumerate(curves) if len(c) == n and clear[k]]
+            if kind:
+                c = _to_arrow(np.array([curves[k] for k in kind], dtype=float), rects[ends[kind, 1]])
+                clear[kind] = ~under(_bernstein(n - 1, ROUGH) @ c, ends[kind])
         first_clear: dict = {}
         for (e, i), ok in zip(rows, clear.tolist(), strict=True):
             if ok and e not in first_clear:
@@ -336,6 +348,31 @@ def stuck(pos: Positions, boxes: Mapping, links: list[tuple], px: float, *, hint
                     hint[e] = None
         pending = [e for e in pending if e not in first_clear and tries[e]]
     return [e for e in links if e in found]
+
+
+def _to_arrow(c: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Bezier curves' control points ``c`` (``(row, point, 2)``, from the nodes' centres) with the last moved
+    to the arrow head's core, as :func:`viz.layout.measure._as_page_draws` moves it for one curve; ``end``:
+    ``(row, 4)``, the box of each curve's last node."""
+    fine = _bernstein(c.shape[1] - 1, 64) @ c  # (row, 65, 2)
+    inside = (
+        (fine[..., 0] >= end[:, None, 0])
+        & (fine[..., 0] <= end[:, None, 2])
+        & (fine[..., 1] >= end[:, None, 1])
+        & (fine[..., 1] <= end[:, None, 3])
+    )
+    moved = ~inside.all(axis=1)  # a curve wholly inside its end's box is drawn as it is
+    rows = np.arange(len(c))
+    i = 64 - np.argmax(~inside[:, ::-1], axis=1)  # the last point before the curve enters the box for good
+    border = fine[rows, i]
+    dist = np.hypot(*(c[:, -1] - c[:, 0]).T)
+    back = np.maximum(1, np.round(ARROW / np.maximum(dist, 1e-9) * 64)).astype(int)
+    d = border - fine[rows, np.maximum(0, i - back)]
+    norm = np.hypot(*d.T)
+    d = d / np.where(norm == 0, 1.0, norm)[:, None]
+    out = c.copy()
+    out[moved, -1] = (border - 0.9 * ARROW * d)[moved]
+    return out
 
 
 def _hidden(p: np.ndarray, q: np.ndarray, boxes: np.ndarray, ends: np.ndarray) -> np.ndarray:
