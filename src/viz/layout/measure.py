@@ -196,18 +196,32 @@ def _as_page_draws(p, q, how, end, steps: int = _STEPS) -> np.ndarray:
     c = np.array(control_points(p, q, how), dtype=float)
     if len(c) == 2:
         return c
-    fine = _bernstein(len(c) - 1, 64) @ c
-    inside = (fine[:, 0] >= end[0]) & (fine[:, 0] <= end[2]) & (fine[:, 1] >= end[1]) & (fine[:, 1] <= end[3])
-    outside = np.flatnonzero(~inside)
-    if not len(outside):
-        return _polyline(p, q, how, steps)
-    i = int(outside[-1])  # the last point along the curve before it enters q's box for good
-    border = fine[i]
-    back = max(1, round(ARROW / max(math.dist(p, q), 1e-9) * 64))
-    d = border - fine[max(0, i - back)]
-    d = d / (np.hypot(*d) or 1.0)
-    c[-1] = border - 0.9 * ARROW * d
-    return _bernstein(len(c) - 1, steps) @ c
+    return _bernstein(len(c) - 1, steps) @ _to_arrow(c[None], np.asarray(end, dtype=float)[None])[0]
+
+
+def _to_arrow(c: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Bezier curves' control points ``c`` (``(row, point, 2)``, from the nodes' centres) with the last moved
+    to the arrow head's core, as :func:`_as_page_draws` draws them, many at once; ``end``: ``(row, 4)``, the box
+    ``(left, top, right, bottom)`` of each curve's last node. A curve wholly inside that box stays as it is."""
+    fine = _bernstein(c.shape[1] - 1, 64) @ c  # (row, 65, 2)
+    inside = (
+        (fine[..., 0] >= end[:, None, 0])
+        & (fine[..., 0] <= end[:, None, 2])
+        & (fine[..., 1] >= end[:, None, 1])
+        & (fine[..., 1] <= end[:, None, 3])
+    )
+    moved = ~inside.all(axis=1)  # a curve wholly inside its end's box is drawn as it is
+    rows = np.arange(len(c))
+    i = 64 - np.argmax(~inside[:, ::-1], axis=1)  # the last point before the curve enters the box for good
+    border = fine[rows, i]
+    dist = np.hypot(*(c[:, -1] - c[:, 0]).T)
+    back = np.maximum(1, np.round(ARROW / np.maximum(dist, 1e-9) * 64)).astype(int)
+    d = border - fine[rows, np.maximum(0, i - back)]
+    norm = np.hypot(*d.T)
+    d = d / np.where(norm == 0, 1.0, norm)[:, None]
+    out = c.copy()
+    out[moved, -1] = (border - 0.9 * ARROW * d)[moved]
+    return out
 
 
 def _straddles(s: np.ndarray, t: np.ndarray) -> np.ndarray:

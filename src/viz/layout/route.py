@@ -16,7 +16,6 @@ import numpy as np
 
 from viz.layout.labels import Positions
 from viz.layout.measure import (
-    ARROW,
     UNDER_PX,
     UNDER_SHARE,
     _as_page_draws,
@@ -26,6 +25,7 @@ from viz.layout.measure import (
     _inside,
     _length_in,
     _polyline,
+    _to_arrow,
     control_points,
     fit_scale,
 )
@@ -312,9 +312,13 @@ def stuck(pos: Positions, boxes: Mapping, links: list[tuple], px: float, *, hint
 
     # each edge's groups of shapes to try, in turn; every round tries the next group of every edge left at once
     tries = {}
-    for a, b in links:
-        last = _CHUNKS if hint is None else hint.get((a, b), _CHUNKS)  # a shape that ran clear, or all at once
-        tries[a, b] = list(_CHUNKS if last is _CHUNKS else ((last,), *_CHUNKS) if isinstance(last, int) else (_ALL,))
+    for e in links:
+        if hint is None or e not in hint:
+            tries[e] = list(_CHUNKS)
+        elif hint[e] is None:  # no shape ran clear last time: all at once
+            tries[e] = [_ALL]
+        else:  # the shape that ran clear last time first
+            tries[e] = [(hint[e],), *_CHUNKS]
     found = set()
     pending = list(dict.fromkeys(links))
     while pending:
@@ -348,31 +352,6 @@ def stuck(pos: Positions, boxes: Mapping, links: list[tuple], px: float, *, hint
                     hint[e] = None
         pending = [e for e in pending if e not in first_clear and tries[e]]
     return [e for e in links if e in found]
-
-
-def _to_arrow(c: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """Bezier curves' control points ``c`` (``(row, point, 2)``, from the nodes' centres) with the last moved
-    to the arrow head's core, as :func:`viz.layout.measure._as_page_draws` moves it for one curve; ``end``:
-    ``(row, 4)``, the box of each curve's last node."""
-    fine = _bernstein(c.shape[1] - 1, 64) @ c  # (row, 65, 2)
-    inside = (
-        (fine[..., 0] >= end[:, None, 0])
-        & (fine[..., 0] <= end[:, None, 2])
-        & (fine[..., 1] >= end[:, None, 1])
-        & (fine[..., 1] <= end[:, None, 3])
-    )
-    moved = ~inside.all(axis=1)  # a curve wholly inside its end's box is drawn as it is
-    rows = np.arange(len(c))
-    i = 64 - np.argmax(~inside[:, ::-1], axis=1)  # the last point before the curve enters the box for good
-    border = fine[rows, i]
-    dist = np.hypot(*(c[:, -1] - c[:, 0]).T)
-    back = np.maximum(1, np.round(ARROW / np.maximum(dist, 1e-9) * 64)).astype(int)
-    d = border - fine[rows, np.maximum(0, i - back)]
-    norm = np.hypot(*d.T)
-    d = d / np.where(norm == 0, 1.0, norm)[:, None]
-    out = c.copy()
-    out[moved, -1] = (border - 0.9 * ARROW * d)[moved]
-    return out
 
 
 def _hidden(p: np.ndarray, q: np.ndarray, boxes: np.ndarray, ends: np.ndarray) -> np.ndarray:
