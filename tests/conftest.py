@@ -106,7 +106,10 @@ def pytest_collection_modifyitems(items):
 
 
 def pytest_collection_finish(session):
-    """The site takes the longest to make: it starts building as soon as a test that needs it is selected."""
+    """The site takes the longest to make: it starts building as soon as a test that needs it is selected
+    (not when the tests are only listed: ``--collect-only`` would leave a build running after it exits)."""
+    if session.config.option.collectonly:
+        return
     if any("site" in getattr(item, "fixturenames", ()) for item in session.items):
         start_site_build()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -301,6 +302,22 @@ def test_tests_that_share_a_slow_fixture_run_on_one_worker(tmp_path):
     assert len(ran) == 12, ran
     assert len({w for name, w in ran.items() if name.startswith("ran-tour")}) == 1, f"the tests were split: {ran}"
     assert set(ran.values()) == {"gw0", "gw1"}, "both workers ran tests"
+
+
+def test_listing_the_tests_builds_nothing(tmp_path):
+    """`pytest --collect-only` lists the tests and exits: the session's site (built in the background for a
+    run, see conftest.start_site_build) must not start building, or its build would run on after the
+    listing, using the machine's cores."""
+    from conftest import QUIET_PYTEST
+
+    args = ["--collect-only", "-q", "-o", "addopts=", *QUIET_PYTEST, str(ROOT / "tests" / "test_browser.py")]
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    env.pop("IMMUNOVIZ_TEST_SCRATCH", None)
+    run = subprocess.run([sys.executable, "-m", "pytest", *args], capture_output=True, text=True, timeout=120, env=env)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    scratch = list(tmp_path.glob("immunoviz-test-*"))
+    assert len(scratch) == 1, "the listing made its own scratch folder"
+    assert "::" in run.stdout and not (scratch[0] / "site.started").exists(), "a site build started"
 
 
 @pytest.mark.parametrize("name", ["LAYOUT_CODE", "DATA_CODE"])
