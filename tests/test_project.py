@@ -311,8 +311,9 @@ def test_listing_the_tests_builds_nothing(tmp_path):
     from conftest import QUIET_PYTEST
 
     args = ["--collect-only", "-q", "-o", "addopts=", *QUIET_PYTEST, str(ROOT / "tests" / "test_browser.py")]
-    env = {**os.environ, "TMPDIR": str(tmp_path)}
-    env.pop("IMMUNOVIZ_TEST_SCRATCH", None)
+    # a run of its own, as from a terminal: not one of this run's workers, with a scratch folder of its own
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "IMMUNOVIZ_TEST_"))}
+    env["TMPDIR"] = str(tmp_path)
     run = subprocess.run([sys.executable, "-m", "pytest", *args], capture_output=True, text=True, timeout=120, env=env)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     scratch = list(tmp_path.glob("immunoviz-test-*"))
