@@ -304,6 +304,7 @@ def test_tests_that_share_a_slow_fixture_run_on_one_worker(tmp_path):
     assert set(ran.values()) == {"gw0", "gw1"}, "both workers ran tests"
 
 
+@pytest.mark.slow  # a pytest run of its own
 def test_listing_the_tests_builds_nothing(tmp_path):
     """`pytest --collect-only` lists the tests and exits: the session's site (built in the background for a
     run, see conftest.start_site_build) must not start building, or its build would run on after the
