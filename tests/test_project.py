@@ -315,11 +315,17 @@ def test_listing_the_tests_builds_nothing(tmp_path):
     # a run of its own, as from a terminal: not one of this run's workers, with a scratch folder of its own
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "IMMUNOVIZ_TEST_"))}
     env["TMPDIR"] = str(tmp_path)
-    run = subprocess.run([sys.executable, "-m", "pytest", *args], capture_output=True, text=True, timeout=120, env=env)
-    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    # its output to a file, not a pipe: a build it started would hold a pipe open, and the wait with it
+    listing = tmp_path / "listing.txt"
+    with listing.open("w") as out:
+        run = subprocess.run(
+            [sys.executable, "-m", "pytest", *args], stdout=out, stderr=subprocess.STDOUT, timeout=120, env=env
+        )
+    printed = listing.read_text()
+    assert run.returncode == 0, printed[-2000:]
     scratch = list(tmp_path.glob("immunoviz-test-*"))
     assert len(scratch) == 1, "the listing made its own scratch folder"
-    assert "::" in run.stdout and not (scratch[0] / "site.started").exists(), "a site build started"
+    assert "::" in printed and not (scratch[0] / "site.started").exists(), "a site build started"
 
 
 @pytest.mark.parametrize("name", ["LAYOUT_CODE", "DATA_CODE"])
