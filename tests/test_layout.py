@@ -104,12 +104,13 @@ def test_circular_layout_stretches_the_ring_to_the_screen():
 #: Crossings of every shipped map but "everything", with the edges bowed as the layouts place them (before
 #: they are routed round chips), in the drawing this code makes today: a change that tangles a map fails
 #: here. In issue 13, before this layout, the maps crossed 931 times together. The layered maps' channels
-#: (issue 30) cost three_es 8, resistance 1 and side_effects 5 of them, for 10 edges freed from under chips.
+#: (issue 30) cost three_es 8, resistance 1 and side_effects 5 of them, for 10 edges freed from under chips;
+#: their longer search (layered.CLEAR_MOVES 100 -> 150) three_es 3 and side_effects 4 more, for 2 more freed.
 #: Graphviz dot's count is compared on the drawing as the browser shows it, routed curves and all
 #: (:func:`test_layered_and_circular_maps_as_the_browser_draws_them`), not on this model: issue 30.
 CROSSING_BUDGET = {
     "cycle": 45,
-    "three_es": 17,
+    "three_es": 20,
     "checkpoints": 68,
     "landscape": 0,
     "checkpoint_drugs": 24,
@@ -118,7 +119,7 @@ CROSSING_BUDGET = {
     "vaccines_viruses": 12,  # 11 before the content corrections of issue 29 changed its rows
     "resistance": 5,
     "combinations": 37,
-    "side_effects": 106,
+    "side_effects": 110,
     "biomarkers": 7,
     "response": 0,
 }
@@ -360,11 +361,11 @@ def test_the_drawn_counts_see_an_edge_under_a_chip_and_a_crossing():
 #: that draws fewer must be lowered here; one that draws more fails.
 UNDER_CHIPS = {
     "cycle": 2,
-    "three_es": 1,
+    "three_es": 0,
     "landscape": 1,
     "checkpoint_drugs": 0,
     "resistance": 2,
-    "side_effects": 3,
+    "side_effects": 2,
 }
 
 

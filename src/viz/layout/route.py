@@ -68,7 +68,7 @@ MORE_CROSSINGS = 2.0
 #: When a layout moves nodes to free the edges no shape takes clear of the chips (:func:`blocked`), how many
 #: crossings one such edge weighs: the layered layout may add up to that many crossings for each one it sets
 #: out to free (with none allowed, its channels freed no edge of our maps; the allowance without channels
-#: left 12 under chips; both together, 9).
+#: left 12 under chips; both together, 9, and 7 with the longer search of layered.CLEAR_MOVES).
 CLEAR_WEIGHT = 4
 #: Points along a curve, to measure it.
 STEPS = 24
@@ -276,7 +276,7 @@ def stuck(pos: Positions, boxes: Mapping, links: list[tuple], px: float, *, hint
     and to an arrow head (as :func:`viz.layout.as_drawn` counts at ``px``, through :data:`ROUGH` points):
     edges that :func:`edge_shapes` leaves under a chip, however many crossings it may add. The test is rough
     and hopeful: :func:`edge_shapes` measures each shape finer, and may find none clear for an edge this
-    passes, or none within the crossings routing allows (of the 9 edges left under chips on our maps, 1
+    passes, or none within the crossings routing allows (of the 7 edges left under chips on our maps, 1
     passes it: the landscape map's one, whose clear curve would cross more than routing allows). The
     layered and circular layouts move nodes to free the edges it finds (:func:`blocked`).
     ``hint``: ``{edge: index into SHAPES, or None}``, updated here: a shape that ran clear, tried first, or
