@@ -394,6 +394,8 @@ def tour(offline, site: Path, *, hover_all: bool = False) -> dict[str, PageLook]
             extra += extra_js["panels"] + extra_js["captions"] + extra_js["quiz"]
             ids = page.evaluate("() => immunoviz.nodes.getIds()")
             box = page.locator("#map").bounding_box()
+            # the tooltips at once: what they show is checked here, not how long the page waits to show them
+            page.evaluate("() => immunoviz.network.setOptions({interaction: {tooltipDelay: 0}})")
             for nid in ids if hover_all else ids[:2]:
                 x, y = page.evaluate(HOVER_NODE_JS, nid)
                 page.mouse.move(box["x"] + x, box["y"] + y, steps=2)
