@@ -12,9 +12,10 @@ PARALLEL ?= -n auto --dist loadgroup
 # pip byte-compiles every module it installs one file at a time, about half of the install's time; it
 # installs without (--no-compile) and compileall then compiles them on every core (47 s -> 33 s for the test
 # tools on a two-core machine). Without compiling, each process that imports a module would compile it
-# again wherever PYTHONDONTWRITEBYTECODE is set (as on our CI machines): the tests ran 50 s slower.
+# again wherever PYTHONDONTWRITEBYTECODE is set (as on our CI machines): the tests ran 50 s slower. As with
+# pip, a file that does not compile (a package's template for another Python) is left as it is.
 PIP_INSTALL := $(BIN)/python -m pip --disable-pip-version-check --no-input -q install --no-compile
-COMPILE := $(BIN)/python -m compileall -qq -j 0 $(VENV)/lib
+COMPILE := $(BIN)/python -m compileall -qq -j 0 $(VENV)/lib || true
 
 .DEFAULT_GOAL := help
 .PHONY: help site test check validate lab bench clean
