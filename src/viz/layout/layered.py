@@ -183,10 +183,8 @@ def layered_layout(g: nx.Graph, *, rank: str = "rank", seed: int = 7) -> Positio
             return []
 
         def near(n) -> bool:  # the line runs within CLEAR of n's chip
-            box = boxes[n]
-            left, right = pos[n][0] + box.dx - box.w / 2, pos[n][0] + box.dx + box.w / 2
+            left, top, right, bottom = route._rects(pos, boxes, [n])[0].tolist()
             ys = [ya + (yb - ya) * (x - xa) / (xb - xa) for x in (left, right)]
-            top, bottom = pos[n][1] + box.dy - box.h / 2, pos[n][1] + box.dy + box.h / 2
             return max(ys) > top - route.CLEAR and min(ys) < bottom + route.CLEAR
 
         opened = []
