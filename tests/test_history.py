@@ -377,9 +377,11 @@ def test_year_cursor_by_keyboard_and_play(site, offline_page, dataset):
     assert "year=" + str(first + 11) in page.evaluate("location.hash"), "the address follows"
     page.keyboard.press("End")
     assert page.locator("#year-out").inner_text() == "today"
+    assert page.locator("label[for=year]").inner_text() == "The field as it stands today"
     assert page.evaluate("immunoviz.nodes.get().filter(n => !n.hidden).length") > shown_then
     page.keyboard.press("ArrowLeft")
     assert page.locator("#year-out").inner_text() == str(last)
+    assert page.locator("label[for=year]").inner_text() == f"The field as it stood in {last}"
     # Play history replays from the first year
     page.click("#play")
     page.wait_for_function(f"() => +document.getElementById('year-out').textContent > {first}", timeout=5_000)

@@ -805,6 +805,8 @@ function mountMap(root, data, opts) {
     state.year = y;
     slider.value = String(y === null ? slider.max : y);
     $("year-out").textContent = y === null ? "today" : String(y);
+    // "The field as it stood in 1990", "The field as it stands today"
+    $("year-lead").textContent = y === null ? "The field as it stands" : "The field as it stood in";
     flag("year", y === null ? "" : String(y));
     refresh();
     emit("year", { year: y });
