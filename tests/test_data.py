@@ -433,6 +433,24 @@ def test_every_problem_is_reported_at_once(tiny_copy):
     assert {"concepts.csv", "events.csv", "sources.csv"} <= files
 
 
+def test_a_row_of_the_wrong_length_leaves_the_rest_of_its_table_checked(tiny_copy):
+    """A course author sees every problem in one run: a row that an unquoted comma split is reported and left
+    out, the other rows of its table are still checked, and so are the references into it from other tables;
+    a reference to the left-out row's own id is not reported as unknown."""
+    replace("concepts", f'"{PD1_SUMMARY}"', PD1_SUMMARY)(tiny_copy)  # one cell too many
+    replace("concepts", "pdl1,PD-L1,molecule,", "pdl1,PD-L1,moleculs,")(tiny_copy)
+    replace("relations", "pd1_inhibitor,blocks,pd1,", "pd1_inhibitor,blocks,pd_1,")(tiny_copy)
+    found = problems_text(tiny_copy)
+    for where, message in [
+        ("concepts.csv:8", "row has 8 cells but the header has 7"),
+        ("concepts.csv:9:category", "'moleculs' is not an id in categories.csv (hint: did you mean 'molecule'?)"),
+        ("relations.csv:6:to", "'pd_1' is not an id in concepts.csv (hint: did you mean 'pd1'"),
+    ]:
+        assert any(p.startswith(f"{tiny_copy / where}: {message}") for p in found), (where, found)
+    assert not [p for p in found if "'pd1' is not" in p], "pd1's row is reported for its shape, not as missing"
+    assert len(found) == 3, found
+
+
 def test_missing_folder_and_schema(tmp_path):
     assert "no such data folder" in str(data.validate(tmp_path / "nope")[0])
     (tmp_path / "empty").mkdir()

@@ -19,7 +19,7 @@ import pandas as pd
 from viz.data.problems import Report, clip
 from viz.data.schema import CONCEPT_CATEGORY, DATE_FORMS, REFERENCES, period_bounds, split_list
 
-__all__ = ["CHECKS", "Check"]
+__all__ = ["CHECKS", "WHOLE_TABLE_CHECKS", "Check"]
 
 #: A check of pass 3: ``check(report, frames, schemas)``.
 Check = Callable[[Report, dict[str, pd.DataFrame], dict[str, dict]], None]
@@ -393,3 +393,8 @@ CHECKS: tuple[Check, ...] = (
     check_charts,
     check_decks,
 )
+
+#: The checks that judge a table by all its rows (every concept on a map, steps numbered 1, 2, 3, a deck's
+#: parts): they are given only the tables read whole, so a row left out for its shape (reported already)
+#: does not also make them report something missing. The other checks judge each row, and see every row read.
+WHOLE_TABLE_CHECKS: frozenset[Check] = frozenset({check_stand_in_sources, check_views, check_charts, check_decks})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from viz.data.checks import CHECKS
+from viz.data.checks import CHECKS, WHOLE_TABLE_CHECKS
 from viz.data.dataset import Dataset, build_dataset
 from viz.data.problems import TABLES, DataError, Problem, Report
 from viz.data.reader import check_schema, scan
@@ -97,12 +97,17 @@ def _read(root: Path) -> tuple[dict, dict[str, list[list]], Report]:
         for name, rows in texts.items():
             key = schemas[name]["primaryKey"][0]
             pos = [f["name"] for f in schemas[name]["fields"]].index(key) + 1
-            report.ids[name] = [r[pos] for r in rows]
+            report.ids[name] = [*(r[pos] for r in rows), *report.left_out.get(name, [])]
         check_schema(report, schemas, texts)
         frames = {name: string_frame(schemas[name], rows) for name, rows in texts.items()}
-        report.ids = {name: frame[schemas[name]["primaryKey"][0]].tolist() for name, frame in frames.items()}
+        report.ids = {
+            name: [*frame[schemas[name]["primaryKey"][0]].tolist(), *report.left_out.get(name, [])]
+            for name, frame in frames.items()
+        }
+        whole = {name: frame for name, frame in frames.items() if name not in report.left_out}
         for check in (*CHECKS, *(TOPIC_CHECKS[name].check for name in topic_checks(descriptor))):
-            check(report, frames, schemas)
+            # a check of whole tables (every concept on a map, steps 1, 2, 3) skips a table read in part
+            check(report, whole if check in WHOLE_TABLE_CHECKS else frames, schemas)
         check_site(report, descriptor)
     report.problems = report.sorted(report.problems)
     report.warnings = report.sorted(report.warnings)

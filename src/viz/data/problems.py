@@ -115,7 +115,10 @@ class Report:
     """The problems and warnings of the dataset in ``root``, as the passes find them.
 
     ``ids`` holds each table's ids once they are known, so that a hint can suggest the
-    id that was probably meant (:meth:`suggest`).
+    id that was probably meant (:meth:`suggest`). ``left_out`` holds, for each table read in part
+    (a row of the wrong length or with an over-long cell is reported and left out, and the table's
+    other rows are still checked), the ids those rows were given: a reference to one is not reported
+    again as an unknown id.
     """
 
     def __init__(self, root: Path):
@@ -123,6 +126,7 @@ class Report:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.ids: dict[str, list[str]] = {}
+        self.left_out: dict[str, list[str]] = {}
 
     def file(self, name: str) -> str:
         """How problems name a table's file."""

@@ -83,12 +83,19 @@ def scan(report: Report, name: str, schema: dict) -> list[list] | None:
         report.add(name, None, None, f"not a CSV file: {exc}", header_hint)
         return None
     header = [h.strip() for h in rows[0]]
-    ok = _check_header(report, name, schema, header, header_hint)
+    if not _check_header(report, name, schema, header, header_hint):
+        return None
+    # a row of the wrong length or with an over-long cell is reported and left out; the other rows are
+    # still read, so that every problem in them is listed in the same run. The id the row starts with
+    # is kept (report.left_out), so that references to it are not reported as well.
+    keys = schema.get("primaryKey", [])
+    key_at = header.index(keys[0]) if len(keys) == 1 and keys[0] in header else None
     body: list[list[str]] = []
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue  # blank lines, such as the trailing ",,," rows spreadsheets leave
-        if len(row) != len(header):
+        ok = len(row) == len(header)
+        if not ok:
             report.add(
                 name,
                 number,
@@ -96,9 +103,7 @@ def scan(report: Report, name: str, schema: dict) -> list[list] | None:
                 f"row has {len(row)} cells but the header has {len(header)}",
                 "put a cell that contains a comma in double quotes",
             )
-            ok = False
-            continue
-        for col, cell in zip(header, row, strict=True):
+        for col, cell in zip(header, row, strict=False):
             if len(cell) > MAX_CELL_CHARS:
                 report.add(
                     name,
@@ -108,9 +113,12 @@ def scan(report: Report, name: str, schema: dict) -> list[list] | None:
                     "keep cells short; link to a source for the long text",
                 )
                 ok = False
-        body.append([number, *row])
-    if not ok:
-        return None
+        if ok:
+            body.append([number, *row])
+        else:
+            kept = report.left_out.setdefault(name, [])
+            if key_at is not None and key_at < len(row) and len(row[key_at]) <= MAX_CELL_CHARS:
+                kept.append(row[key_at].strip())
     index = [header.index(col) if col in header else None for col in fields]
     return [[r[0], *(r[i + 1] if i is not None else "" for i in index)] for r in body]
 
@@ -224,6 +232,8 @@ def _add_error(report: Report, name: str, schema: dict, error, numbers: list[int
             "?",
         )
         value = cells[0] if cells else ""
+        if value in report.left_out.get(ref, ()):
+            return  # the id of a row left out (reported already), not an unknown id
         report.add(
             name, row, "+".join(columns), f"'{clip(value)}' is not an id in {ref}.csv", report.suggest(ref, value)
         )
