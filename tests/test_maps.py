@@ -87,6 +87,27 @@ def test_the_browser_draws_each_concept_where_the_layout_put_it(tiny_dataset, of
     offline_page.assert_clean()
 
 
+def test_an_ellipse_holds_its_label_inside_the_box_the_layout_gave_it(tiny_dataset, offline_page, tmp_path):
+    """vis-network draws an ellipse only as wide as its text plus its height, so a long one-line label ran
+    into the outline; the page draws each ellipse round its label's corners, and no wider than the layout's
+    box for it (which kept its neighbours clear)."""
+    net = maps.view_map(tiny_dataset, "checkpoints")
+    page_file = tmp_path / "map.html"
+    page_file.write_text(render.render_map(net), encoding="utf-8")
+    drawn = offline_page.open(page_file).evaluate(
+        """() => Object.values(immunoviz.network.body.nodes).filter(n => n.options.shape === "ellipse")
+             .map(n => [n.id, n.shape.width, n.shape.height, Math.max(...n.labelModule.lines.map(l => l.width)),
+                        n.labelModule.lines.reduce((sum, l) => sum + l.height, 0)])"""
+    )
+    boxes = maps.node_boxes(net)
+    assert {i for i, *_ in drawn} == {n["id"] for n in net.nodes if n["shape"] == "ellipse"} != set()
+    for i, w, h, tw, th in drawn:
+        corner = (tw / w) ** 2 + (th / h) ** 2  # the label's corner (tw/2, th/2) on the ellipse (w/2, h/2)
+        assert corner <= 0.9, f"{i}: the label's corners reach the outline ({corner:.2f} of the way)"
+        assert w <= boxes[i].w + 0.5 and h <= boxes[i].h + 0.5, (i, (w, h), boxes[i])
+    offline_page.assert_clean()
+
+
 def test_same_data_gives_byte_identical_pages(tiny_dataset):
     a = render.render_map(maps.view_map(tiny_dataset, "checkpoints"))
     b = render.render_map(maps.view_map(tiny_dataset, "checkpoints"))

@@ -136,10 +136,12 @@ def concept_map(
         x, y = pos[n]
         label = attrs.get("label", str(n))
         lines = _layout.wrap(label, wrap)
+        shape = {"chip": "box", "inside": cat.vis_shape()["shape"]}.get(sides.get(n, "inside"), "dot")
         net.add_node(
             str(n),
             label=label,
-            shape={"chip": "box", "inside": cat.vis_shape()["shape"]}.get(sides.get(n, "inside"), "dot"),
+            shape=shape,
+            **(_ellipse_size(label, lines, wrap) if shape == "ellipse" else {}),
             group=cat.id,  # colour and label colour come from the group (vis-network's groups option)
             x=float(x),
             y=float(y),
@@ -308,6 +310,21 @@ def _search_example(g: nx.MultiDiGraph, preferred: str) -> str:
     degree = dict(nx.Graph(g).degree())
     best = min(g.nodes, key=lambda n: (-degree.get(n, 0), str(g.nodes[n].get("label", n)).lower(), str(n)))
     return str(g.nodes[best].get("label", best))
+
+
+def _ellipse_size(label: str, lines: list[str], wrap: float) -> dict:
+    """The constraint that draws an ellipse round its label's corners instead of through them.
+
+    vis-network sizes an ellipse from its label alone (as wide as the text plus its height, twice as tall),
+    so a long one-line label's ends ran into the outline ("Immune surveillance" on the Three Es map). A
+    minimum width for the label sets the ellipse's (``width = label width + label height``, a label being
+    the font size tall a line): 1.3 x the text, where the text's corners fall well inside it
+    (0.77^2 + 0.5^2 = 0.84 of the way out), and never wider than the box the layout gave it
+    (:func:`viz.layout.label_box`), which keeps its neighbours clear.
+    """
+    text = max(_layout.text_width(line, FONT_SIZE) for line in lines)
+    box = _layout.label_box(label, shape="ellipse", side="inside", width=wrap, font=FONT_SIZE)
+    return {"widthConstraint": {"minimum": round(min(1.3 * text, box.w) - FONT_SIZE * len(lines), 1)}}
 
 
 def _vis_options(font_size: float, node_size: float) -> dict:

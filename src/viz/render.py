@@ -57,6 +57,8 @@ __all__ = [
 # ---------------------------------------------------------------------------
 # escaping
 
+#: A node's own vis-network options that the page passes on (the rest come from its category's group).
+NODE_LOOK = ("shape", "color", "font", "size", "text", "widthConstraint", "heightConstraint")
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -319,7 +321,7 @@ def map_payload(net, *, summaries: bool = True) -> dict:
     for n in net.nodes:
         group = n.get("group", "")
         base = node_groups.get(group, {})
-        extra = {k: v for k, v in n.items() if k in ("shape", "color", "font", "size", "text") and base.get(k) != v}
+        extra = {k: v for k, v in n.items() if k in NODE_LOOK and base.get(k) != v}
         row = [n["id"], n["label"], group, n["x"], n["y"], n.get("step", 1), n.get("year")]
         if extra:
             row.append(extra)
