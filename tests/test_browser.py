@@ -220,6 +220,33 @@ def test_timeline_labels_sit_by_their_markers_and_the_years_are_in_view(site, of
     offline_page.assert_clean()
 
 
+@pytest.mark.parametrize("size", list(PROJECTORS), ids=lambda s: f"{s[0]}x{s[1]}")
+def test_no_flow_chart_label_covers_another(site, offline_page, size):
+    """On either projector, no label of a flow chart's nodes covers another: side by side, the thin nodes
+    of one column (each strategy aimed at a resistance mechanism), or the middle column's long names
+    beside the last column's."""
+    offline_page.page.set_viewport_size({"width": size[0], "height": size[1]})
+    seen, problems = 0, []
+    for path in sorted((site / "charts").glob("*.html")):
+        m = offline_page.open(path).evaluate("""() => {
+          const labels = [...document.querySelectorAll('.sankey .node-label')].map(t =>
+            [t.textContent, t.getBoundingClientRect()]);
+          const clash = [];
+          for (let i = 0; i < labels.length; i++) for (let j = i + 1; j < labels.length; j++) {
+            const [p, a] = labels[i], [q, b] = labels[j];
+            if (Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 &&
+                Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1) clash.push(p + " / " + q);
+          }
+          return {n: labels.length, clash};
+        }""")
+        seen += m["n"]
+        if m["clash"]:
+            problems.append(f"{path.name}: {len(m['clash'])} labels over labels {m['clash'][:3]}")
+    assert seen > 40, "the flow charts' node labels were not found"
+    assert not problems, "\n".join(problems)
+    offline_page.assert_clean()
+
+
 def test_map_screenshot_shows_the_graph(site, offline_page, tmp_path):
     page = offline_page.open(site / "maps" / "cycle.html")
     shot = page.locator("#map").screenshot(path=str(tmp_path / "cycle.png"))

@@ -80,7 +80,9 @@ class Resistance(Kind):
                 node={
                     "label": [_t(n) for n in names],
                     "color": colours,
-                    "pad": 8,
+                    # a node's label is a line of 15 px text, and a strategy's node a few px thick: at 8 px
+                    # apart the labels of one column ran into each other (test_no_flow_chart_label_covers_another)
+                    "pad": 16,
                     "thickness": 14,
                     "line": {"color": INK, "width": 0.5},
                     "hovertemplate": "%{label}<extra></extra>",
