@@ -11,6 +11,7 @@ for every kind: one template, the title charts.csv declares, and ``layout.meta``
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -109,9 +110,16 @@ class Span:
         return rows[self.column].between(value[0], value[1])
 
 
+def _words(value: str) -> str:
+    """A category value in words, as a column or a filter names it: "oncolytic-virus" -> "oncolytic virus"; the
+    hyphen of a prefix stays ("anti-angiogenic")."""
+    return re.sub(r"(?<!\banti)-", " ", value)
+
+
 def _nice(value: str) -> str:
-    """A category value in words: "joints-muscles" -> "Joints and muscles", "anti-angiogenic" -> "Anti angiogenic"."""
-    return value.replace("-", " and " if value == "joints-muscles" else " ").capitalize()
+    """A category value in words, capitalised: "joints-muscles" -> "Joints and muscles", "anti-angiogenic" ->
+    "Anti-angiogenic"."""
+    return (value.replace("-", " and ") if value == "joints-muscles" else _words(value)).capitalize()
 
 
 def present(values: pd.Series) -> list[str]:
@@ -199,10 +207,11 @@ def make_figure(kind: type[Kind], ds, **options) -> go.Figure:
     fig = go.Figure()
     chart.draw(fig)
     title = chart.spec.get("figure_title") or chart.spec.get("title") or kind.title
+    layout = chart.layout()
     fig.update_layout(
         template=plotly_template(palette(ds)),
-        title={"text": _t(str(title))},
+        title={"text": _t(str(title)), **layout.pop("title", {})},
         meta=chart.meta(),
-        **chart.layout(),
+        **layout,
     )
     return fig

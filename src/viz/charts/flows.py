@@ -255,6 +255,8 @@ class Phases(Kind):
         return {
             "height": 760,
             "margin": {"l": 40, "r": 30, "t": 120, "b": 40},
+            # the title in a row of its own above the legend: side by side, they met on a 1024 px screen
+            "title": {"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}},
             "xaxis": {
                 "range": [0, max(len(self.phases), 1)],
                 "showticklabels": False,

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from viz import queries, style
-from viz.charts._core import Kind, Pick, _nice, _t, _table, make_figure, present
+from viz.charts._core import Kind, Pick, _nice, _t, _table, _words, make_figure, present
 from viz.style import INK, palette
 
 __all__ = ["Biomarkers", "Combinations", "biomarkers_figure", "combinations_figure"]
@@ -66,7 +66,7 @@ class Combinations(Kind):
         fig.add_trace(
             go.Heatmap(
                 z=z,
-                x=[_t(p.replace("-", " ")) for p in self.partners],
+                x=[_t(_words(p)) for p in self.partners],
                 y=[_t(self.labels[r]) for r in self.backbones],
                 text=text,
                 texttemplate="%{text}",
@@ -103,7 +103,7 @@ class Combinations(Kind):
             [
                 [
                     labels[c.immunotherapy],
-                    str(c.partner).replace("-", " "),
+                    _words(str(c.partner)),
                     c.label,
                     c.status,
                     c.first_approval if pd.notna(c.first_approval) else "",
@@ -117,7 +117,11 @@ class Combinations(Kind):
     def layout(self) -> dict:
         return {
             "height": max(480, 48 * len(self.backbones) + 220),
-            "xaxis": {"title": {"text": "Partner"}, "side": "top"},
+            # the partners name the columns above the matrix, tilted when the chart is narrow: the title takes
+            # its own room above them (it sat in the top margin, over them), and names what the columns are
+            "title": {"automargin": True, "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12, "b": 8}},
+            # (with no title text at all, plotly.js 4.1 left the title's room out: it sat over the names again)
+            "xaxis": {"side": "top", "automargin": True, "title": {"text": ""}},
             "yaxis": {"autorange": "reversed", "automargin": True},
         }
 

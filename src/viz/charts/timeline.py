@@ -170,8 +170,11 @@ class Timeline(Kind):
 
     def layout(self) -> dict:
         return {
-            "height": max(520, 70 * len(self.lane_order) + 200),
+            "height": max(570, 70 * len(self.lane_order) + 250),
             "hovermode": "closest",
+            # the title in a row of its own above the legend: side by side, they overlapped on a 1024 px screen
+            "title": {"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}},
+            "margin": {"t": 120},
             "legend": {
                 "title": {"text": "Kind (click to filter)"},
                 "orientation": "h",
