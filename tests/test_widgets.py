@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from viz import charts, data, notebook, widgets
+from viz.charts._core import _words
 from viz.widgets import WIDGET_VIEW
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -189,7 +190,7 @@ def test_combinations_filter_by_partner_and_status(dataset):
             continue
         heat = shown.data[0]
         assert sum(int(str(t).split()[0]) for row in heat.text for t in row if t) == len(wanted), (partner, status)
-        assert set(heat.x) == {p.replace("-", " ") for p in wanted["partner"].astype(str)}
+        assert set(heat.x) == {_words(p) for p in wanted["partner"].astype(str)}  # the columns: those partners
         assert sorted(r[2] for r in shown.layout.meta["table"]["rows"]) == sorted(wanted["label"])
     assert empty, "some partner has no combination of some status: the message is checked too"
     with pytest.raises(KeyError, match="no status option 'rejected'"):

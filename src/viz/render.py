@@ -57,8 +57,6 @@ __all__ = [
 # ---------------------------------------------------------------------------
 # escaping
 
-#: A node's own vis-network options that the page passes on (the rest come from its category's group).
-NODE_LOOK = ("shape", "color", "font", "size", "text", "widthConstraint", "heightConstraint")
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -275,6 +273,10 @@ def _page(
 
 # ---------------------------------------------------------------------------
 # maps
+
+
+#: A node's own vis-network options that the page passes on (the rest come from its category's group).
+NODE_LOOK = ("shape", "color", "font", "size", "text", "widthConstraint")
 
 
 def map_payload(net, *, summaries: bool = True) -> dict:
