@@ -107,6 +107,33 @@ def default_deck():
     return ds, slides.plan_deck(ds)
 
 
+def test_a_chart_too_dense_for_a_slide_is_shown_a_part_a_slide(default_deck):
+    """The resistance pathways (every mechanism, strategy and therapy) cannot be read on one slide: the deck
+    shows a class of resistance a slide, each named in its counter, every mechanism on at least one of them;
+    a chart that fits keeps its one slide."""
+    ds, deck = default_deck
+    by_id = {s.id: s for s in deck.sections if s.kind == "chart"}
+    parts = by_id["resistance"].slides
+    classes = ("primary", "adaptive", "acquired")
+    assert [s.chart for s in parts] == [f"resistance-{c}" for c in classes]
+    assert [s.counter for s in parts] == [
+        f"Class of resistance: {c.capitalize()} · {i} of 3" for i, c in enumerate(classes, 1)
+    ]
+    drawn = set()
+    for slide, cls in zip(parts, classes, strict=True):
+        fig = deck.figures[slide.chart]
+        mechanisms = {r[0] for r in fig.layout.meta["table"]["rows"]}
+        wanted = {
+            ds.concepts.loc[c, "label"]
+            for c, k in zip(ds.resistance["concept"], ds.resistance["classes"], strict=True)
+            if cls in k
+        }
+        assert mechanisms == wanted, cls
+        drawn |= mechanisms
+    assert len(drawn) == len(ds.resistance)
+    assert all(len(s.slides) == 1 and s.slides[0].chart == s.id for i, s in by_id.items() if i != "resistance")
+
+
 def test_the_default_deck_follows_the_topics_and_views_in_order(default_deck):
     ds, deck = default_deck
     sections = [(s.kind, s.id) for s in deck.sections]
@@ -304,6 +331,34 @@ def test_s_opens_the_speaker_view_with_the_notes(offline_page, lecture):
     text = notes.inner_text()
     assert "Sunlight evaporates it into the air." in text and "Evaporation" in text and "Sources:" in text
     assert speaker.locator("#current-slide iframe").count() == 1  # its preview of the deck, from the same file
+    offline_page.assert_clean()
+
+
+def test_the_resistance_slides_labels_do_not_cover_each_other(offline_page, default_deck, tmp_path):
+    """Projected at 1280 x 720, no two labels of a resistance slide's flows overlap by more than 2 px (their boxes
+    hold a line's leading; drawn whole on one slide, 40 pairs did, by up to a whole line)."""
+    from viz import slides
+
+    _, deck = default_deck
+    h = next(i for i, s in enumerate(deck.sections) if (s.kind, s.id) == ("chart", "resistance"))
+    path = tmp_path / "deck.html"
+    path.write_text(slides.render_deck(deck), encoding="utf-8")
+    offline_page.page.set_viewport_size({"width": 1280, "height": 720})
+    page = offline_page.open(path)
+    for v in range(len(deck.sections[h].slides)):
+        page.evaluate(f"() => immunovizDeck.slide({h}, {v})")
+        page.wait_for_function("() => document.querySelector('section.iv-slide.present .sankey .node-label')")
+        over = page.evaluate("""() => {
+          const L = [...document.querySelectorAll('section.iv-slide.present .sankey .node-label')]
+            .map(t => [t.textContent, t.getBoundingClientRect()]);
+          const out = [];
+          L.forEach(([p, a], i) => L.slice(i + 1).forEach(([q, b]) => {
+            const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+            if (Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && h > 2) out.push([p, q, Math.round(h)]);
+          }));
+          return out;
+        }""")
+        assert not over, (v, over[:5])
     offline_page.assert_clean()
 
 

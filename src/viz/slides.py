@@ -226,9 +226,7 @@ def plan_deck(
             steps = [step] if step is not None else None
             sections.append(_view_section(net, ref, steps, cited))
         elif kind == "chart" and ref in by_id:  # a chart with nothing to draw is left out, as on the site
-            chart = by_id[ref]
-            figures[ref] = chart.figure
-            sections.append(_chart_section(chart))
+            sections.append(_chart_section(by_id[ref], figures))
         elif kind == "history":
             page = history.history_page(ds, view=ref or None, presenter=True)
             key = f"history-{page.view}"
@@ -406,11 +404,21 @@ def _view_section(net, view: str, only: list[int] | None, cited: dict) -> Sectio
     return Section("view", view, page.title or view, tuple(slides))
 
 
-def _chart_section(chart) -> Section:
-    meta = chart.figure.layout.meta if isinstance(chart.figure.layout.meta, dict) else {}
-    summary = tuple(str(s) for s in meta.get("summary", []))
-    slide = Slide("chart", chart.title, text=chart.description, notes=(chart.description, *summary), chart=chart.id)
-    return Section("chart", chart.id, chart.title, (slide,))
+def _chart_section(chart, figures: dict) -> Section:
+    """A chart's slide, or a slide for each of its parts when it is too dense for one (``chart.parts``: the
+    resistance pathways, a class of resistance a slide); ``figures`` gets the figure each one draws."""
+    drawn = (
+        [(chart.id, "", chart.figure)] if not chart.parts else [(f"{chart.id}-{v}", n, f) for n, v, f in chart.parts]
+    )
+    slides = []
+    for i, (fid, name, fig) in enumerate(drawn, start=1):
+        figures[fid] = fig
+        meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+        summary = tuple(str(s) for s in meta.get("summary", []))
+        counter = f"{name} · {i} of {len(drawn)}" if name else ""
+        notes = (chart.description, *summary)
+        slides.append(Slide("chart", chart.title, text=chart.description, counter=counter, notes=notes, chart=fid))
+    return Section("chart", chart.id, chart.title, tuple(slides))
 
 
 def _eras(years: list[int]) -> list[tuple[int, int]]:

@@ -31,7 +31,6 @@ Educational material, not medical advice.
 
 from __future__ import annotations
 
-import dataclasses
 import html
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -338,11 +337,6 @@ class Explorer:
 # the chart explorers: made from the filters each kind of chart names (viz.charts.KINDS)
 
 
-def _with(ds, **tables: pd.DataFrame):
-    """The dataset with some tables replaced (for drawing a filtered figure)."""
-    return dataclasses.replace(ds, tables={**ds.tables, **tables})
-
-
 def _control(ds, rows: pd.DataFrame, found: charts.Pick | charts.Span, value: Any) -> Control:
     """The control of a chart's filter over its rows, starting at ``value`` (``None``: every row)."""
     if isinstance(found, charts.Span):
@@ -388,13 +382,8 @@ def chart_explorer(ds, kind: str, **start: Any) -> Explorer:
     controls = {f.keyword: _control(ds, rows, f, start.get(f.keyword)) for f in chart.filters}
 
     def draw(**values: Any):
-        keep = pd.Series(True, index=rows.index)
-        for f in chart.filters:
-            if values[f.keyword] != ALL:
-                keep &= f.keeps(ds, rows, values[f.keyword])
-        if not keep.any():
-            return _message(chart.nothing.format(**values))
-        return charts.make_figure(chart, _with(ds, **{chart.rows: rows[keep]}))
+        fig = charts.filtered_figure(chart, ds, **values)
+        return _message(chart.nothing.format(**values)) if fig is None else fig
 
     return Explorer(draw, controls, title=charts.declared(ds, kind).get("title") or chart.title)
 

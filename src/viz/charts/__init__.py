@@ -15,10 +15,12 @@ reaches plotly, which renders a subset of HTML in labels and hover text.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from viz.charts._core import ALL, INDENT, Kind, Pick, Span, declared, make_figure
@@ -43,6 +45,8 @@ __all__ = [
     "biomarkers_figure",
     "combinations_figure",
     "declared",
+    "deck_parts",
+    "filtered_figure",
     "make_figure",
     "phases_figure",
     "resistance_figure",
@@ -57,19 +61,67 @@ KINDS: dict[str, type[Kind]] = {
 }
 
 
+def filtered_figure(kind: type[Kind], ds, **values) -> go.Figure | None:
+    """The figure of ``kind`` drawn from the rows its filters keep, each given its value by keyword (left out or
+    :data:`ALL`: every row), or ``None`` when they keep no row.
+
+    Examples
+    --------
+    >>> from viz import charts, data
+    >>> fig = charts.filtered_figure(charts.Resistance, data.load(), resistance_class="adaptive")
+    >>> fig.layout.meta["summary"][0].startswith("9 resistance mechanisms")
+    True
+    """
+    rows = getattr(ds, kind.rows)
+    keep = pd.Series(True, index=rows.index)
+    for f in kind.filters:
+        value = values.get(f.keyword, ALL)
+        if value != ALL:
+            keep &= f.keeps(ds, rows, value)
+    if not keep.any():
+        return None
+    return make_figure(kind, dataclasses.replace(ds, tables={**ds.tables, kind.rows: rows[keep]}))
+
+
+def deck_parts(kind: type[Kind], ds) -> list[tuple[str, str, go.Figure]]:
+    """``[(name, value, figure)]``: a chart too dense for one slide as a deck shows it, one figure for each choice
+    of its kind's :attr:`Kind.deck_parts` filter that keeps a row (none: the deck shows it whole).
+
+    Examples
+    --------
+    >>> from viz import charts, data
+    >>> [(name, value) for name, value, _ in charts.deck_parts(charts.Resistance, data.load())][0]
+    ('Class of resistance: Primary', 'primary')
+    """
+    pick = next((f for f in kind.filters if f.keyword == kind.deck_parts), None)
+    if not isinstance(pick, Pick):
+        return []
+    rows = getattr(ds, kind.rows)
+    drawn = [
+        (name, value, filtered_figure(kind, ds, **{pick.keyword: value})) for name, value in pick.choices(ds, rows)
+    ]
+    return [(f"{pick.description} {name}", value, fig) for name, value, fig in drawn if fig is not None]
+
+
 @dataclass
 class Chart:
-    """A figure with what the site index says about it; the figure is drawn when first asked for."""
+    """A figure with what the site index says about it; the figure is drawn when first asked for, and so are
+    its parts (:func:`deck_parts`: a figure for each slide of a deck, when it is too dense for one)."""
 
     id: str
     title: str
     description: str
     topic: str
     draw: Callable[[], go.Figure] = field(repr=False)
+    draw_parts: Callable[[], list[tuple[str, str, go.Figure]]] = field(default=list, repr=False)
 
     @cached_property
     def figure(self) -> go.Figure:
         return self.draw()
+
+    @cached_property
+    def parts(self) -> list[tuple[str, str, go.Figure]]:
+        return self.draw_parts()
 
 
 def site_charts(ds, ids: Iterable[str] | None = None) -> list[Chart]:
@@ -97,5 +149,6 @@ def site_charts(ds, ids: Iterable[str] | None = None) -> list[Chart]:
         if kind.has_rows(ds, **options):
             topic = str(topics.get(row.topic, row.topic))
             drawing = partial(make_figure, kind, ds, **options)
-            found.append(Chart(row.id, str(row.title), str(row.description), topic, drawing))
+            parts = partial(deck_parts, kind, ds) if not options else list  # parts of the whole table only
+            found.append(Chart(row.id, str(row.title), str(row.description), topic, drawing, parts))
     return found

@@ -151,6 +151,9 @@ class Kind:
     #: (formatted with their values).
     filters: ClassVar[tuple[Pick | Span, ...]] = ()
     nothing: ClassVar[str] = ""
+    #: The keyword of the filter (a :class:`Pick`) whose choices a lecture deck shows a slide each: for a
+    #: chart whose labels cannot all be read on one slide. Empty: the deck shows it whole.
+    deck_parts: ClassVar[str] = ""
 
     def __init__(self, ds) -> None:
         self.ds = ds

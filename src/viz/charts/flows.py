@@ -37,6 +37,8 @@ class Resistance(Kind):
         Pick("origin", "Arises:", "Anywhere", lambda ds, res: [(text.capitalize(), o) for o, text in ORIGINS.items()]),
     )
     nothing = "No resistance mechanism in the tables matches both choices."
+    # 28 mechanisms and 20 strategies need some 560 px to be read, a slide gives the chart 430 px: a class a slide
+    deck_parts = "resistance_class"
 
     def __init__(self, ds) -> None:
         super().__init__(ds)
