@@ -21,11 +21,14 @@ import plotly.graph_objects as go
 
 from viz.style import palette, plotly_template
 
-__all__ = ["ALL", "INDENT", "Kind", "Pick", "Span", "declared", "make_figure", "present"]
+__all__ = ["ALL", "INDENT", "TITLE_ROW", "Kind", "Pick", "Span", "declared", "make_figure", "present"]
 
 PRECISION_WORDS = {"year": "known to the year", "month": "known to the month", "day": "exact day"}
 #: The value of an explorer's filter that keeps every row.
 ALL = "all"
+#: A figure's title in a row of its own at the top, above a legend or column names that sit in the top margin
+#: (side by side, they met on a 1024 px screen).
+TITLE_ROW = {"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}}
 #: Indents an option under its group in a dropdown (browsers drop leading ordinary spaces).
 INDENT = "\u00a0" * 4
 

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from viz import style
-from viz.charts._core import Kind, Pick, _t, _table, declared, make_figure
+from viz.charts._core import TITLE_ROW, Kind, Pick, _t, _table, declared, make_figure
 from viz.style import INK, palette
 
 __all__ = ["RESISTANCE_CLASSES", "Phases", "Resistance", "phases_figure", "resistance_figure"]
@@ -83,7 +83,7 @@ class Resistance(Kind):
                     "label": [_t(n) for n in names],
                     "color": colours,
                     # a node's label is a line of 15 px text, and a strategy's node a few px thick: at 8 px
-                    # apart the labels of one column ran into each other (test_no_flow_chart_label_covers_another)
+                    # apart the labels of one column ran into each other (test_no_chart_label_covers_another)
                     "pad": 16,
                     "thickness": 14,
                     "line": {"color": INK, "width": 0.5},
@@ -257,8 +257,7 @@ class Phases(Kind):
         return {
             "height": 760,
             "margin": {"l": 40, "r": 30, "t": 120, "b": 40},
-            # the title in a row of its own above the legend: side by side, they met on a 1024 px screen
-            "title": {"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}},
+            "title": TITLE_ROW,  # above the legend
             "xaxis": {
                 "range": [0, max(len(self.phases), 1)],
                 "showticklabels": False,

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from viz import queries, style
-from viz.charts._core import Kind, Pick, _nice, _t, _table, _words, make_figure, present
+from viz.charts._core import TITLE_ROW, Kind, Pick, _nice, _t, _table, _words, make_figure, present
 from viz.style import INK, palette
 
 __all__ = ["Biomarkers", "Combinations", "biomarkers_figure", "combinations_figure"]
@@ -119,7 +119,7 @@ class Combinations(Kind):
             "height": max(480, 48 * len(self.backbones) + 220),
             # the partners name the columns above the matrix, tilted when the chart is narrow: the title takes
             # its own room above them (it sat in the top margin, over them), and names what the columns are
-            "title": {"automargin": True, "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12, "b": 8}},
+            "title": {"automargin": True, **TITLE_ROW, "pad": {"t": 12, "b": 8}},
             # (with no title text at all, plotly.js 4.1 left the title's room out: it sat over the names again)
             "xaxis": {"side": "top", "automargin": True, "title": {"text": ""}},
             "yaxis": {"autorange": "reversed", "automargin": True},

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from viz import queries, style
-from viz.charts._core import INDENT, PRECISION_WORDS, Kind, Pick, Span, _t, _table, _when, make_figure
+from viz.charts._core import INDENT, PRECISION_WORDS, TITLE_ROW, Kind, Pick, Span, _t, _table, _when, make_figure
 from viz.style import INK, MUTED
 
 __all__ = ["KIND_STYLE", "Timeline", "timeline_figure"]
@@ -172,8 +172,7 @@ class Timeline(Kind):
         return {
             "height": max(570, 70 * len(self.lane_order) + 250),
             "hovermode": "closest",
-            # the title in a row of its own above the legend: side by side, they overlapped on a 1024 px screen
-            "title": {"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}},
+            "title": TITLE_ROW,  # above the legend
             "margin": {"t": 120},
             "legend": {
                 "title": {"text": "Kind (click to filter)"},
