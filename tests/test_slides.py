@@ -334,16 +334,19 @@ def test_s_opens_the_speaker_view_with_the_notes(offline_page, lecture):
     offline_page.assert_clean()
 
 
-def test_the_resistance_slides_labels_do_not_cover_each_other(offline_page, default_deck, tmp_path):
-    """Projected at 1280 x 720, no two labels of a resistance slide's flows overlap by more than 2 px (their boxes
-    hold a line's leading; drawn whole on one slide, 40 pairs did, by up to a whole line)."""
+@pytest.mark.parametrize("size", [(1280, 720), (1024, 768)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_resistance_slides_labels_do_not_cover_each_other(offline_page, default_deck, tmp_path, size):
+    """Projected at 1280 x 720 or 1024 x 768, no two labels of a resistance slide's flows overlap by more than
+    2 px (their boxes hold a line's leading; drawn whole on one slide, 40 pairs did, by up to a whole line; on
+    the narrower screen the middle column's long names ran into the last column's), and they are drawn at
+    14 px or more: the text is made only as much smaller as the slide needs."""
     from viz import slides
 
     _, deck = default_deck
     h = next(i for i, s in enumerate(deck.sections) if (s.kind, s.id) == ("chart", "resistance"))
     path = tmp_path / "deck.html"
     path.write_text(slides.render_deck(deck), encoding="utf-8")
-    offline_page.page.set_viewport_size({"width": 1280, "height": 720})
+    offline_page.page.set_viewport_size({"width": size[0], "height": size[1]})
     page = offline_page.open(path)
     for v in range(len(deck.sections[h].slides)):
         page.evaluate(f"() => immunovizDeck.slide({h}, {v})")
@@ -359,6 +362,11 @@ def test_the_resistance_slides_labels_do_not_cover_each_other(offline_page, defa
           return out;
         }""")
         assert not over, (v, over[:5])
+        px = page.evaluate(
+            "() => Math.min(...[...document.querySelectorAll('section.iv-slide.present .sankey .node-label')]"
+            ".map(t => parseFloat(getComputedStyle(t).fontSize)))"
+        )
+        assert px >= 14, (v, px)
     offline_page.assert_clean()
 
 

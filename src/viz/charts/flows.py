@@ -133,7 +133,9 @@ class Resistance(Kind):
         )
 
     def layout(self) -> dict:
-        return {"height": max(620, 22 * len(self.res) + 200)}
+        # no axes: the margins that hold other charts' tick labels would only narrow the columns' gaps, where the
+        # middle column's names (to the right of their nodes) meet the last column's (to the left of theirs)
+        return {"height": max(620, 22 * len(self.res) + 200), "margin": {"l": 12, "r": 12}}
 
 
 def resistance_figure(ds) -> go.Figure:
