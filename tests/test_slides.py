@@ -263,7 +263,7 @@ def test_the_deck_is_one_offline_file_whose_scripts_the_policy_allows_by_hash(tm
     assert "fonts.googleapis" not in page and "@import" not in page
     policy = html.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)[1])
     scripts = re.findall(r"<script>([\s\S]*?)</script>", page)
-    assert len(scripts) == 4  # reveal.js, its notes plugin, plotly.js (a chart slide) and ours
+    assert len(scripts) == 5  # reveal.js, its notes plugin, plotly.js and the flow labels' fit (a chart slide), ours
     for text in [*scripts, slides.speaker_view_script()]:
         assert render.script_hash(text) in policy
     assert "connect-src 'none'" in policy and "default-src 'none'" in policy

@@ -292,7 +292,7 @@ def render_lesson(
 
     ``name`` is the notebook's file name (shown in the footer), ``notebooks`` the
     stems of the other notebooks that have pages beside this one, ``stylesheet`` the site's
-    stylesheet (``None`` inlines it).
+    stylesheet (``None`` inlines it, and the script beside it that fits a flow chart's labels).
     """
     from nbconvert import HTMLExporter
 
@@ -307,6 +307,10 @@ def render_lesson(
             "home": home,
             "name": name,
             "stylesheet": stylesheet,
+            # the flow-label script, beside the stylesheet (or inlined with it)
+            "flows": _render.Assets(None if stylesheet is None else stylesheet[: stylesheet.rfind("/") + 1]).script(
+                "immunoviz-flows.js"
+            ),
             "css": "" if stylesheet else _render.SITE_ASSETS["immunoviz.css"](),
         }
     }

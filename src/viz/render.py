@@ -138,6 +138,7 @@ SITE_ASSETS: dict[str, Callable[[], str]] = {
     "immunoviz-exercise.js": lambda: _static("exercise.js"),
     "immunoviz-build.js": lambda: _static("build.js"),
     "immunoviz-chart.js": lambda: _static("chart.js"),
+    "immunoviz-flows.js": lambda: _static("flows.js"),
     "immunoviz-index.js": lambda: _static("index.js"),
     "immunoviz-history.js": lambda: _static("history.js"),
 }
@@ -643,7 +644,7 @@ def render_chart(
     >>> "Plotly.newPlot" in page
     True
     """
-    scripts = [assets.script("plotly.min.js"), assets.script("immunoviz-chart.js")]
+    scripts = [assets.script(n) for n in ("plotly.min.js", "immunoviz-flows.js", "immunoviz-chart.js")]
     meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
     return _page(
         "chart.html",

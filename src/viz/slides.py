@@ -595,7 +595,7 @@ def render_deck(deck: Deck, *, assets: render.Assets = render.INLINE) -> str:
     """
     scripts = [render.Script(text=_reveal(n).replace("</script", "<\\/script")) for n in ("reveal.js", "notes.js")]
     if deck.figures:
-        scripts.append(assets.script("plotly.min.js"))
+        scripts += [assets.script("plotly.min.js"), assets.script("immunoviz-flows.js")]
     scripts.append(render.Script(text=_static_text("deck.js")))
     texts = [*(s.text for s in scripts if s.text), speaker_view_script()]
     policy = render.csp(texts, shared=any(s.src for s in scripts), frames=True)

@@ -34,6 +34,8 @@
   }
   try {
     Plotly.newPlot(div, fig.data, fig.layout, config).then(function () {
+      return window.immunoviz.fitFlowLabels(div);
+    }).then(function () {
       accessible();
       div.on("plotly_afterplot", accessible);
       document.body.dataset.ready = "1";

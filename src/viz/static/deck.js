@@ -30,40 +30,13 @@
       delete fig.layout.height;
       pending += 1;
       Plotly.newPlot(div, fig.data, fig.layout, { responsive: !printing, displaylogo: false, staticPlot: printing })
-        .then(function () { return fitFlowLabels(div, fig.layout); })
+        .then(function () { return window.immunoviz.fitFlowLabels(div); })
         .then(function () { pending -= 1; ready(); }, function (error) {
           pending -= 1;
           div.textContent = "This chart could not be drawn (" + String((error && error.message) || error) + ").";
           ready();
         });
     });
-  }
-
-  // A flow chart's node labels sit beside their nodes: the middle column's to the right, the last column's to
-  // the left. On a narrow screen they met (at 1024 x 768 the chart is 968 px wide, and the resistance flows'
-  // "Suppressive tumour microenvironment" ran into "Checkpoint inhibitors"), so the chart's text is made a pixel
-  // smaller at a time until no two labels cover each other, down to MIN_CHART_PX: as large as the slide allows.
-  var MIN_CHART_PX = 11;
-  function labelsClash(div) {
-    var boxes = Array.prototype.map.call(div.querySelectorAll(".sankey .node-label"), function (t) {
-      return t.getBoundingClientRect();
-    });
-    return boxes.some(function (a, i) {
-      return boxes.slice(i + 1).some(function (b) {
-        return Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 &&
-          Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 2;
-      });
-    });
-  }
-  function fitFlowLabels(div, layout) {
-    var size = (layout.font && layout.font.size) ||
-      (layout.template && layout.template.layout && layout.template.layout.font && layout.template.layout.font.size) || 12;
-    function smaller() {
-      if (size <= MIN_CHART_PX || !labelsClash(div)) return null;
-      size -= 1;
-      return Plotly.relayout(div, { "font.size": size }).then(smaller);
-    }
-    return smaller();
   }
 
   var deck = new Reveal(document.querySelector(".reveal"), Object.assign({}, data.reveal, { plugins: [RevealNotes] }));
