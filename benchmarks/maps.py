@@ -90,7 +90,7 @@ SEED = 7
 #: Builds and page openings are repeated and the median kept, at every size and for both
 #: tools alike (the best run would flatter whichever side is noisier on a shared machine).
 BUILDS = 3
-OPENINGS = 5
+OPENINGS = 9
 #: How long, from navigation start, a page may take to draw (and stock pyvis to come to rest).
 TIMEOUT_S = 180
 RESULTS = Path(__file__).resolve().parent / "results" / "maps.json"
