@@ -5,7 +5,8 @@
  * left of the last column's. On a narrow screen the middle column's long names met the last column's (at
  * 1024 x 768 a slide gives a chart 968 px, and "Suppressive tumour microenvironment" ran into "Checkpoint
  * inhibitors"). immunoviz.fitFlowLabels(div) makes the chart's text a pixel smaller at a time while two labels
- * still cover each other, down to MIN_PX: as large as the width allows. It returns a promise.
+ * still cover each other, down to MIN_PX: as large as the width allows. It returns a promise that never fails:
+ * if plotly.js cannot redraw, the chart stays as it was drawn.
  */
 (function () {
   "use strict";
@@ -29,7 +30,7 @@
     function smaller() {
       if (size <= MIN_PX || !clash(div)) return Promise.resolve();
       size -= 1;
-      return Plotly.relayout(div, { "font.size": size }).then(smaller);
+      return Plotly.relayout(div, { "font.size": size }).then(smaller, function () {});
     }
     return smaller();
   };
