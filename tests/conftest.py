@@ -358,6 +358,8 @@ COUNTS_JS = """() => ({
   "figures drawn": document.querySelectorAll('.js-plotly-plot').length,
   maps: document.querySelectorAll('iframe.immunoviz-map').length,
   "links home": document.querySelectorAll("nav a[href='../index.html']").length,
+  "prompts cut short": [...document.querySelectorAll('.jp-InputPrompt, .jp-OutputPrompt')]
+    .filter(e => e.scrollWidth > e.clientWidth).length,
 })"""
 
 

@@ -63,7 +63,8 @@ def test_notebook_page_loads_nothing_remote(site, path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_page_draws_offline(every_page, path):
     """A lesson's page, opened offline: every figure drawn by plotly, every map drawn in its iframe, a link
-    back to the index and the disclaimer, and nothing fetched or logged as an error."""
+    back to the index and the disclaimer, every prompt whole ("In [12]:", which JupyterLab's prompt width
+    cut to "In [1…"), and nothing fetched or logged as an error."""
     visit = every_page[f"notebooks/{path.stem}.html"]
     figures, maps = FIGURES[path.stem]
     assert visit.disclaimers == 1
@@ -73,6 +74,7 @@ def test_notebook_page_draws_offline(every_page, path):
         "maps": maps,
         "maps drawn": maps,
         "links home": 1,
+        "prompts cut short": 0,
     }
     assert visit.blocked == [] and visit.errors == []
 

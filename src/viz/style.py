@@ -152,8 +152,10 @@ PAGE = {
     **{f"verdict-{k}": v["colour"] for k, v in VERDICTS.items()},
 }
 #: A lesson page is nbconvert's JupyterLab page: its prompts (greyed to 2.2:1) and code colours darkened to
-#: 4.5:1 on the code background (#f5f5f5), so that they meet WCAG AA on our pages too.
+#: 4.5:1 on the code background (#f5f5f5), so that they meet WCAG AA on our pages too. Its prompts are wider:
+#: in JupyterLab's 64 px, "In [1]:" in DejaVu Sans Mono (65 px with its padding) read "In [1…" on every code cell.
 JUPYTER = {
+    "jp-cell-prompt-width": "80px",
     "jp-cell-prompt-not-active-opacity": "1",
     "jp-cell-prompt-not-active-font-color": "#616161",
     "jp-cell-inprompt-font-color": "#1b6aa5",
