@@ -236,7 +236,10 @@ CHART_CLASH_JS = """() => {
   const clash = [], pair = (a, b) => { if (a !== b && over(a, b)) clash.push(a.textContent + " / " + b.textContent); };
   title.forEach(t => texts.forEach(u => pair(t, u)));
   nodes.forEach((a, i) => nodes.slice(i + 1).forEach(b => pair(a, b)));
-  return {titles: title.length, nodes: nodes.length, clash};
+  // on a chart page, how far the drawing runs out of its box, over the text that follows it
+  const holder = document.querySelector('.chart'), svg = holder && holder.querySelector('.main-svg');
+  const overflow = svg ? Math.max(0, Math.round(box(svg).bottom - box(holder).bottom)) : 0;
+  return {titles: title.length, nodes: nodes.length, clash, overflow};
 }"""
 
 
@@ -247,7 +250,9 @@ def test_no_chart_label_covers_another(site, offline_page, size):
     label of a flow chart's nodes covers another: side by side, the thin nodes of one column (each strategy
     aimed at a resistance mechanism), or the middle column's long names beside the last column's (a lesson
     page at 1024 px drew the chart 910 px wide, and "Lineage switch after CD19 therapy" ran into "Bispecific
-    T-cell engagers"). Chart pages, and the lesson pages that draw a flow chart."""
+    T-cell engagers"). Chart pages, and the lesson pages that draw a flow chart. On a chart page the drawing
+    also stays in its box: a figure taller than the window's share (the timeline's 1,790 px, the resistance
+    flows' 816) ran over the "In words" list below it."""
     offline_page.page.set_viewport_size({"width": size[0], "height": size[1]})
     titles = nodes = 0
     problems = []
@@ -258,6 +263,8 @@ def test_no_chart_label_covers_another(site, offline_page, size):
         titles, nodes = titles + m["titles"], nodes + m["nodes"]
         if m["clash"]:
             problems.append(f"{path.name}: {len(m['clash'])} labels over labels {m['clash'][:3]}")
+        if m["overflow"]:
+            problems.append(f"{path.name}: the chart runs {m['overflow']} px over the text below it")
     assert titles >= 7 and nodes > 40, "the charts' titles and flow labels were not found"
     assert not problems, "\n".join(problems)
     offline_page.assert_clean()

@@ -32,6 +32,9 @@
     document.body.dataset.chartError = reason;
     document.body.dataset.ready = "1";
   }
+  // a figure that sets its own height (the resistance flows, the timeline's rows) gets a box that tall: in the
+  // box the page gives a chart (the window's height, less the heading) it ran over the text below it
+  if (fig.layout && fig.layout.height) div.style.height = fig.layout.height + "px";
   try {
     Plotly.newPlot(div, fig.data, fig.layout, config).then(function () {
       return window.immunoviz.fitFlowLabels(div);
